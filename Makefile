@@ -1,0 +1,53 @@
+# govdata: `make demo` runs the main job on the bundled reports, `make test` runs every test.
+# Both create .venv/ on first use. `make help` lists every target.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RAW ?= data/raw
+PROCESSED ?= data/processed
+REPORTS ?= reports
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo ingest test test-fast lint format lab clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# rfc3987-syntax is optional for jsonschema and adds ~1.4 s to every altair/papermill import
+	@# (see docs/development.md); it must be removed after every install, so this step comes last.
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax 2>/dev/null || true
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv/ and install govdata with its dependencies
+
+demo: $(STAMP) ## Ingest data/raw and write every output (prints where they are)
+	$(BIN)/govdata ingest $(RAW) --out $(PROCESSED)
+	@echo "outputs: $(PROCESSED)/ (one Parquet file per frame)"
+
+ingest: demo ## Alias of demo
+
+test: $(STAMP) ## Lint and run the whole test suite
+	$(BIN)/ruff check govdata tests bench
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Unit tests only (seconds)
+	$(BIN)/python -m pytest tests/unit -q
+
+lint: $(STAMP) ## Ruff lint
+	$(BIN)/ruff check govdata tests bench
+
+format: $(STAMP) ## Ruff format and fix imports
+	$(BIN)/ruff check --fix govdata tests bench
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+clean: ## Remove generated outputs (keeps data/raw and .venv)
+	rm -rf $(PROCESSED) $(REPORTS) test-artifacts .pytest_cache .ruff_cache

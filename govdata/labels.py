@@ -1,0 +1,88 @@
+"""The label table: every printed spelling of a row, column or indicator -> canonical key.
+
+Why a data table: meaning lives in ``govdata/data/labels.csv`` (reviewed, with the
+templates a spelling belongs to and notes on agency quirks), structure lives in code. A
+new spelling found in a report is one new CSV row, not a new regex.
+
+Matching ignores the enumerator a label is printed with ("(一)", "一、", "3.", "3、"),
+spaces inside words, full-/half-width forms and Traditional characters.
+
+Example:
+    >>> lookup("table3", "row", "3、危及“三安全一稳定”").key
+    'withheld.security_stability'
+    >>> lookup("table3", "requester", "自 然 人").key
+    'natural_person'
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from govdata.normalize import label_key
+
+# Enumerators that number rows in the forms: 一、 (一) 1. 1) ① 第一项. Structure, not meaning.
+_ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\)|\d{1,2}\.(?!\d)|\d{1,2}\)|[①-⑳]|其中:)+"
+)
+
+
+@dataclass(frozen=True)
+class Label:
+    """One canonical label: which table and field it belongs to, its key and Chinese label."""
+
+    table: str
+    field: str
+    key: str
+    label_zh: str
+    templates: frozenset[str]
+    notes: str
+
+
+def strip_enumerator(key: str) -> str:
+    """Remove leading row numbering from a label already in :func:`label_key` form."""
+    return _ENUMERATOR.sub("", key)
+
+
+@lru_cache(maxsize=1)
+def label_rows() -> tuple[dict[str, str], ...]:
+    """The rows of labels.csv as dicts (for docs and tests)."""
+    with resources.files("govdata").joinpath("data/labels.csv").open(encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[tuple[str, str, str], Label]:
+    index: dict[tuple[str, str, str], Label] = {}
+    for row in label_rows():
+        label = Label(row["table"], row["field"], row["key"], row["label_zh"],
+                      frozenset(row["templates"].split("|")), row["notes"])
+        for spelling in (row["variant"], row["label_zh"]):
+            index[(row["table"], row["field"], strip_enumerator(label_key(spelling)))] = label
+    return index
+
+
+def lookup(table: str, field: str, printed: str) -> Label | None:
+    """The canonical label for a printed label, or None when the table does not know it."""
+    return _index().get((table, field, strip_enumerator(label_key(printed))))
+
+
+def lookup_any(table: str, fields: tuple[str, ...], printed: str) -> Label | None:
+    """Like :func:`lookup`, trying several fields in order."""
+    for field in fields:
+        found = lookup(table, field, printed)
+        if found is not None:
+            return found
+    return None
+
+
+def labels_for(table: str, field: str) -> dict[str, str]:
+    """key -> canonical Chinese label, for one field of one table (first spelling wins)."""
+    out: dict[str, str] = {}
+    for row in label_rows():
+        if row["table"] == table and row["field"] == field:
+            out.setdefault(row["key"], row["label_zh"])
+    return out

@@ -1,0 +1,175 @@
+"""One definition per column: the frames govdata produces, their columns, types and meanings.
+
+Why this module exists: researchers code against these names (see docs/schema.md and the
+data contract), so every frame is built through :func:`frame` here and nowhere else. A
+column that is not declared here cannot appear in an output frame, and the docs test
+compares this table with docs/schema.md so the two cannot drift.
+
+Columns marked ``contract=True`` are fixed by the public data contract: never renamed or
+dropped. Others are extensions; they may be added, never silently repurposed.
+
+Example:
+    >>> from govdata.schema import frame
+    >>> frame("table4", [{"report_id": "ab", "proceeding": "review", "outcome": "total",
+    ...                   "value": 3, "raw": "3", "line": 9}]).shape
+    (1, 6)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an output frame: its name, Polars type, meaning, and contract status."""
+
+    name: str
+    dtype: pl.DataType | type[pl.DataType]
+    description: str
+    contract: bool = True
+
+
+def _c(name: str, dtype, description: str, contract: bool = True) -> Column:
+    return Column(name, dtype, description, contract)
+
+
+REPORT_ID = _c("report_id", pl.String, "first 16 hex digits of sha256 of the report's raw bytes")
+LINE = _c("line", pl.Int64, "1-based line in the report's decoded text where the value (or its row) stands")
+RAW = _c("raw", pl.String, "the cell exactly as printed (after trimming), kept so blanks and placeholders stay visible", False)
+
+FRAMES: dict[str, tuple[Column, ...]] = {
+    "reports": (
+        REPORT_ID,
+        _c("source", pl.String, "file path as given, relative where possible"),
+        _c("agency", pl.String, "reporting agency as the report names it, cleaned"),
+        _c("agency_id", pl.String, "canonical agency key from data/agencies.csv (aliases map to one id)"),
+        _c("level", pl.String, "province / prefecture / county / township / zone / department / unknown"),
+        _c("parent", pl.String, "agency_id of the unit it belongs to, when known"),
+        _c("year", pl.Int64, "statistics year (统计期限), not publication year"),
+        _c("template", pl.String, "legacy, 2019 (国办公开办函〔2019〕60号) or 2021 (〔2021〕30号)"),
+        _c("layout", pl.String, "tabbed, cell_per_line, pipe, html, docx, pdf or none"),
+        _c("encoding", pl.String, "text encoding the raw bytes were decoded with", False),
+        _c("agency_line", pl.Int64, "line the agency name was read from", False),
+        _c("year_line", pl.Int64, "line the statistics year was read from", False),
+        _c("n_lines", pl.Int64, "number of lines in the decoded text", False),
+    ),
+    "table2": (
+        REPORT_ID,
+        _c("item", pl.String, "canonical 第二十条 item key (regulations, licensing, …)"),
+        _c("item_zh", pl.String, "canonical Chinese label of the item"),
+        _c("measure", pl.String, "canonical measure key (new_made, decisions, in_force, …)"),
+        _c("measure_zh", pl.String, "canonical Chinese label of the measure"),
+        _c("value", pl.Float64, "the printed number; null when blank or a placeholder"),
+        _c("unit", pl.String, "件, 条, 元, 万元 or null"),
+        RAW,
+        LINE,
+    ),
+    "table3": (
+        REPORT_ID,
+        _c("row", pl.String, "canonical row key (new, granted, withheld.state_secret, …)"),
+        _c("row_zh", pl.String, "canonical Chinese label of the row"),
+        _c("requester", pl.String, "requester column key (natural_person, commercial, …, total)"),
+        _c("value", pl.Int64, "the printed count; null when blank or a placeholder"),
+        RAW,
+        LINE,
+    ),
+    "table4": (
+        REPORT_ID,
+        _c("proceeding", pl.String, "review, litigation_direct or litigation_after_review"),
+        _c("outcome", pl.String, "upheld, corrected, other, pending or total"),
+        _c("value", pl.Int64, "the printed count; null when blank or a placeholder"),
+        RAW,
+        LINE,
+    ),
+    "legacy": (
+        REPORT_ID,
+        _c("indicator", pl.String, "canonical 附表 indicator key (requests_total, responses_granted, …)"),
+        _c("indicator_zh", pl.String, "canonical Chinese label of the indicator"),
+        _c("unit", pl.String, "unit as printed (条, 件)"),
+        _c("value", pl.Float64, "this year's value; null when blank"),
+        _c("cumulative", pl.Float64, "历史累计 value; null when blank or absent"),
+        LINE,
+    ),
+    "facts": (
+        REPORT_ID,
+        _c("key", pl.String, "fact key, e.g. requests.received, outcome.granted (docs/facts.md)"),
+        _c("value", pl.Float64, "the number stated in the prose"),
+        _c("unit", pl.String, "unit as printed (件, 条, …) or null"),
+        _c("share", pl.Float64, "percentage printed next to the number, or null"),
+        LINE,
+        _c("snippet", pl.String, "the sentence the number came from"),
+    ),
+    "checks": (
+        REPORT_ID,
+        _c("check", pl.String, "rule key (identity, row_sum, column_sum, …)"),
+        _c("scope", pl.String, "what the rule was applied to, e.g. column=natural_person or row=granted"),
+        _c("expected", pl.Float64, "value the rule expects"),
+        _c("actual", pl.Float64, "value the report prints"),
+        _c("status", pl.String, "pass, fail or not_assessable"),
+        _c("severity", pl.String, "error or warning"),
+        _c("line", pl.Int64, "line of the value the finding points at (null when not tied to a line)"),
+        _c("message", pl.String, "a sentence a researcher understands, with Chinese labels"),
+    ),
+    "outcomes": (
+        REPORT_ID,
+        _c("agency_id", pl.String, "canonical agency key"),
+        _c("year", pl.Int64, "statistics year"),
+        _c("template", pl.String, "legacy, 2019 or 2021"),
+        _c("outcome", pl.String, "granted, partial, withheld, unable, not_processed, other or total"),
+        _c("value", pl.Int64, "number of requests that ended this way"),
+        _c("source", pl.String, "table3, legacy or facts"),
+    ),
+}
+
+FRAME_NAMES: tuple[str, ...] = tuple(FRAMES)
+
+
+def columns(frame_name: str) -> list[str]:
+    """Column names of a frame, in contract order."""
+    return [column.name for column in FRAMES[frame_name]]
+
+
+def polars_schema(frame_name: str) -> dict[str, Any]:
+    """The Polars schema (name -> dtype) of a frame."""
+    return {column.name: column.dtype for column in FRAMES[frame_name]}
+
+
+def empty(frame_name: str) -> pl.DataFrame:
+    """An empty frame with the right columns and types (so concatenation never guesses)."""
+    return pl.DataFrame(schema=polars_schema(frame_name))
+
+
+def frame(frame_name: str, rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
+    """Build a frame from row dicts; unknown keys raise, missing keys become null.
+
+    Raising on an unknown key is deliberate: a column that is not declared here would
+    reach researchers undocumented.
+    """
+    rows = list(rows)
+    known = set(columns(frame_name))
+    for row in rows:
+        extra = set(row) - known
+        if extra:
+            raise KeyError(f"{frame_name}: undeclared column(s) {sorted(extra)}; declare them in govdata/schema.py")
+    if not rows:
+        return empty(frame_name)
+    return pl.DataFrame(rows, schema=polars_schema(frame_name), strict=False)
+
+
+def conform(frame_name: str, df: pl.DataFrame) -> pl.DataFrame:
+    """Select and cast a frame to its declared columns and order (missing columns become null)."""
+    schema = polars_schema(frame_name)
+    extra = set(df.columns) - set(schema)
+    if extra:
+        raise KeyError(f"{frame_name}: undeclared column(s) {sorted(extra)}; declare them in govdata/schema.py")
+    return df.select(
+        [
+            pl.col(name).cast(dtype) if name in df.columns else pl.lit(None, dtype=dtype).alias(name)
+            for name, dtype in schema.items()
+        ]
+    )

@@ -1,0 +1,27 @@
+"""Shared fixtures: paths to the bundled reports and the repository root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+
+SEED_2017_CITY = RAW / "2017_jinjiang-city.txt"
+SEED_2018_LINGYUAN = RAW / "2018_jinjiang-lingyuan-subdistrict.txt"
+SEED_2019_EDZ = RAW / "2019_jinjiang-econ-dev-zone.txt"
+SEED_2020_TAISHANG = RAW / "2020_quanzhou-taishang-zone.txt"
+SEED_2023_CITY = RAW / "2023_jinjiang-city.txt"
+SEEDS = (SEED_2017_CITY, SEED_2018_LINGYUAN, SEED_2019_EDZ, SEED_2020_TAISHANG, SEED_2023_CITY)
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    return RAW
