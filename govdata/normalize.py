@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # NFKC folds full-width ASCII (，：；（）％ and digits) but not these.
 _EXTRA_FOLD = str.maketrans({
@@ -28,12 +30,13 @@ _EXTRA_FOLD = str.maketrans({
     "\u3000": " ", "\xa0": " ",
 })
 
-# A few Traditional characters that occur in the table labels. Labels are matched after this
-# fold; the printed text is kept unchanged in every frame.
-_TRADITIONAL_TO_SIMPLIFIED = str.maketrans(
-    "開數頁條項關機構辦結處體總計維訟訴審復議請資訊發廢現權護內務執動報組織個業務務類實據應單訊會機關齊門區縣鄉鎮經濟與並於無從規範許強費採購額決達準",
-    "开数页条项关机构办结处体总计维讼诉审复议请资讯发废现权护内务执动报组织个业务务类实据应单讯会机关齐门区县乡镇经济与并于无从规范许强费采购额决达准",
-)
+@lru_cache(maxsize=1)
+def _to_simplified() -> Callable[[str], str]:
+    """OpenCC's Traditional -> Simplified conversion (labels only; printed text is kept)."""
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
 
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 
@@ -45,7 +48,7 @@ def normalize_text(text: str) -> str:
 
 def label_key(label: str) -> str:
     """The form a printed label is matched in: normalized, simplified, all spaces removed."""
-    return _SPACES.sub("", normalize_text(label).translate(_TRADITIONAL_TO_SIMPLIFIED))
+    return _SPACES.sub("", _to_simplified()(normalize_text(label)))
 
 
 PLACEHOLDERS = frozenset({"/", "-", "--", "---", "无", "—", "——", "―", "\\", "×", "x", "X", "N/A", "n/a", "空"})

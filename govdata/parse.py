@@ -1,14 +1,60 @@
-"""Parse stage (issue 3): report lines -> table2/table3/table4 cells and report metadata."""
+"""Parse stage: a report's lines -> the reports row and the 表二/表三/表四 cells of the standard forms.
+
+How it works, for every layout and format alike:
+
+1. find the region of each table by its anchors (第二十条第（一）项; the 勾稽关系 note or
+   申请人情况 header; the 行政复议 header after 结转下年度继续办理);
+2. turn the region into grid rows (:mod:`govdata.layout`);
+3. join rows into *logical rows* (label cells + value cells), because a row may be split over
+   several grid rows (cell-per-line text) or carry its group label only on its first row;
+4. resolve labels to canonical keys through the label table (:mod:`govdata.labels`) and fit
+   the value cells to the width the form prints.
+
+What the parser is unsure of is reported as a structure finding (``checks`` rows such as
+``unmapped_label``, ``extra_cells``, ``missing_cells``, ``truncated_table``), never guessed.
+A row with more value cells than columns is kept only when every reading gives the same
+numbers (all cells equal, as in the 2019 开发区 表四 line with 16 zeros for 15 columns).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
-from govdata import schema
+from govdata import labels, layout, metadata, schema
+from govdata.layout import Cell, Row
+from govdata.normalize import label_key, parse_number
 from govdata.read import Document
+
+REQUESTERS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org", "total")
+PROCEEDINGS = ("review", "litigation_direct", "litigation_after_review")
+T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+
+_OUTCOME_GROUPS = ("withheld", "unable", "not_processed")
+_T3_COMMON_HEAD = ("new", "carried_over", "granted", "partial")
+_T3_GROUPED = (
+    "withheld.state_secret", "withheld.prohibited_by_law", "withheld.security_stability", "withheld.third_party",
+    "withheld.internal_affairs", "withheld.process_info", "withheld.enforcement_files", "withheld.query_matter",
+    "unable.not_held", "unable.needs_creation", "unable.unclear",
+    "not_processed.petition", "not_processed.duplicate", "not_processed.publication", "not_processed.excessive",
+    "not_processed.confirmation",
+)
+T3_ROWS = {
+    "2019": (*_T3_COMMON_HEAD, *_T3_GROUPED, "other", "total", "carried_forward"),
+    "2021": (*_T3_COMMON_HEAD, *_T3_GROUPED, "other.no_amendment", "other.unpaid_fee", "other.other", "total", "carried_forward"),
+}
+# Rows that end a group: after them a sub-row label must name its group again.
+_T3_TOP_LEVEL = frozenset({"new", "carried_over", "granted", "partial", "other", "total", "carried_forward"})
+_MONEY_MEASURES = frozenset({"procurement_amount", "fee_amount"})
+_COUNT_UNIT = "件"
+
+_BLOCK = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
+_UNIT_IN_HEADER = re.compile(r"单位:?(万元|元)|\((万元|元)\)")
+_HEADING = re.compile(r"^[一二三四五六七八九十]+\..*情况")
 
 
 @dataclass
@@ -22,7 +68,454 @@ class ParsedTables:
     problems: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass
+class LogicalRow:
+    """One row of a form: its label cells and its value cells, possibly from several grid rows."""
+
+    labels: list[Cell]
+    values: list[Cell]
+
+    @property
+    def line(self) -> int:
+        cells = self.labels or self.values
+        return cells[0].line if cells else 0
+
+    @property
+    def has_values(self) -> bool:
+        return any(cell.text for cell in self.values)
+
+
+class Findings:
+    """Collects structure findings as ``checks`` rows for one report."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, check: str, line: int | None, message: str, *, scope: str | None = None, severity: str = "error",
+            expected: float | None = None, actual: float | None = None) -> None:
+        self.rows.append({
+            "report_id": self.doc.report_id, "check": check, "scope": scope, "expected": expected, "actual": actual,
+            "status": "fail", "severity": severity, "line": line, "message": message,
+        })
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
 def parse_tables(doc: Document) -> ParsedTables:
-    """Parse the standard tables of one report."""
-    return ParsedTables(report={"report_id": doc.report_id, "source": doc.source, "encoding": doc.encoding,
-                                "n_lines": doc.line_count})
+    """Parse the metadata and standard tables of one report."""
+    findings = Findings(doc)
+    regions = find_regions(doc.norm_lines)
+    layouts = {name: layout.detect_layout(doc.lines[start:end]) for name, (start, end) in regions.items()}
+    rows = {name: layout.rows_from_lines(doc.lines[start:end], first_line=start + 1, layout=layouts[name] or layout.TABBED)
+            for name, (start, end) in regions.items()}
+
+    table2 = parse_table2(rows.get("table2", []), doc, findings)
+    template = detect_template(table2, rows.get("table3", []))
+    table3 = parse_table3(rows.get("table3", []), doc, findings, template=template,
+                          reaches_end=regions.get("table3", (0, 0))[1] >= doc.line_count)
+    table4 = parse_table4(rows.get("table4", []), doc, findings)
+    if template != "legacy":
+        for name, frame in (("table2", table2), ("table3", table3), ("table4", table4)):
+            if frame.height == 0 and not any(r["check"] == "truncated_table" and r["scope"] == f"table={name}" for r in findings.rows):
+                findings.add("missing_table", None, f"{_TABLE_ZH[name]}未找到 (no {name} in a {template}-template report)",
+                             scope=f"table={name}")
+    report = read_report_row(doc, findings, template=template, layouts=layouts)
+    return ParsedTables(report, table2, table3, table4, findings.rows)
+
+
+_TABLE_ZH = {"table2": "表二(主动公开情况)", "table3": "表三(收到和处理申请情况)", "table4": "表四(行政复议、行政诉讼情况)"}
+
+
+def read_report_row(doc: Document, findings: Findings, *, template: str, layouts: dict[str, str | None]) -> dict[str, Any]:
+    """The ``reports`` row: agency (resolved through the registry), year, template, layout."""
+    title = metadata.read_title_and_year(doc.lines)
+    year, year_line = metadata.read_statistics_year(doc.norm_lines)
+    if year is None and title.title_year is not None:
+        year, year_line = title.title_year, title.agency_line
+    if year is None:
+        findings.add("missing_year", None, "未找到统计年度 (no 统计期限 sentence and no year in the title)", severity="warning")
+    agency = metadata.resolve_agency(title.agency, title.letterhead)
+    if not agency.is_known:
+        findings.add("unknown_agency", title.agency_line,
+                     f"机构“{title.agency or '?'}”不在 data/agencies.csv 中，临时编号 {agency.agency_id}", severity="warning")
+    if doc.format != "text":
+        report_layout = doc.format
+    else:
+        report_layout = layouts.get("table3") or layouts.get("table2") or legacy_layout(doc) or "none"
+    return {
+        "report_id": doc.report_id, "source": doc.source, "agency": title.agency or agency.name or None,
+        "agency_id": agency.agency_id, "level": agency.level, "parent": agency.parent, "year": year,
+        "template": template, "layout": report_layout, "encoding": doc.encoding,
+        "agency_line": title.agency_line, "year_line": year_line, "n_lines": doc.line_count,
+    }
+
+
+def legacy_layout(doc: Document) -> str | None:
+    """Layout of a pre-2019 report's 附表 (指标名称 | 单位 | 年份 | 历史累计), if it has one."""
+    for index, line in enumerate(doc.norm_lines):
+        if "指标名称" in line:
+            return layout.detect_layout(doc.lines[index:index + 20])
+    return None
+
+
+# --- regions --------------------------------------------------------------------------------
+
+
+def _squash(line: str) -> str:
+    return re.sub(r"\s+", "", line)
+
+
+def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """0-based [start, end) line ranges of 表二, 表三 and 表四, for the tables that are present."""
+    squashed = [_squash(line) for line in norm_lines]
+    n = len(squashed)
+
+    def first(predicate, start: int = 0) -> int | None:
+        return next((i for i in range(start, n) if predicate(squashed[i])), None)
+
+    t2 = first(lambda s: bool(_BLOCK.search(s)))
+    t3 = first(lambda s: "勾稽关系" in s or s == "申请人情况" or s.startswith("申请人情况") or "本年新收政府信息公开申请数量" in s
+               or ("申请人情况" in s and len(s) < 40), t2 or 0)
+    regions: dict[str, tuple[int, int]] = {}
+    if t3 is not None:
+        t3_last = first(lambda s: "结转下年度继续办理" in s, t3)
+        t4 = first(lambda s: "行政复议" in s and len(s) < 80, (t3_last + 1) if t3_last is not None else t3 + 1)
+        if t2 is not None:
+            heading = first(lambda s: "收到和处理政府信息公开申请" in s, t2)
+            regions["table2"] = (t2, heading if heading is not None and heading < t3 else t3)
+        regions["table3"] = (t3, t4 if t4 is not None else n)
+        if t4 is not None:
+            end = first(lambda s: "存在的主要问题" in s or bool(re.match(r"^[五六七八]\.", s)), t4 + 1)
+            regions["table4"] = (t4, end if end is not None else n)
+    elif t2 is not None:
+        end = first(lambda s: "收到和处理政府信息公开申请" in s, t2)
+        regions["table2"] = (t2, end if end is not None else n)
+    return regions
+
+
+# --- logical rows ---------------------------------------------------------------------------
+
+
+def _is_value(text: str) -> bool:
+    return text == "" or parse_number(text) is not None
+
+
+def logical_rows(rows: Sequence[Row]) -> list[LogicalRow]:
+    """Join grid rows into form rows: a row with labels starts one; a row of values only
+    continues the previous one (cell-per-line text with blank lines between cells)."""
+    out: list[LogicalRow] = []
+    for row in rows:
+        label_positions = [i for i, cell in enumerate(row.cells) if not _is_value(cell.text)]
+        if label_positions:
+            last = label_positions[-1]
+            out.append(LogicalRow([row.cells[i] for i in label_positions], list(row.cells[last + 1:])))
+        elif out:
+            out[-1].values.extend(row.cells)
+        else:
+            out.append(LogicalRow([], list(row.cells)))
+    return out
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Value cells fitted to a form's width; ``cells`` is None when the fit is not certain."""
+
+    cells: tuple[Cell, ...] | None
+    problem: str | None = None
+    detail: str = ""
+
+
+def fit_values(values: Sequence[Cell], width: int) -> Fit:
+    """Fit a row's value cells to ``width`` columns.
+
+    Empty cells beyond the width are layout (a trailing tab, a spacer column between label
+    and values) and are dropped, trailing first. More cells than that can only be read if
+    every reading gives the same numbers; fewer cells cannot be placed in their columns.
+    """
+    cells = list(values)
+    while len(cells) > width and cells[-1].text == "":
+        cells.pop()
+    while len(cells) > width and cells[0].text == "":
+        cells.pop(0)
+    printed = " ".join(cell.text or "␣" for cell in cells)
+    if len(cells) == width:
+        return Fit(tuple(cells))
+    if len(cells) > width:
+        if len({cell.text for cell in cells}) == 1:
+            return Fit(tuple(cells[:width]), "extra_cells_identical", printed)
+        return Fit(None, "extra_cells", printed)
+    return Fit(None, "missing_cells", printed)
+
+
+def _report_fit(fit: Fit, findings: Findings, line: int, what: str, width: int, scope: str) -> None:
+    if fit.problem == "extra_cells_identical":
+        findings.add("extra_cells", line, f"{what}: 印有 {len(fit.detail.split())} 个数值，表格只有 {width} 列；"
+                     f"各数值相同，读取不受影响 ({fit.detail})", scope=scope, severity="warning",
+                     expected=width, actual=len(fit.detail.split()))
+    elif fit.problem == "extra_cells":
+        findings.add("extra_cells", line, f"{what}: 印有 {len(fit.detail.split())} 个数值，表格只有 {width} 列，"
+                     f"无法确定对应关系，未读取 ({fit.detail})", scope=scope, expected=width, actual=len(fit.detail.split()))
+    elif fit.problem == "missing_cells":
+        n = len(fit.detail.split()) if fit.detail else 0
+        findings.add("missing_cells", line, f"{what}: 只有 {n} 个数值，表格有 {width} 列，无法确定缺失哪一列，未读取 ({fit.detail})",
+                     scope=scope, expected=width, actual=n)
+
+
+# --- 表二 -------------------------------------------------------------------------------------
+
+
+def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> pl.DataFrame:
+    """表二: 第二十条 blocks, each a header of measures and item rows with one value per measure."""
+    out: list[dict[str, Any]] = []
+    measures: list[tuple[str, str | None]] = []  # (measure key, unit printed in the header)
+    items_zh = labels.labels_for("table2", "item")
+    measures_zh = labels.labels_for("table2", "measure")
+    for lrow in logical_rows(rows):
+        item = None
+        for cell in lrow.labels:
+            key = label_key(cell.text)
+            if _BLOCK.search(key):
+                measures = []
+            elif key in ("信息内容", "信息内容:"):
+                measures = []
+            elif (measure := labels.lookup("table2", "measure", cell.text)) is not None:
+                unit_match = _UNIT_IN_HEADER.search(key)
+                measures.append((measure.key, next(filter(None, unit_match.groups()), None) if unit_match else None))
+            elif (found := labels.lookup("table2", "item", cell.text)) is not None:
+                item = found
+            elif not _HEADING.match(key):
+                findings.add("unmapped_label", cell.line, f"表二中的标签“{cell.text}”无法识别", scope="table=table2", severity="warning")
+        if item is None or not lrow.values:
+            continue
+        if not measures:
+            findings.add("missing_cells", lrow.line, f"表二“{item.label_zh}”行前没有栏目标题，无法确定各数值含义", scope=f"item={item.key}")
+            continue
+        fit = fit_values(lrow.values, len(measures))
+        _report_fit(fit, findings, lrow.line, f"表二“{item.label_zh}”行", len(measures), f"item={item.key}")
+        if fit.cells is None:
+            continue
+        for (measure, header_unit), cell in zip(measures, fit.cells, strict=True):
+            number = parse_number(cell.text)
+            unit = (number.unit if number else None) or header_unit
+            if measure not in _MONEY_MEASURES:
+                unit = unit or _COUNT_UNIT
+            out.append({"report_id": doc.report_id, "item": item.key, "item_zh": items_zh[item.key], "measure": measure,
+                        "measure_zh": measures_zh[measure], "value": number.value if number else None, "unit": unit,
+                        "raw": cell.text, "line": cell.line})
+    return schema.frame("table2", out)
+
+
+# --- template ---------------------------------------------------------------------------------
+
+_MEASURES_2021 = frozenset({"made", "repealed", "in_force", "fee_amount"})
+_MEASURES_2019 = frozenset({"new_made", "new_published", "total_published", "prior_items", "change", "procurement_items",
+                            "procurement_amount"})
+
+
+def detect_template(table2: pl.DataFrame, table3_rows: Sequence[Row]) -> str:
+    """legacy, 2019 or 2021, from what the tables print (not from the year).
+
+    表三 decides when it shows its form (2021 splits (六)其他处理 into three sub-rows); 表二's
+    measures decide otherwise. Some agencies keep 2019 表二 headers in later years.
+    """
+    t3_text = "".join(label_key(cell.text) for row in table3_rows for cell in row.cells)
+    if "逾期不补正" in t3_text or "逾期未按收费通知" in t3_text:
+        return "2021"
+    if "其他处理" in t3_text:
+        return "2019"
+    measures = set(table2["measure"].unique().to_list()) if table2.height else set()
+    if measures & _MEASURES_2021:
+        return "2021"
+    if measures & _MEASURES_2019 or table3_rows:
+        return "2019"
+    return "legacy"
+
+
+# --- 表三 -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _T3State:
+    group: str | None = None
+    seen: dict[str, int] = field(default_factory=dict)
+
+
+def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cell]]:
+    """The 表三 row key of a logical row (None for header rows) and the labels nobody knows.
+
+    Group labels set the context the following sub-rows belong to. Two labels are printed
+    both as rows and as something else: 其他处理 (a row in 2019, a group in 2021, when a
+    sub-row label follows it) and 其他 (the requester column, or the 2021 sub-row 3.其他
+    inside the 其他处理 group); 总计 is a requester header unless the row has values.
+    """
+    row_key = None
+    unknown: list[Cell] = []
+    for index, cell in enumerate(lrow.labels):
+        key = label_key(cell.text)
+        later_labels = lrow.labels[index + 1:]
+        if "勾稽关系" in key or _HEADING.match(key):
+            continue
+        if labels.strip_enumerator(key) == "其他处理":
+            if later_labels or not lrow.has_values:
+                state.group = "other"
+            else:
+                row_key = "other"
+            continue
+        if labels.strip_enumerator(key) == "其他":
+            if lrow.has_values and state.group == "other":
+                row_key = "other.other"
+            elif lrow.has_values:
+                unknown.append(cell)
+            continue
+        if labels.strip_enumerator(key) == "总计" and not lrow.has_values:
+            continue
+        group = labels.lookup("table3", "group", cell.text)
+        if group is not None:
+            state.group = group.key if group.key in (*_OUTCOME_GROUPS, "other") else state.group
+            continue
+        row = labels.lookup("table3", "row", cell.text)
+        if row is not None:
+            row_key = row.key
+            continue
+        if labels.lookup("table3", "requester", cell.text) is not None:
+            continue
+        unknown.append(cell)
+    if row_key in _T3_TOP_LEVEL:
+        state.group = None
+    elif row_key and "." in row_key:
+        state.group = row_key.split(".")[0]
+    return row_key, unknown
+
+
+def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, template: str, reaches_end: bool) -> pl.DataFrame:
+    """表三: requests received and how they ended, one value per requester column."""
+    out: list[dict[str, Any]] = []
+    state = _T3State()
+    rows_zh = labels.labels_for("table3", "row")
+    lrows = logical_rows(rows)
+    skip = set()
+    for index, lrow in enumerate(lrows):
+        if index in skip:
+            continue
+        row_key, unknown = _t3_row_key(lrow, state)
+        if row_key is None and unknown and lrow.has_values:
+            row_key, consumed = _join_broken_label(lrow, lrows, index, state)
+            if consumed is not None:
+                skip.add(consumed)
+                unknown = []
+        for cell in unknown:
+            severity = "error" if lrow.has_values else "warning"
+            suffix = "，该行数值未读取" if lrow.has_values else ""
+            findings.add("unmapped_label", cell.line, f"表三中的标签“{cell.text}”无法识别{suffix}",
+                         scope="table=table3", severity=severity)
+        if row_key is None or not lrow.values:
+            continue
+        if row_key in state.seen:
+            findings.add("duplicate_row", lrow.line, f"表三“{rows_zh[row_key]}”行重复出现 (first at line {state.seen[row_key]})，未读取",
+                         scope=f"row={row_key}")
+            continue
+        state.seen[row_key] = lrow.line
+        fit = fit_values(lrow.values, len(REQUESTERS))
+        at_end = reaches_end and index == len(lrows) - 1
+        if fit.problem == "missing_cells" and at_end:
+            findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)",
+                         scope="table=table3")
+            continue
+        _report_fit(fit, findings, lrow.line, f"表三“{rows_zh[row_key]}”行", len(REQUESTERS), f"row={row_key}")
+        if fit.cells is None:
+            continue
+        for requester, cell in zip(REQUESTERS, fit.cells, strict=True):
+            out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
+    if rows:
+        _report_missing_rows(state.seen, findings, template=template, reaches_end=reaches_end, last_line=rows[-1].line)
+    return schema.frame("table3", out)
+
+
+def _join_broken_label(lrow: LogicalRow, lrows: Sequence[LogicalRow], index: int, state: _T3State) -> tuple[str | None, int | None]:
+    """A label broken across lines, e.g. "3.危及“三安全一" then "稳定”" on a later line (2019
+    开发区 report, at a page break): join with the next label-only row and look up again."""
+    for follower in range(index + 1, min(index + 3, len(lrows))):
+        candidate = lrows[follower]
+        if candidate.has_values or not candidate.labels:
+            continue
+        joined = label_key(lrow.labels[-1].text) + label_key(candidate.labels[-1].text)
+        row = labels.lookup("table3", "row", joined)
+        if row is not None:
+            if "." in row.key:
+                state.group = row.key.split(".")[0]
+            return row.key, follower
+    return None, None
+
+
+def _report_missing_rows(seen: dict[str, int], findings: Findings, *, template: str, reaches_end: bool, last_line: int) -> None:
+    expected = T3_ROWS.get(template)
+    if expected is None:
+        return
+    missing = [key for key in expected if key not in seen]
+    if not missing:
+        return
+    if reaches_end and seen and all(expected.index(key) > max(expected.index(k) for k in seen if k in expected) for key in missing):
+        findings.add("truncated_table", last_line, f"表三在第 {last_line} 行后中断，缺少 {len(missing)} 行: {', '.join(missing)}",
+                     scope="table=table3")
+        return
+    for key in missing:
+        findings.add("missing_cells", None, f"表三缺少“{labels.labels_for('table3', 'row').get(key, key)}”行", scope=f"row={key}")
+
+
+def _count_cell(doc: Document, findings: Findings, cell: Cell, keys: dict[str, str]) -> dict[str, Any]:
+    number = parse_number(cell.text)
+    value = None
+    if number is not None and number.value is not None:
+        if number.is_integer:
+            value = int(number.value)
+        else:
+            scope = ";".join(f"{k}={v}" for k, v in keys.items())
+            findings.add("not_integer", cell.line, f"计数“{cell.text}”不是整数，未读取", scope=scope)
+    return {"report_id": doc.report_id, **keys, "value": value, "raw": cell.text, "line": cell.line}
+
+
+# --- 表四 -------------------------------------------------------------------------------------
+
+_T4_WIDTH = len(PROCEEDINGS) * len(T4_OUTCOMES)
+
+
+def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings) -> pl.DataFrame:
+    """表四: review and litigation counts, 15 columns under a two-level header.
+
+    The columns are read in the order the header prints its outcome labels; the form's
+    order (行政复议, 未经复议直接起诉, 复议后起诉 × 维持, 纠正, 其他, 尚未审结, 总计) is used, with
+    a warning, when the header cannot be read.
+    """
+    header: list[str] = []
+    values: list[Cell] = []
+    for row in rows:
+        if any(parse_number(c.text) is not None and c.text for c in row.cells):
+            values.extend(row.cells)
+            continue
+        if len(values) >= _T4_WIDTH:
+            break
+        for cell in row.cells:
+            if not cell.text or _HEADING.match(label_key(cell.text)):
+                continue
+            outcome = labels.lookup("table4", "outcome", cell.text)
+            if outcome is not None:
+                header.append(outcome.key)
+            elif labels.lookup("table4", "proceeding", cell.text) is None:
+                findings.add("unmapped_label", cell.line, f"表四中的标签“{cell.text}”无法识别", scope="table=table4", severity="warning")
+    if not values:
+        return schema.empty("table4")
+    columns = [(p, o) for p in PROCEEDINGS for o in T4_OUTCOMES]
+    if len(header) == _T4_WIDTH and sorted(header) == sorted(o for _, o in columns):
+        columns = [(PROCEEDINGS[i // len(T4_OUTCOMES)], outcome) for i, outcome in enumerate(header)]
+    else:
+        findings.add("header_mismatch", values[0].line, f"表四表头读出 {len(header)} 个结果栏目 (应为 {_T4_WIDTH})，按标准表式顺序读取",
+                     scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
+    fit = fit_values(values, _T4_WIDTH)
+    _report_fit(fit, findings, values[0].line, "表四数值行", _T4_WIDTH, "table=table4")
+    if fit.cells is None:
+        return schema.empty("table4")
+    out = [_count_cell(doc, findings, cell, {"proceeding": proceeding, "outcome": outcome})
+           for (proceeding, outcome), cell in zip(columns, fit.cells, strict=True)]
+    return schema.frame("table4", out)
