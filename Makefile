@@ -10,7 +10,7 @@ PROCESSED ?= data/processed
 REPORTS ?= reports
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo ingest test test-fast lint format lab clean
+.PHONY: help venv demo ingest test test-fast lint format lab docs clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ format: $(STAMP) ## Ruff format and fix imports
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+docs: $(STAMP) ## Regenerate the generated parts of docs/ (column tables of docs/schema.md)
+	$(BIN)/python -c "from govdata.schema import update_schema_doc; update_schema_doc()"
 
 clean: ## Remove generated outputs (keeps data/raw and .venv)
 	rm -rf $(PROCESSED) $(REPORTS) test-artifacts .pytest_cache .ruff_cache

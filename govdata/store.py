@@ -30,13 +30,11 @@ def write_corpus(corpus: Corpus, out_dir: str | os.PathLike) -> dict[str, Path]:
     try:
         for name, df in corpus.frames().items():
             final = out / f"{name}.parquet"
-            tmp = _temp_path(out, final.name)
-            df.write_parquet(tmp)
-            staged.append((tmp, final))
+            staged.append((_temp_path(out, final.name), final))
+            df.write_parquet(staged[-1][0])
         final = out / "failures.csv"
-        tmp = _temp_path(out, final.name)
-        _write_failures(corpus.failures, tmp)
-        staged.append((tmp, final))
+        staged.append((_temp_path(out, final.name), final))
+        _write_failures(corpus.failures, staged[-1][0])
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

@@ -1,0 +1,119 @@
+"""Bad input never stops a batch: each bad file is listed with its name, line and reason."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from govdata import load, parse_report
+from govdata.cli import main
+from govdata.model import Corpus
+from govdata.read import ReadError
+from govdata.store import read_corpus, write_corpus
+from tests.conftest import SEED_2020_TAISHANG, SEED_2023_CITY
+
+
+@pytest.fixture()
+def messy_folder(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = SEED_2023_CITY.read_text(encoding="utf-8")
+    (folder / "a_good.txt").write_text(text, encoding="utf-8")
+    (folder / "b_garbage.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "c_empty.txt").write_bytes(b"")
+    (folder / "d_truncated.txt").write_text(text[: text.index("3.要求提供公开出版物")], encoding="utf-8")
+    (folder / "e_gb18030.txt").write_bytes(SEED_2020_TAISHANG.read_text(encoding="utf-8").encode("gb18030"))
+    (folder / "notes.csv").write_text("not a report", encoding="utf-8")
+    return folder
+
+
+def test_load_lists_every_bad_file_and_keeps_the_rest(messy_folder):
+    corpus = load(messy_folder)
+    assert sorted(s.rsplit("/", 1)[-1] for s in corpus.reports["source"]) == ["a_good.txt", "d_truncated.txt", "e_gb18030.txt"]
+    failures = {f.source.rsplit("/", 1)[-1]: f.reason for f in corpus.failures}
+    assert set(failures) == {"b_garbage.txt", "c_empty.txt"}
+    assert "empty" in failures["c_empty.txt"]
+
+
+def test_truncated_report_gives_partial_tables_and_a_truncation_finding_with_line(messy_folder):
+    report = parse_report(messy_folder / "d_truncated.txt")
+    assert report.table3.filter(row="new", requester="total")["value"].to_list() == [247]
+    [finding] = report.checks.filter(check="truncated_table").to_dicts()
+    assert finding["line"] == 103 and finding["scope"] == "table=table3"
+
+
+def test_gb18030_report_reads_the_same_tables_as_utf8(messy_folder):
+    utf8 = parse_report(SEED_2020_TAISHANG)
+    gb = parse_report(messy_folder / "e_gb18030.txt")
+    assert gb.report["encoding"] == "gb18030"
+    assert gb.table3.drop("report_id").equals(utf8.table3.drop("report_id"))
+
+
+def test_parse_report_of_a_missing_path_raises_read_error_naming_it(tmp_path):
+    with pytest.raises(ReadError, match=r"nope\.txt"):
+        parse_report(tmp_path / "nope.txt")
+
+
+def test_text_without_any_table_is_legacy_with_layout_none():
+    report = parse_report("某某局2016年政府信息公开工作年度报告\n今年我局收到申请3件。\n")
+    assert report.report["template"] == "legacy" and report.report["layout"] == "none"
+    assert report.report["year"] == 2016
+
+
+def test_ingest_replaces_outputs_atomically_and_keeps_old_ones_on_failure(tmp_path, monkeypatch):
+    out = tmp_path / "processed"
+    write_corpus(load([SEED_2023_CITY]), out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    calls = {"n": 0}
+    real_write = pl.DataFrame.write_parquet
+
+    def failing_write(self, path, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        return real_write(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", failing_write)
+    with pytest.raises(OSError):
+        write_corpus(load([SEED_2020_TAISHANG]), out)
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before, "an interrupted write must leave the previous outputs untouched and no temp files"
+
+
+def test_store_round_trip_keeps_every_frame(tmp_path):
+    corpus = load([SEED_2023_CITY, SEED_2020_TAISHANG])
+    write_corpus(corpus, tmp_path)
+    again = read_corpus(tmp_path)
+    for name, frame in corpus.frames().items():
+        assert again.frames()[name].equals(frame), name
+
+
+def test_extract_json_prints_the_contract_object():
+    result = CliRunner().invoke(main, ["extract", str(SEED_2023_CITY), "--format", "json"])
+    assert result.exit_code == 0
+    payload = json.loads(result.output)
+    assert set(payload) == {"report", "table2", "table3", "table4", "legacy", "facts", "checks", "outcomes"}
+    assert payload["report"]["agency_id"] == "jinjiang_city" and payload["report"]["year"] == 2023
+    total = [c for c in payload["table3"] if c["row"] == "total" and c["requester"] == "total"]
+    assert total == [{"report_id": payload["report"]["report_id"], "row": "total", "row_zh": "总计", "requester": "total",
+                      "value": 243, "raw": "243", "line": 110}]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_extract_csv_and_table_formats_print_every_frame(fmt):
+    result = CliRunner().invoke(main, ["extract", str(SEED_2023_CITY), "--format", fmt])
+    assert result.exit_code == 0
+    for name in Corpus().frames():
+        assert name in result.output
+
+
+def test_ingest_cli_summarises_reports_cells_and_failures(messy_folder, tmp_path):
+    result = CliRunner().invoke(main, ["ingest", str(messy_folder), "--out", str(tmp_path / "out"), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "ingested 3 report(s) of 5 file(s)" in result.output
+    assert "b_garbage.txt" in result.output and "c_empty.txt" in result.output
+    assert (tmp_path / "out" / "table3.parquet").exists()
