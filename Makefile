@@ -34,17 +34,17 @@ demo: $(STAMP) ## Ingest data/raw and write every output (prints where they are)
 ingest: demo ## Alias of demo
 
 test: $(STAMP) ## Lint and run the whole test suite
-	$(BIN)/ruff check govdata tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## Unit tests only (seconds)
 	$(BIN)/python -m pytest tests/unit -q
 
 lint: $(STAMP) ## Ruff lint
-	$(BIN)/ruff check govdata tests bench
+	$(BIN)/ruff check .
 
 format: $(STAMP) ## Ruff format and fix imports
-	$(BIN)/ruff check --fix govdata tests bench
+	$(BIN)/ruff check --fix .
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
