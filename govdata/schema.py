@@ -173,3 +173,42 @@ def conform(frame_name: str, df: pl.DataFrame) -> pl.DataFrame:
             for name, dtype in schema.items()
         ]
     )
+
+
+def markdown_tables() -> str:
+    """The column tables of docs/schema.md, generated from :data:`FRAMES` (``make docs``)."""
+    out: list[str] = []
+    for name, cols in FRAMES.items():
+        out.append(f"### {name}\n")
+        out.append("| column | type | contract | meaning |")
+        out.append("|---|---|---|---|")
+        for column in cols:
+            dtype = column.dtype if isinstance(column.dtype, type) else type(column.dtype)
+            out.append(f"| {column.name} | {dtype.__name__} | {'yes' if column.contract else 'extension'} | {column.description} |")
+        out.append("")
+    return "\n".join(out)
+
+
+GENERATED_BEGIN = "<!-- BEGIN GENERATED: python -m govdata.schema -->"
+GENERATED_END = "<!-- END GENERATED -->"
+
+
+def update_schema_doc(path: str = "docs/schema.md") -> bool:
+    """Rewrite the generated part of docs/schema.md; returns True when it changed."""
+    from pathlib import Path
+
+    doc = Path(path)
+    text = doc.read_text(encoding="utf-8")
+    head, rest = text.split(GENERATED_BEGIN, 1)
+    _, tail = rest.split(GENERATED_END, 1)
+    new = f"{head}{GENERATED_BEGIN}\n{markdown_tables()}{GENERATED_END}{tail}"
+    if new != text:
+        doc.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":
+    import sys
+
+    changed = update_schema_doc(sys.argv[1] if len(sys.argv) > 1 else "docs/schema.md")
+    print("docs/schema.md updated" if changed else "docs/schema.md already up to date")
