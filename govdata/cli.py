@@ -45,6 +45,9 @@ def extract(file: Path, fmt: str) -> None:
     except ReadError as exc:
         click.echo(f"govdata extract: {exc}", err=True)
         sys.exit(2)
+    for finding in report.checks.filter(pl.col("status") == "fail").iter_rows(named=True):
+        where = f"{report.report['source']}:{finding['line']}" if finding["line"] else report.report["source"]
+        click.echo(f"{where}: {finding['severity']}: [{finding['check']}] {finding['message']}", err=True)
     if fmt == "json":
         click.echo(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=1))
         return

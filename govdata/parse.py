@@ -99,6 +99,9 @@ class Findings:
             "status": "fail", "severity": severity, "line": line, "message": message,
         })
 
+    def has(self, check: str, scope: str) -> bool:
+        return any(row["check"] == check and row["scope"] == scope for row in self.rows)
+
 
 # --- entry point ----------------------------------------------------------------------------
 
@@ -117,15 +120,25 @@ def parse_tables(doc: Document) -> ParsedTables:
                           reaches_end=regions.get("table3", (0, 0))[1] >= doc.line_count)
     table4 = parse_table4(rows.get("table4", []), doc, findings)
     if template != "legacy":
-        for name, frame in (("table2", table2), ("table3", table3), ("table4", table4)):
-            if frame.height == 0 and not any(r["check"] == "truncated_table" and r["scope"] == f"table={name}" for r in findings.rows):
-                findings.add("missing_table", None, f"{_TABLE_ZH[name]}未找到 (no {name} in a {template}-template report)",
-                             scope=f"table={name}")
+        _report_missing_tables({"table2": table2, "table3": table3, "table4": table4}, findings, template=template)
     report = read_report_row(doc, findings, template=template, layouts=layouts)
     return ParsedTables(report, table2, table3, table4, findings.rows)
 
 
 _TABLE_ZH = {"table2": "表二(主动公开情况)", "table3": "表三(收到和处理申请情况)", "table4": "表四(行政复议、行政诉讼情况)"}
+
+
+def _report_missing_tables(tables: dict[str, pl.DataFrame], findings: Findings, *, template: str) -> None:
+    """A standard table that is not there: missing, or cut off when the text ends early."""
+    truncated_at = next((name for name in tables if findings.has("truncated_table", f"table={name}")), None)
+    for name, frame in tables.items():
+        if frame.height or findings.has("truncated_table", f"table={name}"):
+            continue
+        if truncated_at is not None and name > truncated_at:
+            findings.add("truncated_table", None, f"正文在{_TABLE_ZH[truncated_at]}中断，{_TABLE_ZH[name]}缺失", scope=f"table={name}")
+        else:
+            findings.add("missing_table", None, f"{_TABLE_ZH[name]}未找到 (no {name} in a {template}-template report)",
+                         scope=f"table={name}")
 
 
 def read_report_row(doc: Document, findings: Findings, *, template: str, layouts: dict[str, str | None]) -> dict[str, Any]:
@@ -456,7 +469,10 @@ def _report_missing_rows(seen: dict[str, int], findings: Findings, *, template: 
     missing = [key for key in expected if key not in seen]
     if not missing:
         return
-    if reaches_end and seen and all(expected.index(key) > max(expected.index(k) for k in seen if k in expected) for key in missing):
+    last_seen = max((expected.index(k) for k in seen if k in expected), default=len(expected))
+    if reaches_end and all(expected.index(key) > last_seen for key in missing):
+        if findings.has("truncated_table", "table=table3"):
+            return
         findings.add("truncated_table", last_line, f"表三在第 {last_line} 行后中断，缺少 {len(missing)} 行: {', '.join(missing)}",
                      scope="table=table3")
         return

@@ -41,8 +41,10 @@ def test_load_lists_every_bad_file_and_keeps_the_rest(messy_folder):
 def test_truncated_report_gives_partial_tables_and_a_truncation_finding_with_line(messy_folder):
     report = parse_report(messy_folder / "d_truncated.txt")
     assert report.table3.filter(row="new", requester="total")["value"].to_list() == [247]
-    [finding] = report.checks.filter(check="truncated_table").to_dicts()
-    assert finding["line"] == 103 and finding["scope"] == "table=table3"
+    [finding] = report.checks.filter(check="truncated_table", scope="table=table3").to_dicts()
+    assert finding["line"] == 103
+    [consequence] = report.checks.filter(check="truncated_table", scope="table=table4").to_dicts()
+    assert "表四" in consequence["message"]
 
 
 def test_gb18030_report_reads_the_same_tables_as_utf8(messy_folder):
@@ -95,7 +97,7 @@ def test_store_round_trip_keeps_every_frame(tmp_path):
 def test_extract_json_prints_the_contract_object():
     result = CliRunner().invoke(main, ["extract", str(SEED_2023_CITY), "--format", "json"])
     assert result.exit_code == 0
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert set(payload) == {"report", "table2", "table3", "table4", "legacy", "facts", "checks", "outcomes"}
     assert payload["report"]["agency_id"] == "jinjiang_city" and payload["report"]["year"] == 2023
     total = [c for c in payload["table3"] if c["row"] == "total" and c["requester"] == "total"]
@@ -117,3 +119,10 @@ def test_ingest_cli_summarises_reports_cells_and_failures(messy_folder, tmp_path
     assert "ingested 3 report(s) of 5 file(s)" in result.output
     assert "b_garbage.txt" in result.output and "c_empty.txt" in result.output
     assert (tmp_path / "out" / "table3.parquet").exists()
+
+
+def test_extract_names_file_and_line_of_each_finding_on_stderr(messy_folder):
+    result = CliRunner().invoke(main, ["extract", str(messy_folder / "d_truncated.txt")])
+    assert result.exit_code == 0
+    assert "d_truncated.txt:103: error: [truncated_table]" in result.stderr
+    json.loads(result.stdout)
