@@ -1,13 +1,291 @@
-"""Harmonize stage (issue 4): one ``outcomes`` series across the legacy, 2019 and 2021 templates."""
+"""Harmonize stage (issue 4): one ``outcomes`` series across the legacy, 2019 and 2021 templates.
+
+Why: trend research needs "how did requests end" for every year, but the 2019 Regulations
+changed the form. 2019/2021 reports print 表三 with sub-rows per group; pre-2019 reports print a
+附表 with four answer types and, in prose, up to nine. This module files every report's numbers
+under the seven outcome groups of the 2019 form (granted, partial, withheld, unable,
+not_processed, other, total), says where each value came from (``source``, ``line``, ``note``)
+and flags the values whose definition is not the 2019 one (``definition_changed``).
+
+Which legacy category goes to which group is data: ``govdata/data/outcome_crosswalk.csv``;
+docs/harmonization.md explains every mapping and the rule when 附表 and prose disagree.
+
+Example:
+    >>> from govdata import schema
+    >>> from govdata.model import Report
+    >>> t3 = schema.frame("table3", [
+    ...     {"report_id": "r", "row": "granted", "requester": "total", "value": 5, "line": 9},
+    ...     {"report_id": "r", "row": "total", "requester": "total", "value": 5, "line": 20}])
+    >>> report = Report(report={"report_id": "r", "agency_id": "a", "year": 2020, "template": "2019"}, table3=t3)
+    >>> report_outcomes(report).select("outcome", "value", "source").rows()
+    [('granted', 5, 'table3'), ('total', 5, 'table3')]
+"""
 
 from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 import polars as pl
 
 from govdata import schema
 from govdata.model import Report
 
+OUTCOMES: tuple[str, ...] = ("granted", "partial", "withheld", "unable", "not_processed", "other", "total")
+
+# 表三 rows summed into each group, in the 总计 column. A key ending in "." is a prefix: every
+# sub-row of the group. `other` is one row in the 2019 form and three sub-rows in the 2021 form.
+_TABLE3_GROUPS: dict[str, tuple[str, ...]] = {
+    "granted": ("granted",),
+    "partial": ("partial",),
+    "withheld": ("withheld.",),
+    "unable": ("unable.",),
+    "not_processed": ("not_processed.",),
+    "other": ("other", "other."),
+    "total": ("total",),
+}
+_OUTCOME_FACT_PREFIX = "outcome."
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One row of outcome_crosswalk.csv: which legacy categories make an outcome group."""
+
+    outcome: str
+    source: str  # facts (prose answer types) or legacy (附表 indicators)
+    inputs: tuple[str, ...]
+    definition_changed: bool
+    notes: str
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A number a report states for one category, and the line it stands on."""
+
+    value: float
+    line: int | None
+
+
+@lru_cache(maxsize=1)
+def crosswalk() -> tuple[Mapping, ...]:
+    """The rows of govdata/data/outcome_crosswalk.csv."""
+    return tuple(
+        Mapping(row["outcome"], row["source"], tuple(row["inputs"].split("|")), row["definition_changed"] == "true", row["notes"])
+        for row in _read_csv("outcome_crosswalk.csv")
+    )
+
+
+@lru_cache(maxsize=1)
+def legacy_fact_map() -> dict[str, tuple[str, ...]]:
+    """附表 indicator -> the fact keys whose sum states the same number in prose (like for like)."""
+    return {row["indicator"]: tuple(row["fact_keys"].split("|")) for row in _read_csv("legacy_fact_map.csv")}
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with resources.files("govdata").joinpath(f"data/{name}").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
 
 def report_outcomes(report: Report) -> pl.DataFrame:
-    """The harmonized outcome counts of one report."""
-    return schema.empty("outcomes")
+    """The harmonized outcome counts of one report (see docs/harmonization.md)."""
+    template = report.report.get("template")
+    if template in ("2019", "2021") or (template is None and report.table3.height):
+        rows = table3_outcomes(report.table3)
+    elif template == "legacy" or (template is None and (report.legacy.height or report.facts.height)):
+        rows = legacy_outcomes(report.legacy, report.facts)
+    else:
+        rows = []
+    identity = {"report_id": report.report.get("report_id"), "agency_id": report.report.get("agency_id"),
+                "year": report.report.get("year"), "template": template}
+    return schema.frame("outcomes", [{**identity, **row} for row in rows])
+
+
+# --- 2019 and 2021 templates: sums of 表三 groups in the 总计 column --------------------------
+
+
+def table3_outcomes(table3: pl.DataFrame) -> list[dict[str, Any]]:
+    """Group values of 表三, each the sum of its sub-rows in the 总计 column.
+
+    A blank cell adds nothing; a group whose every cell is blank has a null value (the report
+    printed the rows but no number). A group with no rows at all is left out.
+    """
+    total_column = table3.filter(pl.col("requester") == "total")
+    rows = []
+    for outcome in OUTCOMES:
+        parts = _group_rows(total_column, _TABLE3_GROUPS[outcome])
+        if parts.height == 0:
+            continue
+        values = parts["value"].drop_nulls()
+        rows.append({
+            "outcome": outcome,
+            "value": int(values.sum()) if len(values) else None,
+            "source": "table3",
+            "definition_changed": False,
+            "has_conflict": False,
+            "line": parts["line"].min(),
+            "note": _table3_note(parts),
+        })
+    return rows
+
+
+def _group_rows(total_column: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
+    """The 总计-column rows of a group; an exact row key wins over a prefix (2019 `other`)."""
+    exact = [key for key in keys if not key.endswith(".")]
+    found = total_column.filter(pl.col("row").is_in(exact))
+    if found.height:
+        return found
+    for prefix in (key for key in keys if key.endswith(".")):
+        found = total_column.filter(pl.col("row").str.starts_with(prefix))
+        if found.height:
+            return found
+    return found
+
+
+def _table3_note(parts: pl.DataFrame) -> str:
+    if parts.height == 1:
+        return f"table3 row {parts['row'][0]}, column 总计"
+    blanks = parts["value"].null_count()
+    blank_note = f" ({blanks} blank)" if blanks else ""
+    return f"table3 sum of {parts.height} rows {', '.join(parts['row'])}{blank_note}, column 总计"
+
+
+# --- legacy reports: 附表 and prose through the crosswalk --------------------------------------
+
+
+def legacy_outcomes(legacy: pl.DataFrame, facts: pl.DataFrame) -> list[dict[str, Any]]:
+    """Outcome groups of a pre-2019 report from its 附表 and its prose.
+
+    The rule (docs/harmonization.md): every group of one report comes from one source, so the
+    groups add up to the total. The prose is used when it states a complete breakdown (its
+    answer types add up to the report's total) because only the prose splits answers finely
+    enough to rebuild the 2019 groups; otherwise the 附表. The total is the 附表's 对申请的答复总数
+    whenever printed. Where the two sources print different numbers for the same category,
+    ``has_conflict`` is set and ``note`` gives both; the legacy and facts frames keep both.
+    """
+    table = _legacy_values(legacy)
+    prose, ambiguous = _prose_values(facts)
+    printed_total = table.get("responses_total")
+    reference = printed_total or _unique(facts, "requests.received")
+    prose_sum = sum(stated.value for stated in prose.values())
+    is_complete = bool(prose) and reference is not None and prose_sum == reference.value
+    if prose and (is_complete or not table):
+        # The prose's own sum is a total only when it is complete and nothing better is printed.
+        rows = _mapped_rows("facts", prose, skip_total=printed_total is not None or not is_complete)
+        if printed_total is not None:
+            rows += _mapped_rows("legacy", table, only=("total",))
+    elif table:
+        rows = _mapped_rows("legacy", table)
+    else:
+        rows = []
+    reason = _source_reason(prose, ambiguous, is_complete, prose_sum, reference)
+    for row in rows:
+        row["has_conflict"], conflict = _conflict(row["outcome"], table, prose)
+        row["note"] = "; ".join(part for part in (row["note"], reason if row["outcome"] != "total" else "", conflict) if part)
+    return sorted(rows, key=lambda row: OUTCOMES.index(row["outcome"]))
+
+
+def _legacy_values(legacy: pl.DataFrame) -> dict[str, Stated]:
+    """附表 this-year values by indicator (first row wins; unknown labels are left out)."""
+    values: dict[str, Stated] = {}
+    for row in legacy.filter(pl.col("indicator").is_not_null() & pl.col("value").is_not_null()).iter_rows(named=True):
+        values.setdefault(row["indicator"], Stated(row["value"], row["line"]))
+    return values
+
+
+def _prose_values(facts: pl.DataFrame) -> tuple[dict[str, Stated], list[str]]:
+    """The prose's answer types (outcome.* facts); a type stated twice with different numbers is ambiguous.
+
+    An ambiguous prose is not used at all: picking one of its numbers would be a guess.
+    """
+    answers = facts.filter(pl.col("key").str.starts_with(_OUTCOME_FACT_PREFIX))
+    values: dict[str, Stated] = {}
+    ambiguous: list[str] = []
+    for key in dict.fromkeys(answers["key"]):
+        stated = answers.filter(pl.col("key") == key)
+        if stated["value"].n_unique() > 1:
+            ambiguous.append(key)
+        else:
+            values[key] = Stated(stated["value"][0], stated["line"].min())
+    return ({} if ambiguous else values), ambiguous
+
+
+def _unique(facts: pl.DataFrame, key: str) -> Stated | None:
+    """The one number the prose states for ``key``, or None when it states none or several."""
+    stated = facts.filter(pl.col("key") == key)
+    if stated.height == 0 or stated["value"].n_unique() > 1:
+        return None
+    return Stated(stated["value"][0], stated["line"].min())
+
+
+def _mapped_rows(source: str, values: dict[str, Stated], *, only: Iterable[str] = OUTCOMES, skip_total: bool = False) -> list[dict]:
+    """Apply the crosswalk rows of one source to the values that source states."""
+    rows = []
+    for mapping in crosswalk():
+        if mapping.source != source or mapping.outcome not in only or (skip_total and mapping.outcome == "total"):
+            continue
+        parts = [(name, values[name]) for name in mapping.inputs if name in values]
+        if not parts:
+            continue
+        rows.append({
+            "outcome": mapping.outcome,
+            "value": _as_count(sum(stated.value for _, stated in parts)),
+            "source": source,
+            "definition_changed": mapping.definition_changed,
+            "line": min((stated.line for _, stated in parts if stated.line is not None), default=None),
+            "note": _parts_note(source, parts),
+        })
+    return rows
+
+
+def _as_count(value: float) -> int | None:
+    return int(value) if float(value).is_integer() else None
+
+
+def _parts_note(source: str, parts: list[tuple[str, Stated]]) -> str:
+    where = "附表" if source == "legacy" else "prose"
+    return f"{where} " + " + ".join(f"{name} {_fmt(stated.value)} (line {stated.line})" for name, stated in parts)
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _source_reason(prose: dict[str, Stated], ambiguous: list[str], is_complete: bool, prose_sum: float,
+                   reference: Stated | None) -> str:
+    """Why the groups came from the source they came from, in words."""
+    if ambiguous:
+        return f"prose not used: {', '.join(ambiguous)} stated with different numbers"
+    if not prose:
+        return ""
+    if is_complete:
+        return f"prose answer types add up to the total {_fmt(reference.value)}"
+    if reference is None:
+        return "prose answer types cannot be checked against a printed total"
+    return f"prose answer types add up to {_fmt(prose_sum)}, not the total {_fmt(reference.value)}"
+
+
+def _conflict(outcome: str, table: dict[str, Stated], prose: dict[str, Stated]) -> tuple[bool, str]:
+    """Do the 附表 and the prose print different numbers for a category feeding ``outcome``?
+
+    Compared like for like (legacy_fact_map.csv): 不予公开答复数 with the prose's 不予公开,
+    其他类型答复数 with the sum of the prose's other answer types, and so on.
+    """
+    messages = []
+    for mapping in crosswalk():
+        if mapping.source != "legacy" or mapping.outcome != outcome:
+            continue
+        for indicator in mapping.inputs:
+            in_table = table.get(indicator)
+            in_prose = [prose[key] for key in legacy_fact_map().get(indicator, ()) if key in prose]
+            if in_table is None or not in_prose:
+                continue
+            prose_value = sum(stated.value for stated in in_prose)
+            if prose_value != in_table.value:
+                lines = ", ".join(str(stated.line) for stated in in_prose)
+                messages.append(f"附表 {indicator} {_fmt(in_table.value)} (line {in_table.line}) differs from prose "
+                                f"{_fmt(prose_value)} (line {lines})")
+    return bool(messages), "; ".join(messages)

@@ -94,6 +94,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("value", pl.Float64, "this year's value; null when blank"),
         _c("cumulative", pl.Float64, "历史累计 value; null when blank or absent"),
         LINE,
+        _c("label", pl.String, "the indicator label as printed; indicator is null when labels.csv does not know it", False),
     ),
     "facts": (
         REPORT_ID,
@@ -103,6 +104,8 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("share", pl.Float64, "percentage printed next to the number, or null"),
         LINE,
         _c("snippet", pl.String, "the sentence the number came from"),
+        _c("cue", pl.String, "the phrase of govdata/data/fact_patterns.csv that gave the key (see docs/facts.md)", False),
+        _c("share_raw", pl.String, "the percentage as printed, digits only (\"5.90\" keeps the decimals that share loses)", False),
     ),
     "checks": (
         REPORT_ID,
@@ -114,6 +117,10 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("severity", pl.String, "error or warning"),
         _c("line", pl.Int64, "line of the value the finding points at (null when not tied to a line)"),
         _c("message", pl.String, "a sentence a researcher understands, with Chinese labels"),
+        _c("fingerprint", pl.String, "16 hex digits of sha256(report_id|check|scope): stable across re-ingests, the key of data/reviews.csv",
+           False),
+        _c("verdict", pl.String, "a reviewer's verdict from data/reviews.csv: confirmed, dismissed, or null when unreviewed", False),
+        _c("review_note", pl.String, "the reviewer's note from data/reviews.csv, or null", False),
     ),
     "outcomes": (
         REPORT_ID,
@@ -123,6 +130,12 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("outcome", pl.String, "granted, partial, withheld, unable, not_processed, other or total"),
         _c("value", pl.Int64, "number of requests that ended this way"),
         _c("source", pl.String, "table3, legacy or facts"),
+        _c("definition_changed", pl.Boolean,
+           "true when the value's definition differs from the 2019+ 表三 group it is filed under (docs/harmonization.md)", False),
+        _c("has_conflict", pl.Boolean,
+           "legacy reports only: true when the 附表 and the prose print different numbers for a category feeding this outcome", False),
+        _c("line", pl.Int64, "line of the printed value; for a sum, the line of its first part", False),
+        _c("note", pl.String, "how the value was derived (rows summed, crosswalk used) and, when has_conflict, both numbers", False),
     ),
 }
 
