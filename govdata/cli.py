@@ -93,6 +93,44 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, jobs: int, progress: bool | N
     click.echo(f"wrote {len(written)} files to {out_dir}/")
 
 
+@main.command("check")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 when an error-level check fails (findings a reviewer dismissed excepted).")
+@click.option("--reviews", "reviews_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Review verdicts CSV [default: data/reviews.csv or $GOVDATA_REVIEWS].")
+@click.option("--not-assessable", "show_not_assessable", is_flag=True, help="Also list checks that could not be assessed.")
+def check_command(path: Path | None, strict: bool, reviews_csv: Path | None, show_not_assessable: bool) -> None:
+    """Validate reports: failures grouped by report with file:line, then a summary by rule.
+
+    PATH is a directory written by `govdata ingest` or raw reports (a file or a directory);
+    default: data/processed when it holds outputs, else data/raw. Exit status 0; with
+    --strict, 1 when an error-level check fails.
+    """
+    from govdata import check
+
+    try:
+        corpus = check.corpus_for_path(path, reviews=reviews_csv)
+        stale = check.stale_reviews(corpus.checks, reviews_csv)
+    except check.ReviewsError as exc:
+        click.echo(f"govdata check: {exc}", err=True)
+        sys.exit(2)
+    statuses = (check.FAIL, check.NOT_ASSESSABLE) if show_not_assessable else (check.FAIL,)
+    for line in check.failure_lines(corpus.checks, corpus.reports, statuses=statuses):
+        click.echo(line)
+    for line in check.summary_lines(corpus.checks):
+        click.echo(line)
+    if stale.height:
+        click.echo(f"  {stale.height} review(s) match no check here (a report not under PATH, or a finding that went away): "
+                   + " ".join(stale["fingerprint"].head(5)) + (" …" if stale.height > 5 else ""), err=True)
+    for failure in corpus.failures:
+        click.echo(f"  failed: {failure}", err=True)
+    n_errors = check.errors(corpus.checks).height
+    click.echo(f"{corpus.reports.height} report(s), {corpus.checks.height} checks, "
+               f"{n_errors} error-level failure(s) not dismissed by a reviewer")
+    if strict and n_errors:
+        sys.exit(1)
+
+
 def _echo_check_counts(checks: pl.DataFrame) -> None:
     if checks.height == 0:
         return

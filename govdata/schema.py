@@ -117,8 +117,8 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("severity", pl.String, "error or warning"),
         _c("line", pl.Int64, "line of the value the finding points at (null when not tied to a line)"),
         _c("message", pl.String, "a sentence a researcher understands, with Chinese labels"),
-        _c("fingerprint", pl.String, "16 hex digits of sha256(report_id|check|scope): stable across re-ingests, the key of data/reviews.csv",
-           False),
+        _c("fingerprint", pl.String, "16 hex digits of sha256 of report_id, check and scope: stable across re-ingests, "
+           "the key of data/reviews.csv", False),
         _c("verdict", pl.String, "a reviewer's verdict from data/reviews.csv: confirmed, dismissed, or null when unreviewed", False),
         _c("review_note", pl.String, "the reviewer's note from data/reviews.csv, or null", False),
     ),
