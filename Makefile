@@ -27,8 +27,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create .venv/ and install govdata with its dependencies
 
-demo: $(STAMP) ## Ingest data/raw and write every output (prints where they are)
+demo: $(STAMP) ## Ingest data/raw, check it, and write every output (prints where they are)
 	$(BIN)/govdata ingest $(RAW) --out $(PROCESSED)
+	$(BIN)/govdata check $(PROCESSED)
 	@echo "outputs: $(PROCESSED)/ (one Parquet file per frame)"
 
 ingest: demo ## Alias of demo
