@@ -38,6 +38,7 @@ class Cell:
 
     text: str
     line: int
+    column: int | None = None  # 0-based grid column, where the layout has columns (tabbed, pipe)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _tabbed_rows(numbered: list[tuple[int, str]]) -> list[Row]:
     for number, line in numbered:
         if not line.strip():
             continue
-        rows.append(Row(tuple(Cell(text.strip(), number) for text in line.split("\t"))))
+        rows.append(Row(tuple(Cell(text.strip(), number, column) for column, text in enumerate(line.split("\t")))))
     return merge_stacked_rows(rows)
 
 
@@ -109,7 +110,7 @@ def merge_stacked_rows(rows: list[Row]) -> list[Row]:
             merged = []
             for column in range(width):
                 parts = [row.cells[column] for row in run if column < len(row.cells) and row.cells[column].text]
-                merged.append(Cell("".join(cell.text for cell in parts), parts[0].line if parts else run[0].line))
+                merged.append(Cell("".join(cell.text for cell in parts), parts[0].line if parts else run[0].line, column))
             out.append(Row(tuple(merged)))
         else:
             out.append(run[0])
@@ -151,7 +152,7 @@ def _pipe_row(parts: list[tuple[int, str]]) -> Row:
     # `| a | b |` splits into ['', a, b, '']: drop the outer empties made by the border pipes.
     if cells and cells[0].text == "":
         cells = cells[1:]
-    return Row(tuple(cells))
+    return Row(tuple(Cell(cell.text, cell.line, column) for column, cell in enumerate(cells)))
 
 
 def _cell_per_line_rows(numbered: list[tuple[int, str]]) -> list[Row]:

@@ -19,6 +19,7 @@ numbers (all cells equal, as in the 2019 开发区 表四 line with 16 zeros for
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -240,13 +241,39 @@ class Fit:
     detail: str = ""
 
 
-def fit_values(values: Sequence[Cell], width: int) -> Fit:
+def value_start_column(lrows: Sequence[LogicalRow], width: int) -> int | None:
+    """The grid column where a table's values start, if its fully printed rows agree on it.
+
+    Only layouts with columns (tabbed, pipe, and every rendered HTML/DOCX/PDF grid) have one;
+    it places the cells of a row with blanks, such as 上年结转 with a blank 总计 in the 2020
+    台商区 report rendered as a grid: ``label, '', '', 0, 0, 0, 0, 0, 0, ''``.
+    """
+    starts: Counter[int] = Counter()
+    for lrow in lrows:
+        filled = [cell for cell in lrow.values if cell.text]
+        if (len(filled) == width and filled[0].column is not None and filled[-1].column is not None
+                and filled[-1].column - filled[0].column == width - 1):
+            starts[filled[0].column] += 1
+    if not starts:
+        return None
+    column, count = starts.most_common(1)[0]
+    return column if count >= 2 and count * 2 > sum(starts.values()) else None
+
+
+def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None = None) -> Fit:
     """Fit a row's value cells to ``width`` columns.
 
-    Empty cells beyond the width are layout (a trailing tab, a spacer column between label
-    and values) and are dropped, trailing first. More cells than that can only be read if
-    every reading gives the same numbers; fewer cells cannot be placed in their columns.
+    In a grid whose rows agree on where values start (``start_column``), a row with blank
+    cells is read by column. Otherwise empty cells beyond the width are layout (a trailing
+    tab, a spacer column between label and values) and are dropped, trailing first. More
+    cells than that can only be read if every reading gives the same numbers; fewer cells
+    cannot be placed in their columns.
     """
+    if start_column is not None:
+        window = [cell for cell in values if cell.column is not None and start_column <= cell.column < start_column + width]
+        outside = [cell for cell in values if cell.text and cell not in window]
+        if len(window) == width and not outside:
+            return Fit(tuple(window))
     cells = list(values)
     while len(cells) > width and cells[-1].text == "":
         cells.pop()
@@ -408,6 +435,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     state = _T3State()
     rows_zh = labels.labels_for("table3", "row")
     lrows = logical_rows(rows)
+    start_column = value_start_column(lrows, len(REQUESTERS))
     skip = set()
     for index, lrow in enumerate(lrows):
         if index in skip:
@@ -430,7 +458,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
                          scope=f"row={row_key}")
             continue
         state.seen[row_key] = lrow.line
-        fit = fit_values(lrow.values, len(REQUESTERS))
+        fit = fit_values(lrow.values, len(REQUESTERS), start_column=start_column)
         at_end = reaches_end and index == len(lrows) - 1
         if fit.problem == "missing_cells" and at_end:
             findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)",

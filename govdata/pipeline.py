@@ -17,7 +17,7 @@ from govdata.model import Corpus, Failure, Report
 from govdata.read import Document, ReadError, read_document
 
 # What `load` picks up from a directory. Other files (manifest.csv, README) are not reports.
-REPORT_SUFFIXES = frozenset({".txt", ".md", ".text"})
+REPORT_SUFFIXES = frozenset({".txt", ".md", ".text", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".rtf", ".pdf"})
 
 
 def parse_document(doc: Document) -> Report:

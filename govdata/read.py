@@ -1,14 +1,25 @@
-"""Read stage: raw bytes -> decoded, line-numbered text (a :class:`Document`).
+"""Read stage: raw bytes of any published format -> decoded, line-numbered text (a :class:`Document`).
 
 Why a separate stage: every later stage points back to the source by line number, so the
-line numbering is fixed here, once, on the decoded text exactly as published. Matching
-happens on a normalized copy (:func:`govdata.normalize.normalize_text`); the original lines
-are kept so a reader can go back to what was printed.
+line numbering is fixed here, once. Plain text keeps its lines exactly as published. HTML
+pages, Word files and PDFs are rendered by :mod:`govdata.formats` into the same kind of
+lines (paragraphs as lines, each table row as one line of tab-separated cells with merged
+cells expanded), so the parser reads every format through one model. ``Document.locators``
+then says where each rendered line stands in the original file (docs/formats.md).
+
+The format is told from the content, not the file name, and the text encoding is detected
+(UTF-8, UTF-8 with BOM, GB18030/GBK, Big5); both are recorded on the document.
+
+Matching happens on a normalized copy (:func:`govdata.normalize.normalize_text`); the
+original lines are kept so a reader can go back to what was printed.
 
 Example:
     >>> doc = read_document(text="标题\\n第二行")
-    >>> doc.lines[1], doc.line_count
-    ('第二行', 2)
+    >>> doc.lines[1], doc.line_count, doc.format
+    ('第二行', 2, 'text')
+    >>> doc = read_document(raw="<p>标题</p><table><tr><td>自然人</td><td>3</td></tr></table><p>完</p>".encode())
+    >>> doc.lines, doc.format, doc.locate(2)
+    (('标题', '自然人\\t3', '完'), 'html', 'HTML line 1, table 1 row 1')
 """
 
 from __future__ import annotations
@@ -18,18 +29,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govdata import formats
+from govdata.formats.errors import ReadError
+from govdata.formats.text import decode_text, split_lines
 from govdata.normalize import normalize_text
 
-
-class ReadError(Exception):
-    """The file could not be read as a report at all (missing, binary, undecodable)."""
-
-    def __init__(self, source: str, reason: str, line: int | None = None):
-        self.source = source
-        self.reason = reason
-        self.line = line
-        where = f"{source}:{line}" if line else source
-        super().__init__(f"{where}: {reason}")
+__all__ = ["Document", "ReadError", "decode_bytes", "display_path", "read_document"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,11 @@ class Document:
 
     ``lines[i]`` is line ``i + 1`` of the report (line numbers in frames are 1-based).
     ``norm_lines`` holds the same lines normalized for matching (NFKC and friends).
+    ``format`` is how the report was published: ``text``, ``html``, ``docx`` or ``pdf``
+    (legacy .doc/.wps/.rtf are read through a converted .docx and say ``docx``).
+    ``locators[i]`` says where line ``i + 1`` stands in the original file for formats that
+    are rendered ("HTML line 120, table 2 row 5", "table 1 row 3", "page 3 line 7"); it is
+    empty for plain text, where the line number itself is the place.
     """
 
     source: str
@@ -47,6 +57,7 @@ class Document:
     lines: tuple[str, ...]
     norm_lines: tuple[str, ...] = field(repr=False)
     format: str = "text"
+    locators: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def line_count(self) -> int:
@@ -56,10 +67,14 @@ class Document:
         """The original text of 1-based ``line``."""
         return self.lines[line - 1]
 
+    def locate(self, line: int) -> str:
+        """Where 1-based ``line`` stands in the original file, in words a person can follow."""
+        if self.locators and 1 <= line <= len(self.locators):
+            return self.locators[line - 1]
+        return f"line {line}"
 
-# Encodings tried in order for reports that are not valid UTF-8. GB18030 is a superset of
-# GBK and GB2312, the encodings of older Chinese government web pages.
-_FALLBACK_ENCODINGS = ("gb18030", "big5")
+
+# Larger files are not reports (a report is tens of KB as text, a few MB as PDF with images).
 _MAX_REPORT_BYTES = 64 * 1024 * 1024
 
 
@@ -72,74 +87,71 @@ def display_path(path: Path) -> str:
 
 
 def decode_bytes(raw: bytes, source: str) -> tuple[str, str]:
-    """Decode report bytes; returns (text, encoding). Raises ReadError for non-text input."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    if b"\x00" in raw[:4096]:
-        raise ReadError(source, "binary file (NUL bytes): not a text report")
-    for encoding in _FALLBACK_ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_chinese_text(text):
-            return text, encoding
-    line = raw[: utf8_error.start].count(b"\n") + 1
-    raise ReadError(source, f"cannot decode as UTF-8 or GB18030 (first bad byte at offset {utf8_error.start})", line)
-
-
-def _looks_like_chinese_text(text: str) -> bool:
-    """A decode that yields mostly CJK or ASCII text is taken; mojibake rarely does."""
-    sample = text[:20000]
-    if not sample:
-        return True
-    good = sum(1 for ch in sample if ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
-    return good / len(sample) > 0.9
+    """Decode text report bytes; returns (text, encoding). Raises ReadError for non-text input."""
+    return decode_text(raw, source)
 
 
 def read_document(path: str | os.PathLike | None = None, *, text: str | None = None, raw: bytes | None = None,
                   source: str | None = None) -> Document:
     """Read one report from a path, from raw bytes, or from already decoded text.
 
-    The report_id is derived from the raw bytes (UTF-8 bytes of ``text`` when only text is
+    Paths and raw bytes may hold any supported format (text, HTML, DOCX, PDF, and .doc/.wps
+    when LibreOffice is installed); decoded ``text`` may be plain text or an HTML page. The
+    report_id is derived from the raw bytes (UTF-8 bytes of ``text`` when only text is
     given), so the same file always gets the same id.
     """
-    encoding = "utf-8"
     if path is not None:
-        p = Path(path)
-        source = source or display_path(p)
-        try:
-            size = p.stat().st_size
-        except OSError as exc:
-            raise ReadError(source, f"cannot open: {exc.strerror or exc}") from exc
-        if p.is_dir():
-            raise ReadError(source, "is a directory, not a report")
-        if size > _MAX_REPORT_BYTES:
-            raise ReadError(source, f"file too large for a report ({size} bytes)")
-        raw = p.read_bytes()
+        source = source or display_path(Path(path))
+        raw = _read_file(Path(path), source)
     if raw is not None:
         source = source or "<bytes>"
-        text, encoding = decode_bytes(raw, source)
+        rendering = formats.render(raw, source)
     elif text is not None:
         source = source or "<text>"
         raw = text.encode("utf-8")
+        rendering = _render_text(text)
     else:
         raise ValueError("read_document needs a path, raw bytes or text")
-    if not text.strip():
-        raise ReadError(source, "empty file: no text to parse")
+    return _document(source, raw, rendering)
+
+
+def _read_file(path: Path, source: str) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadError(source, f"cannot open: {exc.strerror or exc}") from exc
+    if path.is_dir():
+        raise ReadError(source, "is a directory, not a report")
+    if size > _MAX_REPORT_BYTES:
+        raise ReadError(source, f"file too large for a report ({size} bytes)")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReadError(source, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def _render_text(text: str) -> formats.Rendering:
+    """Already decoded text: an HTML page is rendered, anything else is taken line by line."""
+    if formats.looks_like_html(text):
+        from govdata.formats.html import render_html
+
+        return render_html(text, encoding="utf-8")
+    return formats.Rendering(lines=split_lines(text), encoding="utf-8", format="text")
+
+
+def _document(source: str, raw: bytes, rendering: formats.Rendering) -> Document:
+    lines = tuple(rendering.lines)
+    if not any(line.strip() for line in lines):
+        what = "no text to parse" if rendering.format == "text" else f"no text found in the {rendering.format} file"
+        raise ReadError(source, f"empty file: {what}" if not raw.strip() else what)
     sha = hashlib.sha256(raw).hexdigest()
-    lines = tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    if len(lines) > 1 and lines[-1] == "":
-        lines = lines[:-1]
     return Document(
         source=source,
         report_id=sha[:16],
         sha256=sha,
-        encoding=encoding,
+        encoding=rendering.encoding,
         lines=lines,
         norm_lines=tuple(normalize_text("\n".join(lines)).split("\n")),
+        format=rendering.format,
+        locators=tuple(rendering.locators),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,17 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     return RAW
+
+
+def require_system_package(available: bool, package: str) -> None:
+    """Skip a test whose system package is missing, naming the package; in CI, fail instead.
+
+    CI (.ci/run, with CI=true) installs every package the tests need, so a missing one there is
+    a broken install step, not a reason to skip.
+    """
+    if available:
+        return
+    message = f"needs the Debian package {package}: sudo apt-get install -y {package} (.ci/run installs it)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

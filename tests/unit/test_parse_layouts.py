@@ -182,3 +182,16 @@ def test_unknown_row_label_is_reported_with_its_line_and_values_not_read():
     assert finding["severity"] == "error"
     assert text.split("\n")[finding["line"] - 1].find("莫名其妙") >= 0
     assert ("not_processed.duplicate", "total") not in _table3(report)
+
+
+def test_full_grid_row_with_a_blank_last_cell_is_read_by_column():
+    # The 2020 台商区 上年结转 row (blank 总计) as an HTML/DOCX/PDF grid renders it: every row
+    # has its values in the same seven columns, so the blank is the last column, not the first.
+    grid = ["某某市人民政府 2022 年政府信息公开工作年度报告", "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)"]
+    for key, labels, values in table3_rows("2021"):
+        printed = [*values[:6], ""] if key == "carried_over" else values
+        grid.append("\t".join([labels[-1], "", "", *printed, ""]))
+    values = _table3(parse_report("\n".join(grid)))
+    assert values[("carried_over", "natural_person")] == 10 and values[("carried_over", "other_org")] == 15
+    assert values[("carried_over", "total")] is None
+    assert values[("new", "natural_person")] == 0 and values[("new", "total")] == 6

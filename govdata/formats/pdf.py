@@ -1,0 +1,291 @@
+"""PDF reports with a text layer -> lines: text lines rejoined into paragraphs, ruled tables
+rebuilt as grids from cell positions, one table even when it runs over page breaks.
+
+Why positions: a PDF has no tables, only characters and ruling lines at coordinates. The
+reports' tables are ruled (they are exported from Word/WPS), so cells are found from the
+rules (pdfplumber's lattice finder) and each cell's characters are read inside it; a header
+printed in a narrow column with one character per line (总/计) reads back as one cell, 总计.
+
+A table that runs over a page break comes back as two pieces whose columns need not
+match: a label column merged on one page shows no rule on the other. The pieces of one
+table are therefore laid on ONE grid built from the column edges of all pieces, and
+headers that Word repeats on each page are dropped. Page numbers in the margins are
+dropped, so nothing stands between the rows of a broken table.
+
+A PDF without a text layer (a scan) raises :class:`ReadError` saying that OCR is needed.
+
+Locators are ``page P line L`` for text (L counts text lines on the page from 1) and
+``page P table T row R`` for table rows (T counts tables in the document, R rows of the
+whole table, so a row on the second page of a table has the row number it has in the
+table, not on the page).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import statistics
+from dataclasses import dataclass, field
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from govdata.formats.errors import ReadError
+from govdata.formats.grid import grid_lines_with_rows, is_wide_char, join_fragments
+from govdata.formats.rendering import Rendering
+
+# A scan may carry a few characters (a stamped page number) on its page images; fewer than
+# this many per page on pages that are images is still a scan.
+_MIN_CHARS_PER_SCANNED_PAGE = 10
+# Edges closer than this (points) are the same rule drawn twice or rounded differently.
+_EDGE_TOLERANCE = 2.0
+# Page numbers and running heads live in this share of the page height at top and bottom.
+_MARGIN_SHARE = 0.08
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－\s]*\d+[-—–－\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)$", re.I)
+# A gap between words wider than this many font sizes separates cells of an unruled table.
+_TAB_GAP_EM = 2.5
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+@dataclass
+class _Piece:
+    """The part of one ruled table that stands on one page: its cells with text."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    cells: list[tuple[tuple[float, float, float, float], str]]
+
+
+@dataclass
+class _TextLine:
+    page: int
+    number: int
+    top: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+    right_margin: float = 0.0
+
+
+@dataclass
+class _Table:
+    pieces: list[_Piece] = field(default_factory=list)
+
+
+def render_pdf(raw: bytes, source: str) -> Rendering:
+    """Render a PDF; raises ReadError for scans, password protection and fonts without a Unicode mapping."""
+    items: list[tuple[str, object]] = []
+    n_chars = n_cid = n_images = n_pages = 0
+    try:
+        with pdfplumber.open(io.BytesIO(raw)) as pdf:
+            for page_number, page in enumerate(pdf.pages, start=1):
+                n_pages += 1
+                n_chars += len(page.chars)
+                n_cid += sum(1 for ch in page.chars if _CID.fullmatch(ch["text"]))
+                n_images += len(page.images)
+                items.extend(_page_items(page, page_number))
+    except PdfminerException as exc:
+        if any(isinstance(arg, PDFPasswordIncorrect) for arg in exc.args):
+            raise ReadError(source, "PDF is password-protected: open it with the password and save an unprotected copy") from exc
+        raise
+    if n_chars == 0 or (n_images >= n_pages and n_chars < _MIN_CHARS_PER_SCANNED_PAGE * n_pages):
+        scan = " (its pages are images: a scan)" if n_images else ""
+        raise ReadError(source, f"PDF has no text layer{scan}; it needs OCR before it can be read, "
+                                "e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`, then read out.pdf")
+    if n_cid > n_chars // 2:
+        raise ReadError(source, "PDF fonts carry no Unicode mapping, so its text cannot be extracted; it needs OCR")
+    return _render_items(_join_tables(items))
+
+
+def _page_items(page, page_number: int) -> list[tuple[str, object]]:
+    """Text lines and table pieces of one page, top to bottom, page numbers dropped."""
+    tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    pieces = [_Piece(page_number, table.bbox, _table_cells(table)) for table in tables if _is_real_table(table)]
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, p.bbox) for p in pieces))
+    lines = [line for line in _text_lines(outside, page_number) if not _is_page_furniture(line, page.height)]
+    _set_right_margin(lines, page.width)
+    items: list[tuple[float, str, object]] = [(p.bbox[1], "table", p) for p in pieces] + [(ln.top, "text", ln) for ln in lines]
+    items.sort(key=lambda item: item[0])
+    return [(kind, obj) for _top, kind, obj in items]
+
+
+def _is_real_table(table) -> bool:
+    """A ruled box with one column is a frame around text (a page border, a boxed note), not a table."""
+    return len(_edges([x for cell in table.cells for x in (cell[0], cell[2])])) > 2
+
+
+def _table_cells(table) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Each real cell of a pdfplumber table with its text (visual lines joined)."""
+    cells = []
+    for row, texts in zip(table.rows, table.extract(), strict=True):
+        for bbox, text in zip(row.cells, texts, strict=True):
+            if bbox is not None:
+                cells.append((bbox, join_fragments((text or "").split("\n"))))
+    return cells
+
+
+def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _text_lines(page, page_number: int) -> list[_TextLine]:
+    """Group words into visual lines by their top; wide gaps become tabs (unruled tables)."""
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
+    rows: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if rows and abs(rows[-1][0]["top"] - word["top"]) <= max(2.0, 0.4 * word["size"]):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines = []
+    for number, row in enumerate(rows, start=1):
+        row.sort(key=lambda w: w["x0"])
+        size = statistics.median(w["size"] for w in row)
+        lines.append(_TextLine(page_number, number, row[0]["top"], row[0]["x0"], row[-1]["x1"], size, _join_words(row, size)))
+    return lines
+
+
+def _set_right_margin(lines: list[_TextLine], page_width: float) -> None:
+    """Where full lines end on this page: the text's right edge, or (when no line reaches it,
+    e.g. a page of short paragraphs) the mirror of the left margin, as Word lays out pages."""
+    if not lines:
+        return
+    right = max(max(line.x1 for line in lines), page_width - min(line.x0 for line in lines))
+    for line in lines:
+        line.right_margin = right
+
+
+def _join_words(words: list[dict], size: float) -> str:
+    text = words[0]["text"]
+    for previous, word in itertools.pairwise(words):
+        gap = word["x0"] - previous["x1"]
+        if gap > _TAB_GAP_EM * size:
+            text += "\t"
+        elif not (is_wide_char(text[-1]) and is_wide_char(word["text"][0]) and gap < 0.5 * size):
+            text += " "
+        text += word["text"]
+    return text
+
+
+def _is_page_furniture(line: _TextLine, page_height: float) -> bool:
+    in_margin = line.top < _MARGIN_SHARE * page_height or line.top > (1 - _MARGIN_SHARE) * page_height
+    return in_margin and bool(_PAGE_NUMBER.match(line.text.strip()))
+
+
+def _join_tables(items: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """Join table pieces that continue over a page break into one table.
+
+    A piece continues the table before it when nothing but page furniture stands between
+    them (the previous piece ends its page, this one starts the next) and both have the same
+    left and right edges.
+    """
+    out: list[tuple[str, object]] = []
+    for kind, obj in items:
+        if kind == "table":
+            previous = out[-1][1] if out and out[-1][0] == "table" else None
+            if isinstance(previous, _Table) and _continues(previous.pieces[-1], obj):
+                previous.pieces.append(obj)
+                continue
+            out.append(("table", _Table([obj])))
+        else:
+            out.append((kind, obj))
+    return out
+
+
+def _continues(before: _Piece, after: _Piece) -> bool:
+    return after.page == before.page + 1 and abs(after.bbox[0] - before.bbox[0]) <= _EDGE_TOLERANCE \
+        and abs(after.bbox[2] - before.bbox[2]) <= _EDGE_TOLERANCE
+
+
+def _render_items(items: list[tuple[str, object]]) -> Rendering:
+    lines: list[str] = []
+    locators: list[str] = []
+    paragraph: list[_TextLine] = []
+    n_tables = 0
+    left_edge = min((obj.x0 for kind, obj in items if kind == "text"), default=0.0)
+
+    def flush() -> None:
+        if paragraph:
+            lines.append(join_fragments(line.text for line in paragraph) if "\t" not in paragraph[0].text else paragraph[0].text)
+            locators.append(f"page {paragraph[0].page} line {paragraph[0].number}")
+            paragraph.clear()
+
+    for kind, obj in items:
+        if kind == "table":
+            flush()
+            n_tables += 1
+            for line, row_page, row in _table_lines(obj):
+                lines.append(line)
+                locators.append(f"page {row_page} table {n_tables} row {row}")
+            continue
+        if paragraph and not _continues_paragraph(paragraph[-1], obj, left_edge):
+            flush()
+        paragraph.append(obj)
+    flush()
+    return Rendering(lines=lines, locators=locators, encoding="pdf", format="pdf")
+
+
+def _continues_paragraph(previous: _TextLine, line: _TextLine, left_edge: float) -> bool:
+    """A line continues the paragraph above when that one ran to the right margin and this
+    one starts at the left margin (no indent), on the same page or at the top of the next."""
+    if "\t" in previous.text or "\t" in line.text:
+        return False
+    ran_full = previous.x1 >= previous.right_margin - 2 * previous.size
+    not_indented = line.x0 <= left_edge + 0.5 * line.size
+    close = line.page == previous.page + 1 or (line.page == previous.page and 0 < line.top - previous.top <= 2.2 * previous.size)
+    return ran_full and not_indented and close
+
+
+def _table_lines(table: _Table) -> list[tuple[str, int, int]]:
+    """(line, page, 1-based row in the table) for each row of one table on one shared grid."""
+    columns = _edges([x for piece in table.pieces for bbox, _ in piece.cells for x in (bbox[0], bbox[2])])
+    grid: list[list[str]] = []
+    row_pages: list[int] = []
+    header: list[list[str]] | None = None
+    for piece in table.pieces:
+        rows = _piece_grid(piece, columns)
+        if header is None:
+            header = rows
+        else:
+            rows = _drop_repeated_header(rows, header)
+        grid.extend(rows)
+        row_pages.extend([piece.page] * len(rows))
+    return [(line, row_pages[index], index + 1) for line, index in grid_lines_with_rows(grid)]
+
+
+def _piece_grid(piece: _Piece, columns: list[float]) -> list[list[str]]:
+    rows = _edges([y for bbox, _ in piece.cells for y in (bbox[1], bbox[3])])
+    grid = [[""] * (len(columns) - 1) for _ in range(len(rows) - 1)]
+    for bbox, text in piece.cells:
+        row, col = _nearest(rows, bbox[1]), _nearest(columns, bbox[0])
+        if row < len(grid) and col < len(grid[row]):
+            grid[row][col] = text
+    return grid
+
+
+def _drop_repeated_header(rows: list[list[str]], header: list[list[str]]) -> list[list[str]]:
+    """Drop the leading rows of a continuation piece that repeat the table's first rows
+    (Word's "repeat as header row")."""
+    n = 0
+    while n < len(rows) and n < len(header) and rows[n] == header[n] and any(rows[n]):
+        n += 1
+    return rows[n:] if n < len(rows) else rows
+
+
+def _edges(values: list[float]) -> list[float]:
+    """Distinct rule positions: values closer than the tolerance are one edge."""
+    edges: list[float] = []
+    for value in sorted(values):
+        if not edges or value - edges[-1] > _EDGE_TOLERANCE:
+            edges.append(value)
+    return edges
+
+
+def _nearest(edges: list[float], value: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
