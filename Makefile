@@ -27,10 +27,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## Create .venv/ and install govdata with its dependencies
 
-demo: $(STAMP) ## Ingest data/raw, check it, and write every output (prints where they are)
+demo: $(STAMP) ## Ingest data/raw, check it, run every notebook into HTML briefings (prints reports/index.html)
 	$(BIN)/govdata ingest $(RAW) --out $(PROCESSED)
 	$(BIN)/govdata check $(PROCESSED)
-	@echo "outputs: $(PROCESSED)/ (one Parquet file per frame)"
+	$(BIN)/govdata briefings --data $(PROCESSED) --out $(REPORTS)
+	@echo "frames: $(PROCESSED)/ (one Parquet file per frame); briefings: $(REPORTS)/index.html"
 
 ingest: demo ## Alias of demo
 

@@ -131,6 +131,76 @@ def check_command(path: Path | None, strict: bool, reviews_csv: Path | None, sho
         sys.exit(1)
 
 
+@main.command("run")
+@click.argument("notebook")
+@click.option("-p", "--parameter", "parameters", nargs=2, multiple=True, metavar="KEY VALUE",
+              help="Set a parameter of the notebook's `parameters` cell (repeatable). Strings stay strings; "
+                   "other values are read as YAML, e.g. -p years '[2019, 2023]'.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also export the executed notebook to this HTML file (no code cells, opens offline).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also save the executed notebook (.ipynb) here.")
+def run(notebook: str, parameters: tuple[tuple[str, str], ...], html_out: Path | None, output: Path | None) -> None:
+    """Run NOTEBOOK (a path, or a name in notebooks/ such as `trends`) through papermill.
+
+    Example: `govdata run agency_briefing -p agency_id jinjiang_city -p year 2023 --html out.html`.
+    """
+    from govdata.notebooks import NotebookError, coerce_parameters, export_html, resolve_notebook, run_notebook
+
+    try:
+        path = resolve_notebook(notebook)
+        values = coerce_parameters(path, dict(parameters))
+        nb = run_notebook(path, values, output_path=output)
+    except (FileNotFoundError, KeyError, NotebookError) as exc:
+        click.echo(f"govdata run: {exc.args[0] if isinstance(exc, KeyError) else exc}", err=True)
+        sys.exit(1)
+    if output:
+        click.echo(f"executed notebook: {output}")
+    if html_out:
+        title = " ".join([path.stem, *(f"{key}={value}" for key, value in values.items())])
+        click.echo(f"html: {export_html(nb, html_out, title=title)}")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True, help="Directory for index.html and the pages.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data/processed"),
+              show_default=True, help="Parquet frames written by `govdata ingest`.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes, each with its own reused kernel.")
+@click.option("--force", is_flag=True, help="Rebuild every page, even those whose inputs did not change.")
+@click.option("--min-n", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Fewest handled requests a rate is shown for.")
+@click.option("--notebooks", "notebook_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Directory with agency_briefing/trends/data_quality.ipynb (default: the project's notebooks/).")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
+def briefings(out_dir: Path, data_dir: Path, jobs: int, force: bool, min_n: int, notebook_dir: Path | None,
+              progress: bool | None) -> None:
+    """Build every agency-year briefing, the trends and data-quality pages, and index.html.
+
+    Pages whose inputs (data rows, parameters, code) did not change are skipped unless
+    --force. Every failure is listed at the end and makes the exit status non-zero.
+    """
+    from govdata.briefings import build_briefings
+
+    if not (data_dir / "reports.parquet").exists():
+        click.echo(f"govdata briefings: no {data_dir}/reports.parquet; run `govdata ingest data/raw --out {data_dir}` first",
+                   err=True)
+        sys.exit(2)
+    show = sys.stderr.isatty() if progress is None else progress
+    batch = build_briefings(data_dir, out_dir, workers=jobs, force=force, min_n=min_n, notebook_dir=notebook_dir,
+                            progress=show)
+    for note in batch.notes:
+        click.echo(f"  note: {note}", err=True)
+    for failure in batch.failures:
+        click.echo(f"  failed: {failure.job.output}: {failure.error}", err=True)
+    click.echo(f"briefings: {batch.count('built')} built, {batch.count('skipped')} unchanged, "
+               f"{len(batch.failures)} failed")
+    click.echo(f"index: {batch.index_path}")
+    if batch.failures:
+        sys.exit(1)
+
+
 def _echo_check_counts(checks: pl.DataFrame) -> None:
     if checks.height == 0:
         return

@@ -1,0 +1,594 @@
+"""Metrics researchers compare across agencies and years: outcome shares, workload, corrections.
+
+Why a module of small functions: notebooks, briefings and tests must compute a share the
+same way, so every number a chart shows comes from one function here, with its numerator
+and denominator named (:data:`SHARE_METRICS`) and a one-line definition in Chinese and
+English that the briefings print next to the number.
+
+Three rules hold for every result frame:
+
+* **Uncertainty is shown.** Rates come with a Wilson 95% interval (:func:`wilson_interval`),
+  which stays inside [0, 1] and behaves for 0 and n, unlike the normal approximation.
+* **Tiny denominators are not ranked.** Below ``min_n`` handled requests (default
+  :data:`DEFAULT_MIN_N`) the rate is null and ``is_below_min_n`` is true, so a district
+  office with 3 requests and 1 refusal does not top a chart at 33%. Numerator and
+  denominator stay in the frame.
+* **Checks travel with the numbers.** Every row carries ``input_status`` and
+  ``failed_checks`` of the report it rests on (:func:`report_check_status`), so a chart
+  can mark a value whose report fails an accounting rule instead of hiding the problem.
+
+Example:
+    >>> import polars as pl
+    >>> from govdata import schema
+    >>> outcomes = schema.frame("outcomes", [
+    ...     {"report_id": "r1", "agency_id": "a", "year": 2023, "template": "2021",
+    ...      "outcome": key, "value": value, "source": "table3"}
+    ...     for key, value in {"granted": 60, "partial": 10, "withheld": 10, "unable": 15,
+    ...                        "not_processed": 3, "other": 2, "total": 100}.items()])
+    >>> shares = outcome_shares(outcomes, metrics=["share_withheld"])
+    >>> shares.select("metric", "numerator", "denominator", "share").row(0)
+    ('share_withheld', 10, 100, 0.1)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from govdata import schema
+from govdata.model import Corpus
+
+DEFAULT_MIN_N = 30
+"""Fewest handled requests (or review/litigation cases) a rate is shown for."""
+
+Z_95 = 1.959963984540054
+"""Standard normal quantile for a two-sided 95% interval."""
+
+OUTCOME_KEYS: tuple[str, ...] = ("granted", "partial", "withheld", "unable", "not_processed", "other", "total")
+
+OUTCOME_LABELS_ZH: dict[str, str] = {
+    "granted": "予以公开",
+    "partial": "部分公开",
+    "withheld": "不予公开",
+    "unable": "无法提供",
+    "not_processed": "不予处理",
+    "other": "其他处理",
+    "total": "总计",
+}
+
+OUTCOME_LABELS_EN: dict[str, str] = {
+    "granted": "granted in full",
+    "partial": "granted in part",
+    "withheld": "withheld",
+    "unable": "unable to provide",
+    "not_processed": "not processed",
+    "other": "other handling",
+    "total": "total handled",
+}
+
+# Sources of one outcome value, most trusted first: the printed table beats the 附表 of a
+# legacy report, which beats a number stated in the prose.
+SOURCE_PRIORITY: tuple[str, ...] = ("table3", "legacy", "facts")
+
+# Check keys (govdata/check.py) that concern one table only. A failure of a rule about
+# 主动公开 (table 2) says nothing about how requests ended, and 表四 sums say nothing about
+# 表三. Every other key — including ones added later and the parser's structure findings —
+# counts against request and outcome metrics, which errs on the side of flagging.
+TABLE2_CHECKS = frozenset({"in_force_continuity"})
+TABLE4_CHECKS = frozenset({"t4_total"})
+
+INPUT_STATUS_ORDER: tuple[str, ...] = ("fail", "warning", "pass", "not_assessable", "unchecked")
+"""``input_status`` values, worst first: an error-severity failure, a warning-only failure,
+every applicable rule passed, no rule could be assessed, no rule was applied at all."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A rate with a named numerator and denominator and the definition briefings print.
+
+    ``numerator`` and ``denominator`` are outcome keys (of the ``outcomes`` frame) that are
+    summed; a report that lacks any of them has no value for the metric (null), because a
+    legacy 附表 that never printed 无法提供 did not report zero.
+    """
+
+    name: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    label_zh: str
+    label_en: str
+    definition_zh: str
+    definition_en: str
+
+    @property
+    def numerator_zh(self) -> str:
+        """The numerator as Chinese outcome labels, e.g. ``不予公开 + 无法提供``."""
+        return " + ".join(OUTCOME_LABELS_ZH[key] for key in self.numerator)
+
+    @property
+    def denominator_zh(self) -> str:
+        return " + ".join(OUTCOME_LABELS_ZH[key] for key in self.denominator)
+
+
+SHARE_METRICS: dict[str, Metric] = {
+    metric.name: metric
+    for metric in (
+        Metric("share_withheld", ("withheld",), ("total",), "不予公开占比", "share withheld",
+               "不予公开 ÷ 办理结果总计：本年度办理完结的申请中，决定不予公开的比例。",
+               "Withheld ÷ total handled: share of the year's handled requests refused disclosure (不予公开)."),
+        Metric("share_denied_broad", ("withheld", "unable", "not_processed"), ("total",), "未获公开占比（广义）",
+               "share denied (broad)",
+               "（不予公开 + 无法提供 + 不予处理）÷ 办理结果总计：申请人最终没有得到所申请信息的比例。",
+               "(Withheld + unable to provide + not processed) ÷ total handled: requests that ended without the "
+               "information being disclosed."),
+        Metric("share_granted_full", ("granted",), ("total",), "予以公开占比", "share granted in full",
+               "予以公开 ÷ 办理结果总计：所申请信息全部公开的比例。",
+               "Granted ÷ total handled: share of handled requests where all requested information was disclosed."),
+        Metric("share_granted_any", ("granted", "partial"), ("total",), "全部或部分公开占比", "share granted (full or partial)",
+               "（予以公开 + 部分公开）÷ 办理结果总计：至少公开了部分所申请信息的比例。",
+               "(Granted + partially granted) ÷ total handled: share of handled requests where at least part of "
+               "the information was disclosed."),
+        Metric("share_unable", ("unable",), ("total",), "无法提供占比", "share unable to provide",
+               "无法提供 ÷ 办理结果总计：机关不掌握、需另行制作或申请内容不明确而无法提供的比例。",
+               "Unable to provide ÷ total handled: the agency does not hold the information, it would have to be "
+               "created, or the request stayed unclear."),
+        Metric("share_not_processed", ("not_processed",), ("total",), "不予处理占比", "share not processed",
+               "不予处理 ÷ 办理结果总计：信访举报投诉、重复申请、要求提供公开出版物等不予处理的比例。",
+               "Not processed ÷ total handled: petitions, duplicates, requests for publications and the like, "
+               "which the Regulations let an agency decline to process."),
+    )
+}
+
+OTHER_DEFINITIONS: dict[str, tuple[str, str, str]] = {
+    # name: (label_zh, definition_zh, definition_en)
+    "requests_new": ("本年新收申请数", "表三“本年新收政府信息公开申请数量”总计列；旧版报告取附表“受理政府信息公开申请总数”。",
+                     "New requests received in the year (table 3 row 一, total column; legacy reports: 附表 requests_total)."),
+    "carry_over_ratio": ("结转比例", "结转下年度继续办理 ÷（本年新收 + 上年结转）：本年度未办结、转入下一年的申请比例。",
+                         "Carried forward ÷ (new + carried over): share of the year's workload still open at year end."),
+    "correction_rate": ("纠正率", "结果纠正 ÷ 总计：行政复议或行政诉讼中结果被纠正的比例。",
+                        "Corrected ÷ total: share of administrative reviews or lawsuits whose outcome corrected the agency."),
+    "requester_share": ("申请人构成", "某类申请人的本年新收申请数 ÷ 各类申请人新收申请数之和。",
+                        "New requests from one kind of requester ÷ new requests from all kinds of requesters."),
+}
+
+REQUESTER_KEYS: tuple[str, ...] = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org")
+
+REQUESTER_LABELS_ZH: dict[str, str] = {
+    "natural_person": "自然人",
+    "commercial": "商业企业",
+    "research": "科研机构",
+    "public_interest": "社会公益组织",
+    "legal_services": "法律服务机构",
+    "other_org": "其他组织",
+    "total": "总计",
+}
+
+PROCEEDING_LABELS_ZH: dict[str, str] = {
+    "review": "行政复议",
+    "litigation": "行政诉讼（合计）",
+    "litigation_direct": "行政诉讼（未经复议直接起诉）",
+    "litigation_after_review": "行政诉讼（复议后起诉）",
+}
+
+
+def metric_definitions(names: Iterable[str] | None = None) -> pl.DataFrame:
+    """One row per metric: name, Chinese label, numerator, denominator and both definitions.
+
+    Briefings print this table under the charts so every number shown is defined on the page.
+    """
+    rows = []
+    for metric in SHARE_METRICS.values():
+        rows.append({"metric": metric.name, "label_zh": metric.label_zh, "numerator": metric.numerator_zh,
+                     "denominator": metric.denominator_zh, "definition_zh": metric.definition_zh,
+                     "definition_en": metric.definition_en})
+    for name, (label_zh, definition_zh, definition_en) in OTHER_DEFINITIONS.items():
+        rows.append({"metric": name, "label_zh": label_zh, "numerator": None, "denominator": None,
+                     "definition_zh": definition_zh, "definition_en": definition_en})
+    frame = pl.DataFrame(rows, schema={"metric": pl.String, "label_zh": pl.String, "numerator": pl.String,
+                                       "denominator": pl.String, "definition_zh": pl.String, "definition_en": pl.String})
+    if names is not None:
+        wanted = list(names)
+        frame = frame.filter(pl.col("metric").is_in(wanted))
+    return frame
+
+
+def subset(frame: pl.DataFrame, *, agencies: Sequence[str] = (), years: Sequence[int] = ()) -> pl.DataFrame:
+    """Rows of the given agencies and years; an empty selection means all (the notebooks' default).
+
+    Example:
+        >>> subset(pl.DataFrame({"agency_id": ["a", "b"], "year": [2019, 2020]}), agencies=["b"]).height
+        1
+    """
+    if agencies:
+        frame = frame.filter(pl.col("agency_id").is_in(list(agencies)))
+    if years:
+        frame = frame.filter(pl.col("year").is_in([int(y) for y in years]))
+    return frame
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def wilson_interval(successes: float, n: float, *, z: float = Z_95) -> tuple[float | None, float | None]:
+    """Wilson score interval for a proportion; ``(None, None)`` when ``n`` is 0 or missing.
+
+    Example:
+        >>> [round(x, 4) for x in wilson_interval(5, 10)]
+        [0.2366, 0.7634]
+    """
+    if n is None or successes is None or n <= 0:
+        return (None, None)
+    p = successes / n
+    denominator = 1 + z * z / n
+    center = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, center - half), min(1.0, center + half))
+
+
+def wilson_exprs(successes: pl.Expr, n: pl.Expr, *, z: float = Z_95) -> tuple[pl.Expr, pl.Expr]:
+    """The Wilson interval as two Polars expressions (low, high); null where ``n`` is 0 or null.
+
+    Same formula as :func:`wilson_interval`, vectorised so a corpus of thousands of reports
+    is one frame operation.
+    """
+    n_float = n.cast(pl.Float64)
+    p = successes.cast(pl.Float64) / n_float
+    denominator = 1 + z * z / n_float
+    center = (p + z * z / (2 * n_float)) / denominator
+    half = z * ((p * (1 - p) / n_float + z * z / (4 * n_float * n_float)).sqrt()) / denominator
+    valid = n.is_not_null() & (n > 0) & successes.is_not_null()
+    low = pl.when(valid).then(pl.max_horizontal(pl.lit(0.0), center - half))
+    high = pl.when(valid).then(pl.min_horizontal(pl.lit(1.0), center + half))
+    return low, high
+
+
+def _with_rate(frame: pl.DataFrame, numerator: str, denominator: str, *, rate: str, min_n: int) -> pl.DataFrame:
+    """Add ``rate``, ``ci_low``, ``ci_high`` and ``is_below_min_n`` from two count columns."""
+    low, high = wilson_exprs(pl.col(numerator), pl.col(denominator))
+    is_below = pl.col(denominator).is_null() | (pl.col(denominator) < min_n)
+    shown = ~is_below & (pl.col(denominator) > 0) & pl.col(numerator).is_not_null()
+    return frame.with_columns(
+        pl.when(shown).then(pl.col(numerator).cast(pl.Float64) / pl.col(denominator).cast(pl.Float64)).alias(rate),
+        pl.when(shown).then(low).alias("ci_low"),
+        pl.when(shown).then(high).alias("ci_high"),
+        is_below.alias("is_below_min_n"),
+    )
+
+
+# --------------------------------------------------------------------------- checks status
+
+
+def report_check_status(checks: pl.DataFrame, *, exclude: Iterable[str] = (), only: Iterable[str] | None = None) -> pl.DataFrame:
+    """Per report: the worst status of the rules that apply, and which rules failed.
+
+    Returns ``report_id, input_status, failed_checks, is_input_failed``. ``input_status`` is
+    ``fail`` when an error-severity rule failed, ``warning`` when only warnings failed,
+    ``pass`` when at least one rule passed and none failed, ``not_assessable`` when no rule
+    could be assessed. A failure a reviewer dismissed counts as a pass. Reports without any check row get ``unchecked`` when joined with
+    :func:`attach_check_status`.
+
+    Example:
+        >>> from govdata import schema
+        >>> checks = schema.frame("checks", [
+        ...     {"report_id": "r1", "check": "identity", "status": "fail", "severity": "error"},
+        ...     {"report_id": "r1", "check": "row_sum", "status": "pass", "severity": "error"}])
+        >>> report_check_status(checks).row(0)
+        ('r1', 'fail', 'identity', True)
+    """
+    selected = checks
+    if only is not None:
+        selected = selected.filter(pl.col("check").is_in(list(only)))
+    excluded = list(exclude)
+    if excluded:
+        selected = selected.filter(~pl.col("check").is_in(excluded))
+    # A failure a reviewer dismissed (data/reviews.csv, see govdata/check.py) counts as a pass:
+    # the reviewer found the report right and the rule wrong. A confirmed or unreviewed one counts.
+    is_dismissed = (pl.col("status") == "fail") & (pl.col("verdict") == "dismissed").fill_null(False)
+    is_fail = (pl.col("status") == "fail") & ~is_dismissed
+    is_error_fail = is_fail & (pl.col("severity") != "warning")
+    is_warning_fail = is_fail & (pl.col("severity") == "warning")
+    return (
+        selected.group_by("report_id")
+        .agg(
+            is_error_fail.any().alias("_error"),
+            is_warning_fail.any().alias("_warning"),
+            ((pl.col("status") == "pass") | is_dismissed).any().alias("_pass"),
+            pl.col("check").filter(is_fail).unique().sort().str.join(", ").alias("failed_checks"),
+        )
+        .with_columns(
+            pl.when("_error").then(pl.lit("fail"))
+            .when("_warning").then(pl.lit("warning"))
+            .when("_pass").then(pl.lit("pass"))
+            .otherwise(pl.lit("not_assessable"))
+            .alias("input_status")
+        )
+        .with_columns((pl.col("input_status") == "fail").alias("is_input_failed"))
+        .select("report_id", "input_status", "failed_checks", "is_input_failed")
+        .sort("report_id")
+    )
+
+
+def attach_check_status(frame: pl.DataFrame, checks: pl.DataFrame | None, *, exclude: Iterable[str] = (),
+                        only: Iterable[str] | None = None) -> pl.DataFrame:
+    """Join :func:`report_check_status` onto a per-report frame; reports without checks are ``unchecked``."""
+    if checks is None:
+        checks = schema.empty("checks")
+    status = report_check_status(checks, exclude=exclude, only=only)
+    return frame.join(status, on="report_id", how="left").with_columns(
+        pl.col("input_status").fill_null("unchecked"),
+        pl.col("failed_checks").fill_null(""),
+        pl.col("is_input_failed").fill_null(False),
+    )
+
+
+OUTCOME_CHECK_EXCLUDE = TABLE2_CHECKS | TABLE4_CHECKS
+
+
+# --------------------------------------------------------------------------- outcome shares
+
+
+def outcomes_wide(outcomes: pl.DataFrame) -> pl.DataFrame:
+    """One row per report with one Int64 column per outcome key (null when not reported).
+
+    When a report has the same outcome from several sources, the most trusted one wins
+    (:data:`SOURCE_PRIORITY`), so a number is never counted twice.
+    """
+    keys = ["report_id", "agency_id", "year", "template"]
+    ranked = _ranked_outcomes(outcomes)
+    reports = outcomes.select(keys).unique(maintain_order=True)
+    wide = reports
+    for key in OUTCOME_KEYS:
+        values = ranked.filter(pl.col("outcome") == key).select([*keys, pl.col("value").alias(key)])
+        wide = wide.join(values, on=keys, how="left")
+    return wide.with_columns([pl.col(key).cast(pl.Int64) for key in OUTCOME_KEYS]).sort("agency_id", "year", "report_id")
+
+
+def _ranked_outcomes(outcomes: pl.DataFrame) -> pl.DataFrame:
+    """One row per report and outcome key: the value from the most trusted source."""
+    keys = ["report_id", "agency_id", "year", "template"]
+    priority = {source: rank for rank, source in enumerate(SOURCE_PRIORITY)}
+    return (
+        outcomes.filter(pl.col("outcome").is_in(OUTCOME_KEYS))
+        .with_columns(pl.col("source").replace_strict(priority, default=len(priority), return_dtype=pl.Int64).alias("_rank"))
+        .sort([*keys, "outcome", "_rank"])
+        .unique(subset=[*keys, "outcome"], keep="first", maintain_order=True)
+    )
+
+
+def _definition_flags(outcomes: pl.DataFrame, metric: Metric) -> pl.DataFrame:
+    """Per report: whether any outcome the metric uses was filed under a changed definition.
+
+    Legacy 附表 and prose categories map onto the 2019 groups only approximately
+    (docs/harmonization.md); ``definition_changed`` marks those values, and a share resting
+    on one is not strictly comparable across the 2019 break.
+    """
+    parts = set(metric.numerator) | set(metric.denominator)
+    ranked = _ranked_outcomes(outcomes).filter(pl.col("outcome").is_in(sorted(parts)))
+    if "definition_changed" not in ranked.columns:
+        return ranked.select("report_id").unique().with_columns(pl.lit(False).alias("is_definition_changed"))
+    return ranked.group_by("report_id").agg(pl.col("definition_changed").fill_null(False).any().alias("is_definition_changed"))
+
+
+def outcome_shares(outcomes: pl.DataFrame, checks: pl.DataFrame | None = None, *,
+                   metrics: Sequence[str] | None = None, min_n: int = DEFAULT_MIN_N) -> pl.DataFrame:
+    """Outcome shares per report in long form: one row per report and metric.
+
+    Columns: ``report_id, agency_id, year, template, metric, numerator, denominator,
+    is_definition_changed, share, ci_low, ci_high, is_below_min_n, input_status,
+    failed_checks, is_input_failed``.
+    ``share`` and its interval are null when the denominator is below ``min_n``, zero, or
+    when an outcome the metric needs was not reported.
+    """
+    names = list(metrics) if metrics is not None else list(SHARE_METRICS)
+    unknown = [name for name in names if name not in SHARE_METRICS]
+    if unknown:
+        raise KeyError(f"unknown metric(s) {unknown}; known: {list(SHARE_METRICS)}")
+    wide = outcomes_wide(outcomes)
+    parts = []
+    for name in names:
+        metric = SHARE_METRICS[name]
+        part = wide.select(
+            "report_id", "agency_id", "year", "template",
+            pl.lit(name).alias("metric"),
+            _sum_all_or_null(metric.numerator).alias("numerator"),
+            _sum_all_or_null(metric.denominator).alias("denominator"),
+        )
+        part = part.join(_definition_flags(outcomes, metric), on="report_id", how="left").with_columns(
+            pl.col("is_definition_changed").fill_null(False))
+        parts.append(part)
+    long = pl.concat(parts) if parts else wide.select("report_id", "agency_id", "year", "template").clear()
+    long = _with_rate(long, "numerator", "denominator", rate="share", min_n=min_n)
+    return attach_check_status(long, checks, exclude=OUTCOME_CHECK_EXCLUDE).sort("metric", "agency_id", "year", "report_id")
+
+
+def _sum_all_or_null(columns: Sequence[str]) -> pl.Expr:
+    """Sum of columns, null if any is null (an unreported outcome is unknown, not zero)."""
+    total = pl.sum_horizontal([pl.col(c) for c in columns])
+    any_null = pl.any_horizontal([pl.col(c).is_null() for c in columns])
+    return pl.when(any_null).then(None).otherwise(total).cast(pl.Int64)
+
+
+def pooled_shares(shares: pl.DataFrame, *, by: Sequence[str] = ("year",)) -> pl.DataFrame:
+    """Pool numerators and denominators of many reports (e.g. all agencies per year).
+
+    Pooling sums counts, so a big agency weighs as much as its requests; reports below the
+    minimum N are included (the pool is large even when each report is not). Reports whose
+    metric is unknown (null numerator) are left out and counted in ``n_reports_missing``.
+    ``input_status`` is ``fail`` when any pooled report fails a rule.
+    """
+    keys = [*by, "metric"]
+    usable = pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
+    pooled = (
+        shares.group_by(keys)
+        .agg(
+            pl.when(usable.any()).then(pl.col("numerator").filter(usable).sum()).alias("numerator"),
+            pl.when(usable.any()).then(pl.col("denominator").filter(usable).sum()).alias("denominator"),
+            usable.sum().cast(pl.Int64).alias("n_reports"),
+            (~usable).sum().cast(pl.Int64).alias("n_reports_missing"),
+            (pl.col("is_input_failed") & usable).sum().cast(pl.Int64).alias("n_reports_failed"),
+        )
+        .with_columns(
+            pl.when(pl.col("n_reports_failed") > 0).then(pl.lit("fail")).otherwise(pl.lit("pass")).alias("input_status"),
+        )
+        .with_columns((pl.col("input_status") == "fail").alias("is_input_failed"))
+    )
+    return _with_rate(pooled, "numerator", "denominator", rate="share", min_n=1).sort(keys)
+
+
+# --------------------------------------------------------------------------- workload
+
+
+def _report_keys(corpus: Corpus) -> pl.DataFrame:
+    return corpus.reports.select("report_id", "agency_id", "agency", "year", "template", "source")
+
+
+def _table3_total_column(corpus: Corpus, row: str) -> pl.DataFrame:
+    return (
+        corpus.table3.filter((pl.col("row") == row) & (pl.col("requester") == "total"))
+        .group_by("report_id").agg(pl.col("value").first().alias(row), pl.col("line").first().alias(f"{row}_line"))
+    )
+
+
+def requests_per_agency_year(corpus: Corpus) -> pl.DataFrame:
+    """Requests received and carried per report (one report = one agency-year).
+
+    Columns: ``report_id, agency_id, agency, year, template, requests_new, carried_over,
+    carried_forward, handled, carry_over_ratio, requests_source, input_status, failed_checks,
+    is_input_failed``. ``requests_new`` comes from table 3 (本年新收, 总计 column), else the
+    legacy 附表 (受理申请总数), else the prose (``requests.received``); ``requests_source`` says
+    which. ``handled`` is table 3's (七)总计, else the harmonized ``outcomes`` total (legacy 答复总数).
+    ``carry_over_ratio`` = carried_forward / (new + carried_over), table-3 reports only.
+    Two reports for the same agency and year stay two rows: deduplication is ingest's job.
+    """
+    base = _report_keys(corpus).drop("source")
+    for row in ("new", "carried_over", "carried_forward", "total"):
+        base = base.join(_table3_total_column(corpus, row).drop(f"{row}_line"), on="report_id", how="left")
+    legacy = (corpus.legacy.filter(pl.col("indicator") == "requests_total")
+              .group_by("report_id").agg(pl.col("value").first().cast(pl.Int64).alias("_legacy_requests")))
+    stated = (corpus.facts.filter(pl.col("key") == "requests.received")
+              .group_by("report_id").agg(pl.col("value").first().cast(pl.Int64).alias("_fact_requests")))
+    handled = outcomes_wide(corpus.outcomes).select("report_id", pl.col("total").alias("_outcomes_total"))
+    base = (base.join(legacy, on="report_id", how="left").join(stated, on="report_id", how="left")
+            .join(handled, on="report_id", how="left"))
+    frame = base.with_columns(
+        pl.coalesce("new", "_legacy_requests", "_fact_requests").alias("requests_new"),
+        pl.when(pl.col("new").is_not_null()).then(pl.lit("table3"))
+        .when(pl.col("_legacy_requests").is_not_null()).then(pl.lit("legacy"))
+        .when(pl.col("_fact_requests").is_not_null()).then(pl.lit("facts"))
+        .alias("requests_source"),
+        pl.coalesce("total", "_outcomes_total").alias("handled"),
+    )
+    workload = pl.col("new") + pl.col("carried_over")
+    frame = frame.with_columns(
+        pl.when(workload > 0).then(pl.col("carried_forward").cast(pl.Float64) / workload.cast(pl.Float64))
+        .alias("carry_over_ratio")
+    ).select("report_id", "agency_id", "agency", "year", "template", "requests_new", "carried_over",
+             "carried_forward", "handled", "carry_over_ratio", "requests_source")
+    return attach_check_status(frame, corpus.checks, exclude=OUTCOME_CHECK_EXCLUDE).sort("agency_id", "year", "report_id")
+
+
+def correction_rates(corpus: Corpus, *, min_n: int = DEFAULT_MIN_N) -> pl.DataFrame:
+    """Administrative review and litigation outcomes per report: corrected ÷ total.
+
+    One row per report and proceeding (``review``, ``litigation_direct``,
+    ``litigation_after_review`` and their sum ``litigation``) with ``upheld, corrected,
+    other, pending, total, correction_rate, ci_low, ci_high, is_below_min_n`` and the status
+    of the table-4 checks (:data:`TABLE4_CHECKS`). Most agencies see a handful of cases a year, so with the default
+    minimum N the rate is usually null: briefings then print the counts.
+    """
+    outcomes = ("upheld", "corrected", "other", "pending", "total")
+    cells = corpus.table4.join(_report_keys(corpus).drop("source"), on="report_id", how="inner")
+    keys = ["report_id", "agency_id", "agency", "year", "template"]
+    by_proceeding = cells.pivot(on="outcome", index=[*keys, "proceeding"], values="value", aggregate_function="first") \
+        if cells.height else pl.DataFrame(schema={**{k: cells.schema[k] for k in keys}, "proceeding": pl.String})
+    for outcome in outcomes:
+        if outcome not in by_proceeding.columns:
+            by_proceeding = by_proceeding.with_columns(pl.lit(None, dtype=pl.Int64).alias(outcome))
+    by_proceeding = by_proceeding.select(*keys, "proceeding", *[pl.col(o).cast(pl.Int64) for o in outcomes])
+    litigation = (
+        by_proceeding.filter(pl.col("proceeding").is_in(["litigation_direct", "litigation_after_review"]))
+        .group_by(keys)
+        .agg([pl.when(pl.col(o).is_null().any()).then(None).otherwise(pl.col(o).sum()).alias(o) for o in outcomes])
+        .with_columns(pl.lit("litigation").alias("proceeding"))
+        .select(*keys, "proceeding", *outcomes)
+    )
+    frame = pl.concat([by_proceeding, litigation])
+    frame = _with_rate(frame, "corrected", "total", rate="correction_rate", min_n=min_n)
+    order = {name: rank for rank, name in enumerate(PROCEEDING_LABELS_ZH)}
+    frame = frame.with_columns(
+        pl.col("proceeding").replace_strict(PROCEEDING_LABELS_ZH, default=None, return_dtype=pl.String).alias("proceeding_zh"),
+        pl.col("proceeding").replace_strict(order, default=len(order), return_dtype=pl.Int64).alias("_order"),
+    )
+    frame = attach_check_status(frame, corpus.checks, only=TABLE4_CHECKS)
+    return frame.sort("agency_id", "year", "report_id", "_order").drop("_order")
+
+
+def requester_mix(corpus: Corpus) -> pl.DataFrame:
+    """Who asked: new requests per requester kind and its share of all kinds.
+
+    The denominator is the sum of the requester columns, so the shares add up to 1; when the
+    printed 总计 disagrees, the ``row_sum`` check records it and ``input_status`` says so.
+    """
+    new = corpus.table3.filter((pl.col("row") == "new") & pl.col("requester").is_in(REQUESTER_KEYS))
+    frame = (
+        new.join(_report_keys(corpus).drop("source"), on="report_id", how="inner")
+        .select("report_id", "agency_id", "agency", "year", "template", "requester", "value", "line")
+        .with_columns(pl.col("value").sum().over("report_id").alias("requests_all_kinds"))
+        .with_columns(
+            pl.when(pl.col("requests_all_kinds") > 0)
+            .then(pl.col("value").cast(pl.Float64) / pl.col("requests_all_kinds").cast(pl.Float64))
+            .alias("share"),
+            pl.col("requester").replace_strict(REQUESTER_LABELS_ZH, default=None, return_dtype=pl.String).alias("requester_zh"),
+            pl.col("requester").replace_strict({k: i for i, k in enumerate(REQUESTER_KEYS)}, default=99,
+                                               return_dtype=pl.Int64).alias("_order"),
+        )
+    )
+    frame = attach_check_status(frame, corpus.checks, exclude=OUTCOME_CHECK_EXCLUDE)
+    return frame.sort("agency_id", "year", "report_id", "_order").drop("_order")
+
+
+# --------------------------------------------------------------------------- data quality
+
+
+def check_findings(corpus: Corpus, *, report_ids: Iterable[str] | None = None,
+                   statuses: Sequence[str] = ("fail",)) -> pl.DataFrame:
+    """Check rows a reader should see, each with ``location`` = ``source:line`` to go back to.
+
+    Columns: ``report_id, agency_id, agency, year, source, line, location, check, scope,
+    severity, status, expected, actual, message, verdict, review_note``; errors first, then by
+    line. ``verdict`` is a reviewer's ``confirmed``/``dismissed`` from data/reviews.csv.
+    """
+    checks = corpus.checks.filter(pl.col("status").is_in(list(statuses)))
+    if report_ids is not None:
+        checks = checks.filter(pl.col("report_id").is_in(list(report_ids)))
+    frame = checks.join(_report_keys(corpus).drop("template"), on="report_id", how="left").with_columns(
+        pl.when(pl.col("line").is_not_null())
+        .then(pl.concat_str(pl.col("source").fill_null(pl.col("report_id")), pl.lit(":"), pl.col("line").cast(pl.String)))
+        .otherwise(pl.col("source").fill_null(pl.col("report_id")))
+        .alias("location"),
+        (pl.col("severity") == "warning").alias("_is_warning"),
+    )
+    return frame.sort("agency_id", "year", "_is_warning", "line", nulls_last=True).select(
+        "report_id", "agency_id", "agency", "year", "source", "line", "location", "check", "scope",
+        "severity", "status", "expected", "actual", "message", "verdict", "review_note",
+    )
+
+
+def check_summary(checks: pl.DataFrame) -> pl.DataFrame:
+    """Counts of check rows by rule and status (``check, status, severity, n``), for the overview chart."""
+    return checks.group_by("check", "status", "severity").agg(pl.len().cast(pl.Int64).alias("n")).sort("check", "status", "severity")
+
+
+def report_status_overview(corpus: Corpus) -> pl.DataFrame:
+    """One row per report: agency, year, template, counts of failed/passed rules and the input status."""
+    counts = corpus.checks.group_by("report_id").agg(
+        (pl.col("status") == "fail").sum().cast(pl.Int64).alias("n_failed"),
+        (pl.col("status") == "pass").sum().cast(pl.Int64).alias("n_passed"),
+        (pl.col("status") == "not_assessable").sum().cast(pl.Int64).alias("n_not_assessable"),
+    )
+    frame = _report_keys(corpus).join(counts, on="report_id", how="left").with_columns(
+        pl.col("n_failed", "n_passed", "n_not_assessable").fill_null(0)
+    )
+    return attach_check_status(frame, corpus.checks).sort("agency_id", "year", "report_id")
