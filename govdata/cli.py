@@ -201,6 +201,39 @@ def briefings(out_dir: Path, data_dir: Path, jobs: int, force: bool, min_n: int,
         sys.exit(1)
 
 
+@main.command("synth")
+@click.option("--n", "n_reports", type=click.IntRange(min=1), required=True, help="How many reports to write.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for reports/, agencies.csv, manifest.csv and truth/ (never data/raw).")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed always writes the same bytes.")
+@click.option("--layouts", default="tabbed,cell_per_line,pipe,html", show_default=True,
+              help="Comma-separated layouts to draw from: tabbed, cell_per_line, pipe, html.")
+@click.option("--inject-errors", "inject_rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of reports with one injected inconsistency (recorded in truth/injections and truth/expected_checks).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Write in this many processes.")
+@click.option("--truth/--no-truth", default=True, show_default=True, help="Write the ground-truth frames under truth/.")
+def synth_command(n_reports: int, out_dir: Path, seed: int, layouts: str, inject_rate: float, jobs: int, truth: bool) -> None:
+    """Write N synthetic (合成) reports with their ground truth, for tests and benchmarks.
+
+    Every agency and number is invented and marked 合成 (synthetic). Parse them with
+    GOVDATA_AGENCIES=OUT/agencies.csv so the invented agencies resolve to their ids.
+    """
+    from govdata.synth import write_synthetic_corpus
+
+    if Path(out_dir).resolve().is_relative_to(Path("data/raw").resolve()):
+        raise click.BadParameter("synthetic reports never go into data/raw", param_hint="--out")
+    chosen = tuple(part.strip() for part in layouts.split(",") if part.strip())
+    try:
+        summary = write_synthetic_corpus(n_reports, out_dir, seed=seed, layouts=chosen, inject_rate=inject_rate, jobs=jobs, truth=truth)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--layouts") from exc
+    click.echo(f"wrote {summary.n_reports} synthetic report(s), {summary.n_bytes / 1e6:.1f} MB, "
+               f"{summary.n_injected} with an injected inconsistency, to {out_dir}/")
+    click.echo("  templates: " + ", ".join(f"{k} {v}" for k, v in summary.by_template.items()))
+    click.echo("  layouts: " + ", ".join(f"{k} {v}" for k, v in summary.by_layout.items()))
+    click.echo(f"  parse with: GOVDATA_AGENCIES={out_dir}/agencies.csv govdata ingest {out_dir}/reports")
+
+
 def _echo_check_counts(checks: pl.DataFrame) -> None:
     if checks.height == 0:
         return

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 
 from govdata.normalize import label_key
 
@@ -65,6 +67,7 @@ def _index() -> dict[tuple[str, str, str], Label]:
     return index
 
 
+@lru_cache(maxsize=1 << 16)
 def lookup(table: str, field: str, printed: str) -> Label | None:
     """The canonical label for a printed label, or None when the table does not know it."""
     return _index().get((table, field, strip_enumerator(label_key(printed))))
@@ -79,10 +82,18 @@ def lookup_any(table: str, fields: tuple[str, ...], printed: str) -> Label | Non
     return None
 
 
-def labels_for(table: str, field: str) -> dict[str, str]:
-    """key -> canonical Chinese label, for one field of one table (first spelling wins)."""
+def labels_for(table: str, field: str) -> Mapping[str, str]:
+    """key -> canonical Chinese label, for one field of one table (first spelling wins).
+
+    Read-only and cached: checks ask for these labels once per printed cell.
+    """
+    return _labels_for(table, field)
+
+
+@lru_cache(maxsize=64)
+def _labels_for(table: str, field: str) -> Mapping[str, str]:
     out: dict[str, str] = {}
     for row in label_rows():
         if row["table"] == table and row["field"] == field:
             out.setdefault(row["key"], row["label_zh"])
-    return out
+    return MappingProxyType(out)

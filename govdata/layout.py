@@ -62,8 +62,9 @@ def detect_layout(lines: Sequence[str]) -> str | None:
     cells = [line for line in content if line.strip() != "|"]
     if pipe >= max(2, len(cells) // 2):
         return PIPE
-    multi = sum(1 for line in content if len([c for c in line.split("\t") if c.strip()]) >= 3)
-    if multi >= max(2, len(content) // 5):
+    # A cell-per-line line holds one cell; lines with several non-empty cells are table rows.
+    multi = sum(1 for line in content if len([c for c in line.split("\t") if c.strip()]) >= 2)
+    if multi >= max(1, len(content) // 5):
         return TABBED
     return CELL_PER_LINE
 

@@ -41,11 +41,67 @@ def _to_simplified() -> Callable[[str], str]:
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 
 
+# Speed (docs/benchmarks.md, "Ingest"): whole documents go through Polars' NFKC, which gives
+# the same output as unicodedata about twice as fast per call; the facts stage folds prose one
+# character at a time, so single characters are cached; ASCII is already in NFKC form and
+# _EXTRA_FOLD has no ASCII keys, so it is returned as is.
+_POLARS_MIN_CHARS = 2048
+_CHAR_CACHE: dict[str, str] = {}
+# _EXTRA_FOLD as (character, replacement) pairs: str.replace per character present is several
+# times faster than str.translate with a dict, and gives the same text (no replacement is a key).
+_EXTRA_PAIRS = tuple((chr(code), value) for code, value in _EXTRA_FOLD.items())
+
+
+def _fold_extra(text: str) -> str:
+    for char, value in _EXTRA_PAIRS:
+        if char in text:
+            text = text.replace(char, value)
+    return text
+
+
 def normalize_text(text: str) -> str:
     """NFKC plus the folds NFKC leaves out; keeps line breaks and spacing."""
-    return unicodedata.normalize("NFKC", text).translate(_EXTRA_FOLD)
+    if text.isascii():
+        return text
+    if len(text) == 1:
+        folded = _CHAR_CACHE.get(text)
+        if folded is None:
+            folded = _CHAR_CACHE[text] = unicodedata.normalize("NFKC", text).translate(_EXTRA_FOLD)
+        return folded
+    if len(text) >= _POLARS_MIN_CHARS and not _outside_python_unicode().search(text):
+        return _fold_extra(_polars_nfkc(text))
+    return _fold_extra(unicodedata.normalize("NFKC", text))
 
 
+def _polars_nfkc(text: str) -> str:
+    import polars as pl
+
+    return pl.Series([text], dtype=pl.String).str.normalize("NFKC")[0]
+
+
+@lru_cache(maxsize=1)
+def _outside_python_unicode() -> re.Pattern[str]:
+    """Characters on which Polars' NFKC may differ from this Python's: code points its Unicode
+    database does not assign (Polars' tables are newer: U+1AD3, new in Unicode 16, reorders
+    differently), surrogates, and everything beyond the BMP (not checked one by one). Text
+    holding any of them goes through unicodedata, so the output never depends on Polars.
+    Assigned characters normalize the same in every Unicode version (normalization stability)."""
+    ranges, start = [], None
+    for code in range(0x10000):
+        is_unknown = unicodedata.category(chr(code)) in ("Cn", "Cs")
+        if is_unknown and start is None:
+            start = code
+        elif not is_unknown and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
+            start = None
+    if start is not None:
+        ranges.append(f"\\u{start:04x}-\\uffff")
+    return re.compile("[" + "".join(ranges) + "\\U00010000-\\U0010ffff]")
+
+
+# Labels repeat across reports; the facts stage also keys whole sentences, which do not, so
+# the cache is kept small enough that sentences pass through without holding memory.
+@lru_cache(maxsize=8192)
 def label_key(label: str) -> str:
     """The form a printed label is matched in: normalized, simplified, all spaces removed."""
     return _SPACES.sub("", _to_simplified()(normalize_text(label)))
@@ -74,6 +130,7 @@ class ParsedNumber:
         return self.value is not None and float(self.value).is_integer()
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_number(cell: str) -> ParsedNumber | None:
     """Read a cell as a number; None when the cell is text (a label), not a value.
 

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -107,6 +108,24 @@ class Findings:
 # --- entry point ----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=16)
+def _empty_template(frame_name: str) -> pl.DataFrame:
+    return schema.empty(frame_name)
+
+
+def empty_frame(frame_name: str) -> pl.DataFrame:
+    """A new empty frame with the schema's columns and types, as ``schema.empty`` gives.
+
+    Speed: a cleared copy of a cached frame takes ~1 µs where building one takes ~80 µs, and a
+    report needs several (docs/benchmarks.md, "Ingest").
+    """
+    return _empty_template(frame_name).clear()
+
+
+def _frame(frame_name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    return schema.frame(frame_name, rows) if rows else empty_frame(frame_name)
+
+
 def parse_tables(doc: Document) -> ParsedTables:
     """Parse the metadata and standard tables of one report."""
     findings = Findings(doc)
@@ -181,9 +200,21 @@ def _squash(line: str) -> str:
     return re.sub(r"\s+", "", line)
 
 
+_SPACE_BUT_NEWLINE = re.compile(r"[^\S\n]+")
+
+
+def _squash_all(lines: Sequence[str]) -> list[str]:
+    """_squash of every line with one regex pass over the joined text (speed; same result when
+    no line holds a newline, which split lines never do)."""
+    text = "\n".join(lines)
+    if text.count("\n") != max(len(lines) - 1, 0):
+        return [_squash(line) for line in lines]
+    return _SPACE_BUT_NEWLINE.sub("", text).split("\n") if lines else []
+
+
 def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
     """0-based [start, end) line ranges of 表二, 表三 and 表四, for the tables that are present."""
-    squashed = [_squash(line) for line in norm_lines]
+    squashed = _squash_all(norm_lines)
     n = len(squashed)
 
     def first(predicate, start: int = 0) -> int | None:
@@ -257,7 +288,7 @@ def value_start_column(lrows: Sequence[LogicalRow], width: int) -> int | None:
     if not starts:
         return None
     column, count = starts.most_common(1)[0]
-    return column if count >= 2 and count * 2 > sum(starts.values()) else None
+    return column if count * 2 > sum(starts.values()) else None
 
 
 def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None = None) -> Fit:
@@ -275,12 +306,19 @@ def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None =
         if len(window) == width and not outside:
             return Fit(tuple(window))
     cells = list(values)
+    dropped_trailing = dropped_leading = False
     while len(cells) > width and cells[-1].text == "":
         cells.pop()
+        dropped_trailing = True
     while len(cells) > width and cells[0].text == "":
         cells.pop(0)
+        dropped_leading = True
     printed = " ".join(cell.text or "␣" for cell in cells)
     if len(cells) == width:
+        # A blank kept at one end while blanks were dropped at the other could stand in either
+        # column (a blank 总计 after spacer cells, or a blank first column): not guessed.
+        if (dropped_trailing and cells[0].text == "") or (dropped_leading and cells[-1].text == ""):
+            return Fit(None, "ambiguous_cells", " ".join(cell.text or "␣" for cell in values))
         return Fit(tuple(cells))
     if len(cells) > width:
         if len({cell.text for cell in cells}) == 1:
@@ -297,6 +335,9 @@ def _report_fit(fit: Fit, findings: Findings, line: int, what: str, width: int, 
     elif fit.problem == "extra_cells":
         findings.add("extra_cells", line, f"{what}: 印有 {len(fit.detail.split())} 个数值，表格只有 {width} 列，"
                      f"无法确定对应关系，未读取 ({fit.detail})", scope=scope, expected=width, actual=len(fit.detail.split()))
+    elif fit.problem == "ambiguous_cells":
+        findings.add("ambiguous_cells", line, f"{what}: 空白单元格的位置无法确定（可能属于第一列或最后一列），未读取 ({fit.detail})",
+                     scope=scope)
     elif fit.problem == "missing_cells":
         n = len(fit.detail.split()) if fit.detail else 0
         findings.add("missing_cells", line, f"{what}: 只有 {n} 个数值，表格有 {width} 列，无法确定缺失哪一列，未读取 ({fit.detail})",
@@ -344,7 +385,7 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> pl.D
             out.append({"report_id": doc.report_id, "item": item.key, "item_zh": items_zh[item.key], "measure": measure,
                         "measure_zh": measures_zh[measure], "value": number.value if number else None, "unit": unit,
                         "raw": cell.text, "line": cell.line})
-    return schema.frame("table2", out)
+    return _frame("table2", out)
 
 
 # --- template ---------------------------------------------------------------------------------
@@ -471,7 +512,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
             out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
     if rows:
         _report_missing_rows(state.seen, findings, template=template, reaches_end=reaches_end, last_line=rows[-1].line)
-    return schema.frame("table3", out)
+    return _frame("table3", out)
 
 
 def _join_broken_label(lrow: LogicalRow, lrows: Sequence[LogicalRow], index: int, state: _T3State) -> tuple[str | None, int | None]:
@@ -549,7 +590,7 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings) -> pl.D
             elif labels.lookup("table4", "proceeding", cell.text) is None:
                 findings.add("unmapped_label", cell.line, f"表四中的标签“{cell.text}”无法识别", scope="table=table4", severity="warning")
     if not values:
-        return schema.empty("table4")
+        return empty_frame("table4")
     columns = [(p, o) for p in PROCEEDINGS for o in T4_OUTCOMES]
     if len(header) == _T4_WIDTH and sorted(header) == sorted(o for _, o in columns):
         columns = [(PROCEEDINGS[i // len(T4_OUTCOMES)], outcome) for i, outcome in enumerate(header)]
@@ -559,7 +600,7 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings) -> pl.D
     fit = fit_values(values, _T4_WIDTH)
     _report_fit(fit, findings, values[0].line, "表四数值行", _T4_WIDTH, "table=table4")
     if fit.cells is None:
-        return schema.empty("table4")
+        return empty_frame("table4")
     out = [_count_cell(doc, findings, cell, {"proceeding": proceeding, "outcome": outcome})
            for (proceeding, outcome), cell in zip(columns, fit.cells, strict=True)]
-    return schema.frame("table4", out)
+    return _frame("table4", out)

@@ -126,3 +126,19 @@ def test_extract_names_file_and_line_of_each_finding_on_stderr(messy_folder):
     assert result.exit_code == 0
     assert "d_truncated.txt:103: error: [truncated_table]" in result.stderr
     json.loads(result.stdout)
+
+
+def test_read_corpus_finds_relative_data_dir_from_the_project_root(tmp_path, monkeypatch):
+    # A notebook opened in JupyterLab runs in notebooks/, where "data/processed" does not exist.
+    from govdata import store
+
+    monkeypatch.setattr(store, "PROJECT_ROOT", tmp_path)
+    write_corpus(load([SEED_2023_CITY]), tmp_path / "data" / "processed")
+    monkeypatch.chdir(tmp_path / "data")
+    assert read_corpus("data/processed").reports.height == 1
+
+
+def test_read_corpus_of_a_missing_directory_says_how_to_make_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match="make demo"):
+        read_corpus("nowhere/processed")
