@@ -5,7 +5,7 @@ changed the form. 2019/2021 reports print 表三 with sub-rows per group; pre-20
 附表 with four answer types and, in prose, up to nine. This module files every report's numbers
 under the seven outcome groups of the 2019 form (granted, partial, withheld, unable,
 not_processed, other, total), says where each value came from (``source``, ``line``, ``note``)
-and flags the values whose definition is not the 2019 one (``definition_changed``).
+and flags the values whose definition is not the 2019 one (``is_definition_changed``).
 
 Which legacy category goes to which group is data: ``govdata/data/outcome_crosswalk.csv``;
 docs/harmonization.md explains every mapping and the rule when 附表 and prose disagree.
@@ -58,7 +58,7 @@ class Mapping:
     outcome: str
     source: str  # facts (prose answer types) or legacy (附表 indicators)
     inputs: tuple[str, ...]
-    definition_changed: bool
+    is_definition_changed: bool
     notes: str
 
 
@@ -74,7 +74,7 @@ class Stated:
 def crosswalk() -> tuple[Mapping, ...]:
     """The rows of govdata/data/outcome_crosswalk.csv."""
     return tuple(
-        Mapping(row["outcome"], row["source"], tuple(row["inputs"].split("|")), row["definition_changed"] == "true", row["notes"])
+        Mapping(row["outcome"], row["source"], tuple(row["inputs"].split("|")), row["is_definition_changed"] == "true", row["notes"])
         for row in _read_csv("outcome_crosswalk.csv")
     )
 
@@ -124,7 +124,7 @@ def table3_outcomes(table3: pl.DataFrame) -> list[dict[str, Any]]:
             "outcome": outcome,
             "value": int(values.sum()) if len(values) else None,
             "source": "table3",
-            "definition_changed": False,
+            "is_definition_changed": False,
             "has_conflict": False,
             "line": parts["line"].min(),
             "note": _table3_note(parts),
@@ -234,7 +234,7 @@ def _mapped_rows(source: str, values: dict[str, Stated], *, only: Iterable[str] 
             "outcome": mapping.outcome,
             "value": _as_count(sum(stated.value for _, stated in parts)),
             "source": source,
-            "definition_changed": mapping.definition_changed,
+            "is_definition_changed": mapping.is_definition_changed,
             "line": min((stated.line for _, stated in parts if stated.line is not None), default=None),
             "note": _parts_note(source, parts),
         })

@@ -361,14 +361,14 @@ def _definition_flags(outcomes: pl.DataFrame, metric: Metric) -> pl.DataFrame:
     """Per report: whether any outcome the metric uses was filed under a changed definition.
 
     Legacy 附表 and prose categories map onto the 2019 groups only approximately
-    (docs/harmonization.md); ``definition_changed`` marks those values, and a share resting
+    (docs/harmonization.md); ``is_definition_changed`` marks those values, and a share resting
     on one is not strictly comparable across the 2019 break.
     """
     parts = set(metric.numerator) | set(metric.denominator)
     ranked = _ranked_outcomes(outcomes).filter(pl.col("outcome").is_in(sorted(parts)))
-    if "definition_changed" not in ranked.columns:
+    if "is_definition_changed" not in ranked.columns:
         return ranked.select("report_id").unique().with_columns(pl.lit(False).alias("is_definition_changed"))
-    return ranked.group_by("report_id").agg(pl.col("definition_changed").fill_null(False).any().alias("is_definition_changed"))
+    return ranked.group_by("report_id").agg(pl.col("is_definition_changed").fill_null(False).any().alias("is_definition_changed"))
 
 
 def outcome_shares(outcomes: pl.DataFrame, checks: pl.DataFrame | None = None, *,

@@ -130,7 +130,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("outcome", pl.String, "granted, partial, withheld, unable, not_processed, other or total"),
         _c("value", pl.Int64, "number of requests that ended this way"),
         _c("source", pl.String, "table3, legacy or facts"),
-        _c("definition_changed", pl.Boolean,
+        _c("is_definition_changed", pl.Boolean,
            "true when the value's definition differs from the 2019+ 表三 group it is filed under (docs/harmonization.md)", False),
         _c("has_conflict", pl.Boolean,
            "legacy reports only: true when the 附表 and the prose print different numbers for a category feeding this outcome", False),

@@ -62,7 +62,7 @@ def build_corpus() -> Corpus:
                 outcomes.append({"report_id": rid, "agency_id": agency_id, "year": year, "template": template,
                                  "outcome": key, "value": value, "source": "legacy" if template == "legacy" else "table3",
                                  # legacy 不予公开 and 其他 map onto the 2019 groups only approximately
-                                 "definition_changed": template == "legacy" and key in ("withheld", "other")})
+                                 "is_definition_changed": template == "legacy" and key in ("withheld", "other")})
         total = counts[-1]
         if template == "legacy":
             legacy.append({"report_id": rid, "indicator": "requests_total", "indicator_zh": "受理政府信息公开申请总数",

@@ -13,7 +13,7 @@ from tests.conftest import SEED_2017_CITY, SEED_2018_LINGYUAN, SEED_2019_EDZ, SE
 
 pytestmark = pytest.mark.integration
 
-COLUMNS = ("outcome", "value", "source", "definition_changed", "has_conflict", "line")
+COLUMNS = ("outcome", "value", "source", "is_definition_changed", "has_conflict", "line")
 
 EXPECTED = {
     # Prose (lines 204-212) is a complete breakdown adding up to the 附表 total 230, so it is used;
@@ -89,5 +89,5 @@ def test_bundled_outcomes_are_one_series_2017_to_2023_with_break_flagged(reports
     assert series.select("year", "template", "value").rows() == [
         (2017, "legacy", 230), (2018, "legacy", 0), (2019, "2019", 0), (2020, "2019", 63), (2023, "2021", 243),
     ]
-    changed = pl.concat([reports[path].outcomes for path in SEEDS]).filter("definition_changed")
+    changed = pl.concat([reports[path].outcomes for path in SEEDS]).filter("is_definition_changed")
     assert set(changed["template"]) == {"legacy"}

@@ -84,7 +84,7 @@ def test_table3_sum_note_counts_blank_cells():
 def test_table3_values_are_not_flagged_as_changed_definition():
     report = Report(report={**IDENTITY, "template": "2019"}, table3=table3(FORM_2019))
     frame = report_outcomes(report)
-    assert not frame["definition_changed"].any() and not frame["has_conflict"].any()
+    assert not frame["is_definition_changed"].any() and not frame["has_conflict"].any()
 
 
 def test_outcomes_carry_report_identity_and_template():
@@ -105,7 +105,7 @@ def legacy_report(table: dict | None = None, prose: list | None = None) -> Repor
 def test_legacy_appendix_only_maps_four_types_and_total():
     report = legacy_report({"responses_total": 10, "responses_granted": 5, "responses_partial": 1, "responses_withheld": 2,
                             "responses_other": 2})
-    assert outcomes(report, "value", "source", "definition_changed") == {
+    assert outcomes(report, "value", "source", "is_definition_changed") == {
         "granted": (5, "legacy", True), "partial": (1, "legacy", False), "withheld": (2, "legacy", True),
         "other": (2, "legacy", True), "total": (10, "legacy", False),
     }
