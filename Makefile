@@ -10,7 +10,7 @@ PROCESSED ?= data/processed
 REPORTS ?= reports
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo ingest test test-fast lint format lab docs clean
+.PHONY: help venv demo ingest test test-fast lint format lab docs fuzz-long bench-ingest clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,12 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab
 
 docs: $(STAMP) ## Regenerate the generated parts of docs/ (column tables of docs/schema.md)
 	$(BIN)/python -c "from govdata.schema import update_schema_doc; update_schema_doc()"
+
+fuzz-long: $(STAMP) ## Long property + fuzz run: fresh random examples (N per test, default 5000)
+	GOVDATA_HYPOTHESIS=long GOVDATA_HYPOTHESIS_EXAMPLES=$(or $(N),5000) $(BIN)/python -m pytest tests/fuzz tests/property -q
+
+bench-ingest: $(STAMP) ## Ingest benchmarks, 1k/10k/100k synthetic reports (prints figures; ~20 min)
+	$(BIN)/python bench/bench_ingest.py --sizes 1000 10000 100000 --trends
 
 clean: ## Remove generated outputs (keeps data/raw and .venv)
 	rm -rf $(PROCESSED) $(REPORTS) test-artifacts .pytest_cache .ruff_cache
