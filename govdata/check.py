@@ -41,8 +41,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -164,12 +165,13 @@ _FAMILY_ZH = {"proactive.category.": "主动公开信息类别", "proactive.issu
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Operand:
+class Operand(NamedTuple):
     """One printed quantity a rule reads.
 
     ``raw`` is the text as printed ("" for a blank cell, "/" for a placeholder) and None when
     the cell was not printed at all; ``sign`` is -1 for a subtracted term (本年废止件数).
+    A named tuple, not a dataclass: a report's rules make a few hundred, and a frozen
+    dataclass takes several times longer to build.
     """
 
     label: str
@@ -329,24 +331,32 @@ def rule(check: str, *, corpus: bool = False) -> Callable:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Printed:
+class _Printed(NamedTuple):
     value: float | None
     raw: str
     line: int | None
 
 
-def _index(df: pl.DataFrame, keys: tuple[str, ...]) -> dict[tuple, _Printed]:
+Rows = Sequence[Mapping[str, Any]]
+
+
+def _in_line_order(rows: Rows) -> list[Mapping[str, Any]]:
+    """Rows by line, rows without a line last; rows of one line keep their order."""
+    return sorted(rows, key=lambda row: (row["line"] is None, row["line"] or 0))
+
+
+def _index(rows: Rows, keys: tuple[str, ...]) -> dict[tuple, _Printed]:
     """(key columns) -> printed cell; the first printing wins (a repeat is a parser finding)."""
     out: dict[tuple, _Printed] = {}
-    has_raw = "raw" in df.columns
-    for cell in df.sort("line", nulls_last=True).iter_rows(named=True):
+    for cell in _in_line_order(rows):
         value = None if cell["value"] is None else float(cell["value"])
-        raw = cell["raw"] if has_raw and cell["raw"] is not None else ("" if value is None else _fmt(value))
+        raw = cell.get("raw")
+        raw = raw if raw is not None else ("" if value is None else _fmt(value))
         out.setdefault(tuple(cell[k] for k in keys), _Printed(value, raw, cell["line"]))
     return out
 
 
+@lru_cache(maxsize=256)
 def _row_zh(row: str) -> str:
     if row in _SHORT_ROW_ZH:
         return _SHORT_ROW_ZH[row]
@@ -355,10 +365,12 @@ def _row_zh(row: str) -> str:
     return f"{labels.labels_for('table3', 'group').get(group, group)}·{label}" if sub else label
 
 
+@lru_cache(maxsize=64)
 def _requester_zh(requester: str) -> str:
     return _SHORT_REQUESTER_ZH.get(requester) or labels.labels_for("table3", "requester").get(requester, requester)
 
 
+@lru_cache(maxsize=1024)
 def _fact_zh(key: str) -> str:
     if key in _FACT_ZH:
         return _FACT_ZH[key]
@@ -371,25 +383,37 @@ def _family(key: str) -> str | None:
 
 
 class ReportView:
-    """The printed values of one report, looked up by key, as :class:`Operand` objects."""
+    """The printed values of one report, looked up by key, as :class:`Operand` objects.
 
-    def __init__(self, report: Report):
-        self.report_id = report.report.get("report_id")
-        self.template = report.report.get("template")
-        self.table2 = _index(report.table2, ("item", "measure"))
-        self.table3 = _index(report.table3, ("row", "requester"))
-        self.table4 = _index(report.table4, ("proceeding", "outcome"))
-        self.legacy_rows: dict[str, dict[str, Any]] = {}
-        for row in report.legacy.sort("line", nulls_last=True).iter_rows(named=True):
+    Built from row dicts (the pipeline holds rows until it builds a batch's frames);
+    :meth:`of` builds one from a :class:`Report`'s frames.
+    """
+
+    def __init__(self, report: Mapping[str, Any], *, table2: Rows = (), table3: Rows = (), table4: Rows = (),
+                 legacy: Rows = (), facts: Rows = ()):
+        self.report_id = report.get("report_id")
+        self.template = report.get("template")
+        self.table2 = _index(table2, ("item", "measure"))
+        self.table3 = _index(table3, ("row", "requester"))
+        self.table4 = _index(table4, ("proceeding", "outcome"))
+        self.legacy_rows: dict[str, Mapping[str, Any]] = {}
+        for row in _in_line_order(legacy):
             if row["indicator"] is not None:  # an unmapped 附表 label is reported by the legacy stage
                 self.legacy_rows.setdefault(row["indicator"], row)
         # A fact without key or line cannot be placed; facts.py never emits one (docs/facts.md).
-        self.facts = report.facts.filter(pl.col("key").is_not_null() & pl.col("line").is_not_null()).sort("line").to_dicts()
+        self.facts = sorted((fact for fact in facts if fact["key"] is not None and fact["line"] is not None),
+                            key=lambda fact: fact["line"])
         first_line: dict[str, int] = {}
         for (row, _), cell in self.table3.items():
             if row is not None:  # an unmapped label is the parser's finding, not a row to sum
                 first_line[row] = min(first_line.get(row, cell.line or 0), cell.line or 0)
         self.rows3 = sorted(first_line, key=lambda row: first_line[row])
+
+    @classmethod
+    def of(cls, report: Report) -> ReportView:
+        """The view of a parsed :class:`Report` (its frames read as rows)."""
+        return cls(report.report, **{name: getattr(report, name).to_dicts()
+                                     for name in ("table2", "table3", "table4", "legacy", "facts")})
 
     def t3(self, row: str, requester: str, label: str) -> Operand:
         return _operand(self.table3.get((row, requester)), label)
@@ -503,10 +527,10 @@ def text_vs_table(view: ReportView) -> list[dict[str, Any]]:
         key = fact["key"]
         if key in FACT_TABLE3_ROWS and view.table3:
             table = [view.t3(row, "total", f"表三“{_row_zh(row)}”总计") for row in FACT_TABLE3_ROWS[key]]
-            table = [dataclasses.replace(op, label=f"{op.label}（第{op.line}行）") if op.line else op for op in table]
+            table = [op._replace(label=f"{op.label}（第{op.line}行）") if op.line else op for op in table]
         elif key in FACT_TABLE4_CELLS and view.table4:
             table = [view.t4(p, o, f"表四“{_T4_PROCEEDING_ZH[p]}·总计”") for p, o in FACT_TABLE4_CELLS[key]]
-            table = [dataclasses.replace(op, label=f"{op.label}（第{op.line}行）") if op.line else op for op in table]
+            table = [op._replace(label=f"{op.label}（第{op.line}行）") if op.line else op for op in table]
         else:
             continue
         rows.append(judge("text_vs_table", _fact_scope(fact), f"正文与表格（{_fact_zh(key)}）", table,
@@ -653,7 +677,7 @@ class CorpusView:
     def __init__(self, corpus: Corpus):
         self.reports = corpus.reports
         self._frames = {name: getattr(corpus, name) for name in ("table2", "table3")}
-        self._parts: dict[str, dict[str, pl.DataFrame]] | None = None
+        self._rows: dict[str, dict[str, list[dict[str, Any]]]] | None = None
         self._views: dict[str, ReportView] = {}
 
     def consecutive_pairs(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -668,11 +692,13 @@ class CorpusView:
     def view(self, report: Mapping[str, Any]) -> ReportView:
         report_id = report["report_id"]
         if report_id not in self._views:
-            if self._parts is None:
-                self._parts = {name: {key[0]: part for key, part in df.partition_by("report_id", as_dict=True).items()}
-                               for name, df in self._frames.items()}
-            tables = {name: self._parts[name].get(report_id, schema.empty(name)) for name in self._parts}
-            self._views[report_id] = ReportView(Report(dict(report), **tables))
+            if self._rows is None:  # the rows of every report at once: one pass, not a filter per report
+                self._rows = {name: defaultdict(list) for name in self._frames}
+                for name, df in self._frames.items():
+                    for row in df.iter_rows(named=True):
+                        self._rows[name][row["report_id"]].append(row)
+            tables = {name: self._rows[name].get(report_id, ()) for name in self._rows}
+            self._views[report_id] = ReportView(report, **tables)
         return self._views[report_id]
 
 
@@ -707,7 +733,7 @@ def in_force_continuity(corpus: CorpusView) -> list[dict[str, Any]]:
         for item in items:
             expected = [_with_line(before.t2(item, "in_force", f"{prev['year']}年“现行有效件数”")),
                         _with_line(after.t2(item, "made", f"{cur['year']}年“本年制发件数”")),
-                        dataclasses.replace(_with_line(after.t2(item, "repealed", f"{cur['year']}年“本年废止件数”")), sign=-1)]
+                        _with_line(after.t2(item, "repealed", f"{cur['year']}年“本年废止件数”"))._replace(sign=-1)]
             actual = _with_line(after.t2(item, "in_force", f"{cur['year']}年“现行有效件数”"))
             rows.append({"report_id": cur["report_id"], **judge(
                 "carry_over_continuity", f"item={item};previous={prev['report_id']}",
@@ -717,7 +743,7 @@ def in_force_continuity(corpus: CorpusView) -> list[dict[str, Any]]:
 
 
 def _with_line(op: Operand) -> Operand:
-    return dataclasses.replace(op, label=f"{op.label}（第{op.line}行）") if op.line else op
+    return op._replace(label=f"{op.label}（第{op.line}行）") if op.line else op
 
 
 # ---------------------------------------------------------------------------------------------
@@ -871,15 +897,33 @@ def check_report(report: Report, *, structure: Iterable[Mapping[str, Any]] = (),
     parsing one report never reads data/reviews.csv and a bad reviews file cannot make a
     report fail to parse. :func:`with_corpus_checks` attaches the project's verdicts.
     """
-    view = ReportView(report)
+    checks = schema.frame("checks", check_rows(ReportView.of(report), structure=structure))
+    if reviews is not None:
+        checks = apply_reviews(checks, reviews)
+    return enforce(checks, strict=strict)
+
+
+def check_rows(view: ReportView, *, structure: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    """:func:`check_report` on a :class:`ReportView`, as ``checks`` row dicts with fingerprints
+    (no verdicts, soft mode): what the pipeline holds until it builds a batch's frames."""
     rows = [{"report_id": view.report_id, **row} for row in structure]
     for declared in RULES.values():
         if not declared.corpus:
             rows.extend({"report_id": view.report_id, **row} for row in declared.func(view))
-    checks = with_fingerprints(schema.frame("checks", rows))
-    if reviews is not None:
-        checks = apply_reviews(checks, reviews)
-    return enforce(checks, strict=strict)
+    return _fingerprinted(rows)
+
+
+def _fingerprinted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`with_fingerprints` on row dicts: the n-th finding (in line order, rows without a line
+    last) sharing report, check and scope gets occurrence n."""
+    seen: dict[tuple, int] = defaultdict(int)
+    order = sorted(range(len(rows)), key=lambda i: (rows[i].get("line") is None, rows[i].get("line") or 0, i))
+    for index in order:
+        row = rows[index]
+        key = (str(row["report_id"]), str(row["check"]), str(row["scope"]))
+        seen[key] += 1
+        row["fingerprint"] = fingerprint(*key, seen[key])
+    return rows
 
 
 def with_corpus_checks(corpus: Corpus, *, strict: bool = False,
@@ -948,8 +992,10 @@ def summary_lines(checks: pl.DataFrame) -> list[str]:
 
 
 def is_processed_dir(path: Path) -> bool:
-    """True for a directory written by `govdata ingest` (it holds checks.parquet)."""
-    return path.is_dir() and (path / "checks.parquet").exists()
+    """True for a directory written by `govdata ingest`: a partitioned store, or flat frames (checks.parquet)."""
+    from govdata.store import is_partitioned
+
+    return path.is_dir() and ((path / "checks.parquet").exists() or is_partitioned(path))
 
 
 def corpus_for_path(path: str | os.PathLike | None = None, *,

@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import polars as pl
 
 from govdata import __version__
 from govdata.model import TABLE_FRAMES
+from govdata.schema import FRAME_NAMES as _FRAME_NAMES
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from govdata.model import Corpus, Failure
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -64,33 +72,114 @@ def extract(file: Path, fmt: str) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data/processed"),
-              show_default=True, help="Directory for one Parquet file per frame.")
-@click.option("--jobs", type=int, default=1, show_default=True, help="Parse files in this many processes.")
+              show_default=True, help="Directory of the processed data (the store).")
+@click.option("--layout", type=click.Choice(["partitioned", "flat"]), default="partitioned", show_default=True,
+              help="partitioned: <out>/current/<frame>/year=<YYYY>/*.parquet, a new version per run, only new or changed "
+                   "files parsed; flat: <out>/<frame>.parquet, every file parsed in memory (small corpora).")
+@click.option("--verify", is_flag=True,
+              help="Hash every file instead of trusting an unchanged size and modification time (partitioned layout).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Parse files in this many processes.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
-def ingest(paths: tuple[Path, ...], out_dir: Path, jobs: int, progress: bool | None) -> None:
-    """Parse every report under PATHS (default data/raw) and write Parquet frames to --out.
+def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jobs: int, progress: bool | None) -> None:
+    """Parse every report under PATHS (default data/raw) into Parquet frames in --out.
+
+    By default --out is a store partitioned by statistics year that Polars, DuckDB, pyarrow
+    and Spark read as it is (docs/scaling.md). Every run leaves it holding exactly the
+    reports under PATHS: reports whose files are unchanged since the last run are kept
+    without parsing them again, and when nothing changed (files, govdata's code and label
+    tables, the agency registry, the review verdicts) nothing is written at all.
 
     Outputs are replaced atomically: an interrupted run leaves the previous outputs intact.
     Files that cannot be read are listed with the reason; the rest of the batch goes on.
     """
     from tqdm import tqdm
 
-    from govdata.pipeline import discover, load
-    from govdata.store import write_corpus
+    from govdata.pipeline import discover
 
+    if verify and layout == "flat":
+        raise click.BadOptionUsage("verify", "--verify applies to --layout partitioned only (flat parses every file)")
     paths = paths or (Path("data/raw"),)
     files = discover(paths)
     show = sys.stderr.isatty() if progress is None else progress
     with tqdm(total=len(files), desc="ingest", unit="report", disable=not show, file=sys.stderr) as bar:
-        corpus = load(files, jobs=jobs, progress=lambda _path: bar.update())
+        if layout == "flat":
+            _ingest_flat(files, out_dir, jobs=jobs, bar=bar)
+        else:
+            _ingest_partitioned(files, out_dir, jobs=jobs, verify=verify, bar=bar)
+
+
+def _ingest_flat(files: list[Path], out_dir: Path, *, jobs: int, bar: tqdm) -> None:
+    from govdata.pipeline import load
+    from govdata.store import write_corpus
+
+    corpus = load(files, jobs=jobs, progress=lambda _path: bar.update())
+    bar.close()
     written = write_corpus(corpus, out_dir)
-    n_cells = sum(corpus.frames()[name].height for name in ("table2", "table3", "table4", "legacy"))
-    click.echo(f"ingested {corpus.reports.height} report(s) of {len(files)} file(s): {n_cells} table cells, "
-               f"{corpus.facts.height} facts, {corpus.checks.height} checks")
+    _remove_partitioned_store(out_dir)
+    counts = {name: frame.height for name, frame in corpus.frames().items()}
+    _echo_counts("ingested", counts, len(files))
     _echo_check_counts(corpus.checks)
-    for failure in corpus.failures:
-        click.echo(f"  failed: {failure}", err=True)
+    _echo_failures(corpus.failures)
     click.echo(f"wrote {len(written)} files to {out_dir}/")
+
+
+def _ingest_partitioned(files: list[Path], out_dir: Path, *, jobs: int, verify: bool, bar: tqdm) -> None:
+    from govdata import store
+    from govdata.pipeline import ingest as ingest_store
+
+    summary = ingest_store(files, out_dir, jobs=jobs, verify=verify, progress=lambda _path: bar.update())
+    bar.update(summary.n_reused)  # unchanged files are done too: the bar ends full
+    bar.close()
+    if not summary.is_unchanged:
+        _remove_flat_frames(out_dir)
+    # Everything below is read back from the store: this run parsed only part of what it holds.
+    counts = {name: store.scan_frame(out_dir, name).select(pl.len()).collect().item() for name in _FRAME_NAMES}
+    version = store.current_version(out_dir)
+    if summary.is_unchanged:
+        click.echo(f"nothing changed since the last ingest ({summary.n_files} file(s) with the same content, and the same "
+                   f"code, label tables, agency registry and reviews): nothing written")
+        _echo_counts("stored", counts, summary.n_files)
+    else:
+        _echo_counts("ingested", counts, summary.n_files)
+        click.echo(f"  parsed {summary.n_parsed} file(s), kept {summary.n_reused} unchanged file(s) from the previous version")
+    _echo_check_counts(store.scan_frame(out_dir, "checks"))
+    _echo_failures(store.read_store_failures(out_dir))
+    if not summary.is_unchanged:
+        click.echo(f"wrote {out_dir}/{store.CURRENT} -> {version.name} (Parquet partitioned by year)")
+
+
+def _echo_counts(verb: str, counts: dict[str, int], n_files: int) -> None:
+    n_cells = sum(counts[name] for name in ("table2", "table3", "table4", "legacy"))
+    click.echo(f"{verb} {counts['reports']} report(s) of {n_files} file(s): {n_cells} table cells, "
+               f"{counts['facts']} facts, {counts['checks']} checks")
+
+
+def _echo_failures(failures: Iterable[Failure]) -> None:
+    for failure in failures:
+        click.echo(f"  failed: {failure}", err=True)
+
+
+# Switching layouts in one --out must not leave the other layout's files behind: readers prefer
+# the partitioned store when both are there (store.read_corpus), so a flat ingest into a folder
+# holding a store would be read as the old store, and stale flat frames beside a new store mislead.
+def _remove_flat_frames(out_dir: Path) -> None:
+    """Delete ``<out>/<frame>.parquet`` and ``<out>/failures.csv`` left by an earlier flat ingest."""
+    for name in (*(f"{frame}.parquet" for frame in _FRAME_NAMES), "failures.csv"):
+        (out_dir / name).unlink(missing_ok=True)
+
+
+def _remove_partitioned_store(out_dir: Path) -> None:
+    """Delete the ``current`` link and the version folders of an earlier partitioned ingest."""
+    import shutil
+
+    from govdata.store import CURRENT
+
+    link = out_dir / CURRENT
+    if link.is_symlink():
+        link.unlink()  # one unlink: readers switch to the flat frames just written
+    for version in out_dir.glob("v-*"):
+        if version.is_dir() and not version.is_symlink():
+            shutil.rmtree(version)
 
 
 @main.command("check")
@@ -109,7 +198,7 @@ def check_command(path: Path | None, strict: bool, reviews_csv: Path | None, sho
     from govdata import check
 
     try:
-        corpus = check.corpus_for_path(path, reviews=reviews_csv)
+        corpus = _corpus_to_check(path, reviews_csv)
         stale = check.stale_reviews(corpus.checks, reviews_csv)
     except check.ReviewsError as exc:
         click.echo(f"govdata check: {exc}", err=True)
@@ -129,6 +218,22 @@ def check_command(path: Path | None, strict: bool, reviews_csv: Path | None, sho
                f"{n_errors} error-level failure(s) not dismissed by a reviewer")
     if strict and n_errors:
         sys.exit(1)
+
+
+def _corpus_to_check(path: Path | None, reviews_csv: Path | None) -> Corpus:
+    """``check.corpus_for_path``, which reads the flat layout only, extended to a partitioned store
+    (what `govdata ingest` writes by default): read back as stored, with current verdicts attached."""
+    import dataclasses
+
+    from govdata import check, store
+
+    default = Path("data/processed")
+    if path is None and store.is_partitioned(default):
+        path = default
+    if path is None or not store.is_partitioned(path):
+        return check.corpus_for_path(path, reviews=reviews_csv)
+    corpus = store.read_corpus(path)
+    return dataclasses.replace(corpus, checks=check.apply_reviews(check.with_fingerprints(corpus.checks), reviews_csv))
 
 
 @main.command("run")
@@ -165,7 +270,7 @@ def run(notebook: str, parameters: tuple[tuple[str, str], ...], html_out: Path |
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True, help="Directory for index.html and the pages.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data/processed"),
-              show_default=True, help="Parquet frames written by `govdata ingest`.")
+              show_default=True, help="Processed data written by `govdata ingest` (either layout).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes, each with its own reused kernel.")
 @click.option("--force", is_flag=True, help="Rebuild every page, even those whose inputs did not change.")
@@ -182,9 +287,10 @@ def briefings(out_dir: Path, data_dir: Path, jobs: int, force: bool, min_n: int,
     --force. Every failure is listed at the end and makes the exit status non-zero.
     """
     from govdata.briefings import build_briefings
+    from govdata.store import is_partitioned
 
-    if not (data_dir / "reports.parquet").exists():
-        click.echo(f"govdata briefings: no {data_dir}/reports.parquet; run `govdata ingest data/raw --out {data_dir}` first",
+    if not (data_dir / "reports.parquet").exists() and not is_partitioned(data_dir):
+        click.echo(f"govdata briefings: no processed data in {data_dir}/; run `govdata ingest data/raw --out {data_dir}` first",
                    err=True)
         sys.exit(2)
     show = sys.stderr.isatty() if progress is None else progress
@@ -234,10 +340,10 @@ def synth_command(n_reports: int, out_dir: Path, seed: int, layouts: str, inject
     click.echo(f"  parse with: GOVDATA_AGENCIES={out_dir}/agencies.csv govdata ingest {out_dir}/reports")
 
 
-def _echo_check_counts(checks: pl.DataFrame) -> None:
-    if checks.height == 0:
+def _echo_check_counts(checks: pl.DataFrame | pl.LazyFrame) -> None:
+    counts = checks.lazy().group_by("status", "severity").len().sort("status", "severity").collect()
+    if counts.height == 0:
         return
-    counts = checks.group_by("status", "severity").len().sort("status", "severity")
     parts = [f"{row['status']}/{row['severity']}: {row['len']}" for row in counts.iter_rows(named=True)]
     click.echo("  checks by status: " + ", ".join(parts))
 

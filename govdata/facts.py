@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 
 import polars as pl
 
@@ -47,7 +49,8 @@ _CLAUSE_BREAK = re.compile(r"[,。;:!?]")
 # Where a sentence (the snippet) ends.
 _SENTENCE_END = re.compile(r"[。;!?]")
 # Characters ignored when matching cues: spaces, the 、 fold, quotes, book-title marks, markdown emphasis.
-_IGNORED_IN_CUES = str.maketrans("", "", ".\"'《》<>*")
+# (A regex, not str.translate: deleting through a translate table is slow on CJK text.)
+_IGNORED_IN_CUES = re.compile(r"[.\"'《》<>*]")
 # Bullets and list markers stripped from the front of a snippet.
 _SNIPPET_LEADERS = " \t\u3000-－●•■·"
 
@@ -81,7 +84,7 @@ def cue_form(text: str) -> str:
     >>> cue_form("“予以公开”")
     '予以公开'
     """
-    return label_key(text).translate(_IGNORED_IN_CUES)
+    return _IGNORED_IN_CUES.sub("", label_key(text))
 
 
 @lru_cache(maxsize=1)
@@ -99,30 +102,41 @@ def fact_keys() -> frozenset[str]:
 
 def extract_facts(doc: Document) -> pl.DataFrame:
     """Numbers the prose states (requests received, outcomes by type, …) as ``facts`` rows."""
-    skip = _table_lines(doc)
+    return schema.frame("facts", fact_rows(doc))
+
+
+def fact_rows(doc: Document, appendix: frozenset[int] | None = None) -> list[dict]:
+    """The ``facts`` rows as dicts, in reading order; ``appendix`` is the 附表's lines when the
+    caller has located it already (:func:`govdata.legacy.appendix_lines`)."""
+    skip = _table_lines(doc, appendix_lines(doc) if appendix is None else appendix)
     found: list[tuple[int, int, dict]] = []  # (line, column, row): facts in reading order
     for paragraph in _paragraphs(doc, skip):
         found.extend(_count_facts(doc, paragraph))
         found.extend(_zero_facts(doc, paragraph))
-    return schema.frame("facts", [row for _, _, row in sorted(found, key=lambda item: item[:2])])
+    return [row for _, _, row in sorted(found, key=lambda item: item[:2])]
 
 
-def _table_lines(doc: Document) -> frozenset[int]:
+def _table_lines(doc: Document, appendix: frozenset[int]) -> frozenset[int]:
     """Lines that belong to tables: their numbers are table cells, not prose.
 
     Pipes and tabs mark the delimited layouts; the 附表 is added whatever its layout, because a
     one-cell-per-line 附表 has neither.
     """
     delimited = {number for number, text in enumerate(doc.norm_lines, start=1) if "|" in text or "\t" in text}
-    return frozenset(delimited) | appendix_lines(doc)
+    return frozenset(delimited) | appendix
 
 
-def _normalized_with_origin(text: str, line: int) -> tuple[str, list[tuple[int, int]]]:
+def _normalized_with_origin(text: str, line: int, normalized: str | None = None) -> tuple[str, list[tuple[int, int]]]:
     """Normalize one original line character by character, remembering where each came from.
 
     Character-wise NFKC equals the line-wise ``Document.norm_lines`` for the text of these
     reports (no combining sequences), and it keeps the way back to the printed characters.
+    Speed: a line in which every character folds to exactly one character (almost all prose)
+    takes its already normalized form, ``normalized``, with one origin per column; only lines
+    holding a character that expands or combines are folded one character at a time.
     """
+    if normalized is not None and len(normalized) == len(text) and not _not_one_to_one().search(text):
+        return normalized, list(zip(repeat(line, len(text)), range(len(text)), strict=True))
     out: list[str] = []
     origin: list[tuple[int, int]] = []
     for index, char in enumerate(text):
@@ -130,6 +144,28 @@ def _normalized_with_origin(text: str, line: int) -> tuple[str, list[tuple[int, 
         out.append(folded)
         origin.extend([(line, index)] * len(folded))
     return "".join(out), origin
+
+
+@lru_cache(maxsize=1)
+def _not_one_to_one() -> re.Pattern[str]:
+    """Characters whose fold is not one character in place: those that expand ("㈠" -> "(一)") or
+    vanish, combining marks and Hangul jamo (which compose with a neighbour), code points this
+    Python does not know, and everything beyond the BMP. A line without any of them normalizes
+    to the same length, column for column."""
+    ranges: list[str] = []
+    start = None
+    for code in range(0x10000):
+        char = chr(code)
+        is_special = (unicodedata.category(char)[0] in "MC" or 0x1100 <= code <= 0x11FF or 0xA960 <= code <= 0xA97F
+                      or 0xD7B0 <= code <= 0xD7FF or 0xAC00 <= code <= 0xD7A3 or len(normalize_text(char)) != 1)
+        if is_special and start is None:
+            start = code
+        elif not is_special and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
+            start = None
+    if start is not None:
+        ranges.append(f"\\u{start:04x}-\\uffff")
+    return re.compile("[" + "".join(ranges) + "\\U00010000-\\U0010ffff]")
 
 
 def _is_soft_break(before: str, after: str) -> bool:
@@ -155,7 +191,7 @@ def _paragraphs(doc: Document, skip: frozenset[int]) -> Iterator[_Paragraph]:
     for number, norm in enumerate(doc.norm_lines, start=1):
         if number in skip or not norm.strip():
             continue
-        line_text, line_origin = _normalized_with_origin(doc.lines[number - 1], number)
+        line_text, line_origin = _normalized_with_origin(doc.lines[number - 1], number, norm)
         if text and _is_soft_break(last_line, line_text):
             text, origin = _join(text, origin, line_text, line_origin)
         else:
@@ -216,12 +252,26 @@ def best_pattern(lead: str) -> Pattern | None:
 
 
 def _zero_facts(doc: Document, paragraph: _Paragraph) -> Iterator[tuple[int, int, dict]]:
-    """Facts stated in words as none at all ("未收到政府信息公开申请" -> requests.received = 0)."""
+    """Facts stated in words as none at all ("未收到政府信息公开申请" -> requests.received = 0).
+
+    Speed: most paragraphs state no such thing, and a sentence's matching form is a piece of its
+    paragraph's (OpenCC converts phrase by phrase, and phrases stop at 。;!?), so a paragraph
+    whose form holds no cue is skipped without keying each sentence.
+    """
+    stating_none = _none_patterns()
+    whole = cue_form(paragraph.text)
+    if not any(pattern.cue in whole for pattern in stating_none):
+        return
     for start, end in _sentences(paragraph.text):
         form = cue_form(paragraph.text[start:end])
-        for pattern in patterns():
-            if pattern.kind == "none" and pattern.cue in form:
+        for pattern in stating_none:
+            if pattern.cue in form:
                 yield _fact_row(doc, paragraph, pattern, start, "0", None, None)
+
+
+@lru_cache(maxsize=1)
+def _none_patterns() -> tuple[Pattern, ...]:
+    return tuple(pattern for pattern in patterns() if pattern.kind == "none")
 
 
 def _sentences(text: str) -> Iterator[tuple[int, int]]:

@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -92,71 +92,85 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 def report_outcomes(report: Report) -> pl.DataFrame:
     """The harmonized outcome counts of one report (see docs/harmonization.md)."""
-    template = report.report.get("template")
-    if template in ("2019", "2021") or (template is None and report.table3.height):
-        rows = table3_outcomes(report.table3)
-    elif template == "legacy" or (template is None and (report.legacy.height or report.facts.height)):
-        rows = legacy_outcomes(report.legacy, report.facts)
+    return schema.frame("outcomes", outcome_rows(report.report, report.table3.to_dicts(), report.legacy.to_dicts(),
+                                                 report.facts.to_dicts()))
+
+
+Rows = Sequence[dict[str, Any]]
+
+
+def outcome_rows(report: dict[str, Any], table3: Rows, legacy: Rows, facts: Rows) -> list[dict[str, Any]]:
+    """:func:`report_outcomes` on row dicts (what the pipeline holds before it builds frames)."""
+    template = report.get("template")
+    if template in ("2019", "2021") or (template is None and table3):
+        rows = table3_outcomes(table3)
+    elif template == "legacy" or (template is None and (legacy or facts)):
+        rows = legacy_outcomes(legacy, facts)
     else:
         rows = []
-    identity = {"report_id": report.report.get("report_id"), "agency_id": report.report.get("agency_id"),
-                "year": report.report.get("year"), "template": template}
-    return schema.frame("outcomes", [{**identity, **row} for row in rows])
+    identity = {"report_id": report.get("report_id"), "agency_id": report.get("agency_id"),
+                "year": report.get("year"), "template": template}
+    return [{**identity, **row} for row in rows]
+
+
+def _as_rows(frame: pl.DataFrame | Rows) -> Rows:
+    return frame.to_dicts() if isinstance(frame, pl.DataFrame) else frame
 
 
 # --- 2019 and 2021 templates: sums of 表三 groups in the 总计 column --------------------------
 
 
-def table3_outcomes(table3: pl.DataFrame) -> list[dict[str, Any]]:
+def table3_outcomes(table3: pl.DataFrame | Rows) -> list[dict[str, Any]]:
     """Group values of 表三, each the sum of its sub-rows in the 总计 column.
 
     A blank cell adds nothing; a group whose every cell is blank has a null value (the report
     printed the rows but no number). A group with no rows at all is left out.
     """
-    total_column = table3.filter(pl.col("requester") == "total")
+    total_column = [row for row in _as_rows(table3) if row["requester"] == "total"]
     rows = []
     for outcome in OUTCOMES:
         parts = _group_rows(total_column, _TABLE3_GROUPS[outcome])
-        if parts.height == 0:
+        if not parts:
             continue
-        values = parts["value"].drop_nulls()
+        values = [part["value"] for part in parts if part["value"] is not None]
+        lines = [part["line"] for part in parts if part["line"] is not None]
         rows.append({
             "outcome": outcome,
-            "value": int(values.sum()) if len(values) else None,
+            "value": int(sum(values)) if values else None,
             "source": "table3",
             "is_definition_changed": False,
             "has_conflict": False,
-            "line": parts["line"].min(),
+            "line": min(lines) if lines else None,
             "note": _table3_note(parts),
         })
     return rows
 
 
-def _group_rows(total_column: pl.DataFrame, keys: tuple[str, ...]) -> pl.DataFrame:
+def _group_rows(total_column: Rows, keys: tuple[str, ...]) -> Rows:
     """The 总计-column rows of a group; an exact row key wins over a prefix (2019 `other`)."""
     exact = [key for key in keys if not key.endswith(".")]
-    found = total_column.filter(pl.col("row").is_in(exact))
-    if found.height:
+    found = [row for row in total_column if row["row"] in exact]
+    if found:
         return found
     for prefix in (key for key in keys if key.endswith(".")):
-        found = total_column.filter(pl.col("row").str.starts_with(prefix))
-        if found.height:
+        found = [row for row in total_column if row["row"] is not None and row["row"].startswith(prefix)]
+        if found:
             return found
     return found
 
 
-def _table3_note(parts: pl.DataFrame) -> str:
-    if parts.height == 1:
-        return f"table3 row {parts['row'][0]}, column 总计"
-    blanks = parts["value"].null_count()
+def _table3_note(parts: Rows) -> str:
+    if len(parts) == 1:
+        return f"table3 row {parts[0]['row']}, column 总计"
+    blanks = sum(1 for part in parts if part["value"] is None)
     blank_note = f" ({blanks} blank)" if blanks else ""
-    return f"table3 sum of {parts.height} rows {', '.join(parts['row'])}{blank_note}, column 总计"
+    return f"table3 sum of {len(parts)} rows {', '.join(part['row'] for part in parts)}{blank_note}, column 总计"
 
 
 # --- legacy reports: 附表 and prose through the crosswalk --------------------------------------
 
 
-def legacy_outcomes(legacy: pl.DataFrame, facts: pl.DataFrame) -> list[dict[str, Any]]:
+def legacy_outcomes(legacy: pl.DataFrame | Rows, facts: pl.DataFrame | Rows) -> list[dict[str, Any]]:
     """Outcome groups of a pre-2019 report from its 附表 and its prose.
 
     The rule (docs/harmonization.md): every group of one report comes from one source, so the
@@ -166,7 +180,8 @@ def legacy_outcomes(legacy: pl.DataFrame, facts: pl.DataFrame) -> list[dict[str,
     whenever printed. Where the two sources print different numbers for the same category,
     ``has_conflict`` is set and ``note`` gives both; the legacy and facts frames keep both.
     """
-    table = _legacy_values(legacy)
+    facts = _as_rows(facts)
+    table = _legacy_values(_as_rows(legacy))
     prose, ambiguous = _prose_values(facts)
     printed_total = table.get("responses_total")
     reference = printed_total or _unique(facts, "requests.received")
@@ -188,37 +203,44 @@ def legacy_outcomes(legacy: pl.DataFrame, facts: pl.DataFrame) -> list[dict[str,
     return sorted(rows, key=lambda row: OUTCOMES.index(row["outcome"]))
 
 
-def _legacy_values(legacy: pl.DataFrame) -> dict[str, Stated]:
+def _legacy_values(legacy: Rows) -> dict[str, Stated]:
     """附表 this-year values by indicator (first row wins; unknown labels are left out)."""
     values: dict[str, Stated] = {}
-    for row in legacy.filter(pl.col("indicator").is_not_null() & pl.col("value").is_not_null()).iter_rows(named=True):
-        values.setdefault(row["indicator"], Stated(row["value"], row["line"]))
+    for row in legacy:
+        if row["indicator"] is not None and row["value"] is not None:
+            values.setdefault(row["indicator"], Stated(row["value"], row["line"]))
     return values
 
 
-def _prose_values(facts: pl.DataFrame) -> tuple[dict[str, Stated], list[str]]:
+def _prose_values(facts: Rows) -> tuple[dict[str, Stated], list[str]]:
     """The prose's answer types (outcome.* facts); a type stated twice with different numbers is ambiguous.
 
     An ambiguous prose is not used at all: picking one of its numbers would be a guess.
     """
-    answers = facts.filter(pl.col("key").str.starts_with(_OUTCOME_FACT_PREFIX))
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for fact in facts:
+        if fact["key"] is not None and fact["key"].startswith(_OUTCOME_FACT_PREFIX):
+            by_key.setdefault(fact["key"], []).append(fact)
     values: dict[str, Stated] = {}
     ambiguous: list[str] = []
-    for key in dict.fromkeys(answers["key"]):
-        stated = answers.filter(pl.col("key") == key)
-        if stated["value"].n_unique() > 1:
+    for key, stated in by_key.items():
+        if len({fact["value"] for fact in stated}) > 1:
             ambiguous.append(key)
         else:
-            values[key] = Stated(stated["value"][0], stated["line"].min())
+            values[key] = Stated(stated[0]["value"], _min_line(stated))
     return ({} if ambiguous else values), ambiguous
 
 
-def _unique(facts: pl.DataFrame, key: str) -> Stated | None:
+def _min_line(rows: Rows) -> int | None:
+    return min((row["line"] for row in rows if row["line"] is not None), default=None)
+
+
+def _unique(facts: Rows, key: str) -> Stated | None:
     """The one number the prose states for ``key``, or None when it states none or several."""
-    stated = facts.filter(pl.col("key") == key)
-    if stated.height == 0 or stated["value"].n_unique() > 1:
+    stated = [fact for fact in facts if fact["key"] == key]
+    if not stated or len({fact["value"] for fact in stated}) > 1:
         return None
-    return Stated(stated["value"][0], stated["line"].min())
+    return Stated(stated[0]["value"], _min_line(stated))
 
 
 def _mapped_rows(source: str, values: dict[str, Stated], *, only: Iterable[str] = OUTCOMES, skip_total: bool = False) -> list[dict]:

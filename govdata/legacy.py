@@ -90,10 +90,14 @@ def parse_legacy(doc: Document) -> pl.DataFrame:
     Returns an empty frame when the report has no 附表 (every 2019+ report, and legacy
     reports that give their numbers in prose only).
     """
-    table = find_legacy_table(doc)
+    return schema.frame("legacy", legacy_rows(doc, find_legacy_table(doc)))
+
+
+def legacy_rows(doc: Document, table: LegacyTable | None) -> list[dict]:
+    """The ``legacy`` rows of an already located 附表 (:func:`find_legacy_table`), as dicts."""
     if table is None:
-        return schema.empty("legacy")
-    return schema.frame("legacy", [_legacy_row(doc, table.roles, cells) for cells in table.rows])
+        return []
+    return [_legacy_row(doc, table.roles, cells) for cells in table.rows]
 
 
 def appendix_lines(doc: Document) -> frozenset[int]:
@@ -105,7 +109,9 @@ def appendix_lines(doc: Document) -> frozenset[int]:
 def find_legacy_table(doc: Document) -> LegacyTable | None:
     """Locate the first 附表 (by its 指标名称 header) and cut it into rows."""
     for index, text in enumerate(doc.norm_lines):
-        if "指标名称" not in label_key(text):
+        # 指 is one character in both scripts and NFKC leaves it alone: a cheap test before the
+        # label key (NFKC + OpenCC per line) of the few lines that may hold the header.
+        if "指" not in text or "指标名称" not in label_key(text):
             continue
         layout = _layout_of(text)
         if layout == "cell_per_line":

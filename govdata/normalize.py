@@ -104,6 +104,8 @@ def _outside_python_unicode() -> re.Pattern[str]:
 @lru_cache(maxsize=8192)
 def label_key(label: str) -> str:
     """The form a printed label is matched in: normalized, simplified, all spaces removed."""
+    if label.isascii():  # numbers and Latin text: NFKC and OpenCC leave ASCII alone
+        return _SPACES.sub("", label)
     return _SPACES.sub("", _to_simplified()(normalize_text(label)))
 
 

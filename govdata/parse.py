@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -61,13 +61,22 @@ _HEADING = re.compile(r"^[一二三四五六七八九十]+\..*情况")
 
 @dataclass
 class ParsedTables:
-    """What the parse stage returns: the reports row, the three tables and structure findings."""
+    """What the parse stage returns: the reports row, the three tables and structure findings.
+
+    The tables are row dicts in the schema's columns, not frames: the pipeline builds one frame
+    per batch of reports from them, which costs far less than a frame per report and table
+    (docs/benchmarks.md, "Ingest"). :func:`parse_tables` gives frames.
+    """
 
     report: dict[str, Any]
-    table2: pl.DataFrame = field(default_factory=lambda: schema.empty("table2"))
-    table3: pl.DataFrame = field(default_factory=lambda: schema.empty("table3"))
-    table4: pl.DataFrame = field(default_factory=lambda: schema.empty("table4"))
+    table2: list[dict[str, Any]] = field(default_factory=list)
+    table3: list[dict[str, Any]] = field(default_factory=list)
+    table4: list[dict[str, Any]] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
+
+    def frames(self) -> dict[str, pl.DataFrame]:
+        """table2, table3 and table4 as frames."""
+        return {name: _frame(name, getattr(self, name)) for name in ("table2", "table3", "table4")}
 
 
 @dataclass
@@ -127,7 +136,7 @@ def _frame(frame_name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
 
 
 def parse_tables(doc: Document) -> ParsedTables:
-    """Parse the metadata and standard tables of one report."""
+    """Parse the metadata and standard tables of one report (tables as row dicts, see :class:`ParsedTables`)."""
     findings = Findings(doc)
     regions = find_regions(doc.norm_lines)
     layouts = {name: layout.detect_layout(doc.lines[start:end]) for name, (start, end) in regions.items()}
@@ -148,11 +157,11 @@ def parse_tables(doc: Document) -> ParsedTables:
 _TABLE_ZH = {"table2": "表二(主动公开情况)", "table3": "表三(收到和处理申请情况)", "table4": "表四(行政复议、行政诉讼情况)"}
 
 
-def _report_missing_tables(tables: dict[str, pl.DataFrame], findings: Findings, *, template: str) -> None:
+def _report_missing_tables(tables: dict[str, list[dict[str, Any]]], findings: Findings, *, template: str) -> None:
     """A standard table that is not there: missing, or cut off when the text ends early."""
     truncated_at = next((name for name in tables if findings.has("truncated_table", f"table={name}")), None)
     for name, frame in tables.items():
-        if frame.height or findings.has("truncated_table", f"table={name}"):
+        if frame or findings.has("truncated_table", f"table={name}"):
             continue
         if truncated_at is not None and name > truncated_at:
             findings.add("truncated_table", None, f"正文在{_TABLE_ZH[truncated_at]}中断，{_TABLE_ZH[name]}缺失", scope=f"table={name}")
@@ -302,7 +311,8 @@ def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None =
     """
     if start_column is not None:
         window = [cell for cell in values if cell.column is not None and start_column <= cell.column < start_column + width]
-        outside = [cell for cell in values if cell.text and cell not in window]
+        inside = {id(cell) for cell in window}  # by identity: comparing Cell dataclasses field by field is slow
+        outside = [cell for cell in values if cell.text and id(cell) not in inside]
         if len(window) == width and not outside:
             return Fit(tuple(window))
     cells = list(values)
@@ -313,13 +323,13 @@ def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None =
     while len(cells) > width and cells[0].text == "":
         cells.pop(0)
         dropped_leading = True
-    printed = " ".join(cell.text or "␣" for cell in cells)
     if len(cells) == width:
         # A blank kept at one end while blanks were dropped at the other could stand in either
         # column (a blank 总计 after spacer cells, or a blank first column): not guessed.
         if (dropped_trailing and cells[0].text == "") or (dropped_leading and cells[-1].text == ""):
             return Fit(None, "ambiguous_cells", " ".join(cell.text or "␣" for cell in values))
         return Fit(tuple(cells))
+    printed = " ".join(cell.text or "␣" for cell in cells)
     if len(cells) > width:
         if len({cell.text for cell in cells}) == 1:
             return Fit(tuple(cells[:width]), "extra_cells_identical", printed)
@@ -347,7 +357,7 @@ def _report_fit(fit: Fit, findings: Findings, line: int, what: str, width: int, 
 # --- 表二 -------------------------------------------------------------------------------------
 
 
-def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> pl.DataFrame:
+def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> list[dict[str, Any]]:
     """表二: 第二十条 blocks, each a header of measures and item rows with one value per measure."""
     out: list[dict[str, Any]] = []
     measures: list[tuple[str, str | None]] = []  # (measure key, unit printed in the header)
@@ -385,7 +395,7 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> pl.D
             out.append({"report_id": doc.report_id, "item": item.key, "item_zh": items_zh[item.key], "measure": measure,
                         "measure_zh": measures_zh[measure], "value": number.value if number else None, "unit": unit,
                         "raw": cell.text, "line": cell.line})
-    return _frame("table2", out)
+    return out
 
 
 # --- template ---------------------------------------------------------------------------------
@@ -395,7 +405,7 @@ _MEASURES_2019 = frozenset({"new_made", "new_published", "total_published", "pri
                             "procurement_amount"})
 
 
-def detect_template(table2: pl.DataFrame, table3_rows: Sequence[Row]) -> str:
+def detect_template(table2: Sequence[Mapping[str, Any]], table3_rows: Sequence[Row]) -> str:
     """legacy, 2019 or 2021, from what the tables print (not from the year).
 
     表三 decides when it shows its form (2021 splits (六)其他处理 into three sub-rows); 表二's
@@ -406,7 +416,7 @@ def detect_template(table2: pl.DataFrame, table3_rows: Sequence[Row]) -> str:
         return "2021"
     if "其他处理" in t3_text:
         return "2019"
-    measures = set(table2["measure"].unique().to_list()) if table2.height else set()
+    measures = {row["measure"] for row in table2}
     if measures & _MEASURES_2021:
         return "2021"
     if measures & _MEASURES_2019 or table3_rows:
@@ -470,7 +480,7 @@ def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cel
     return row_key, unknown
 
 
-def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, template: str, reaches_end: bool) -> pl.DataFrame:
+def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, template: str, reaches_end: bool) -> list[dict[str, Any]]:
     """表三: requests received and how they ended, one value per requester column."""
     out: list[dict[str, Any]] = []
     state = _T3State()
@@ -512,7 +522,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
             out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
     if rows:
         _report_missing_rows(state.seen, findings, template=template, reaches_end=reaches_end, last_line=rows[-1].line)
-    return _frame("table3", out)
+    return out
 
 
 def _join_broken_label(lrow: LogicalRow, lrows: Sequence[LogicalRow], index: int, state: _T3State) -> tuple[str | None, int | None]:
@@ -566,7 +576,7 @@ def _count_cell(doc: Document, findings: Findings, cell: Cell, keys: dict[str, s
 _T4_WIDTH = len(PROCEEDINGS) * len(T4_OUTCOMES)
 
 
-def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings) -> pl.DataFrame:
+def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings) -> list[dict[str, Any]]:
     """表四: review and litigation counts, 15 columns under a two-level header.
 
     The columns are read in the order the header prints its outcome labels; the form's
@@ -590,7 +600,7 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings) -> pl.D
             elif labels.lookup("table4", "proceeding", cell.text) is None:
                 findings.add("unmapped_label", cell.line, f"表四中的标签“{cell.text}”无法识别", scope="table=table4", severity="warning")
     if not values:
-        return empty_frame("table4")
+        return []
     columns = [(p, o) for p in PROCEEDINGS for o in T4_OUTCOMES]
     if len(header) == _T4_WIDTH and sorted(header) == sorted(o for _, o in columns):
         columns = [(PROCEEDINGS[i // len(T4_OUTCOMES)], outcome) for i, outcome in enumerate(header)]
@@ -600,7 +610,7 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings) -> pl.D
     fit = fit_values(values, _T4_WIDTH)
     _report_fit(fit, findings, values[0].line, "表四数值行", _T4_WIDTH, "table=table4")
     if fit.cells is None:
-        return empty_frame("table4")
+        return []
     out = [_count_cell(doc, findings, cell, {"proceeding": proceeding, "outcome": outcome})
            for (proceeding, outcome), cell in zip(columns, fit.cells, strict=True)]
-    return _frame("table4", out)
+    return out

@@ -7,6 +7,7 @@ a :class:`~govdata.model.Failure` naming the file (and line, when known) and the
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import math
@@ -23,7 +24,7 @@ import polars as pl
 
 from govdata import __version__, check, facts, harmonize, legacy, parse, schema, store
 from govdata.metadata import registry_path
-from govdata.model import Corpus, Failure, Report
+from govdata.model import TABLE_FRAMES, Corpus, Failure, Report
 from govdata.read import Document, ReadError, display_path, read_document
 
 # What `load` picks up from a directory. Other files (manifest.csv, README) are not reports.
@@ -32,14 +33,37 @@ REPORT_SUFFIXES = frozenset({".txt", ".md", ".text", ".html", ".htm", ".shtml", 
 
 def parse_document(doc: Document) -> Report:
     """Run every per-report stage on an already read document."""
+    return parse_document_rows(doc).to_report()
+
+
+@dataclass
+class ReportRows:
+    """One report after every per-report stage, its frames still as row dicts.
+
+    Why rows: building and filtering small Polars frames costs tens of microseconds a call, and
+    one report would need dozens; the stages work on dicts and a batch of reports becomes one
+    frame per name (:func:`parse_batch`). docs/benchmarks.md, "Ingest", has the figures.
+    """
+
+    report: dict[str, Any]
+    frames: dict[str, list[dict[str, Any]]]
+
+    def to_report(self) -> Report:
+        return Report(report=self.report, **{name: schema.frame(name, rows) for name, rows in self.frames.items()})
+
+
+def parse_document_rows(doc: Document) -> ReportRows:
+    """Every per-report stage, in order: tables, 附表, prose facts, outcomes, checks."""
     tables = parse.parse_tables(doc)
-    # Every frame is passed in: Report's defaults build four empty frames (~0.3 ms per report).
-    report = Report(report=tables.report, table2=tables.table2, table3=tables.table3, table4=tables.table4,
-                    legacy=legacy.parse_legacy(doc), facts=facts.extract_facts(doc), checks=parse.empty_frame("checks"),
-                    outcomes=parse.empty_frame("outcomes"))
-    report.outcomes = harmonize.report_outcomes(report)
-    report.checks = check.check_report(report, structure=tables.problems)
-    return report
+    appendix = legacy.find_legacy_table(doc)
+    legacy_rows = legacy.legacy_rows(doc, appendix)
+    fact_rows = facts.fact_rows(doc, frozenset(appendix.line_numbers) if appendix else frozenset())
+    outcome_rows = harmonize.outcome_rows(tables.report, tables.table3, legacy_rows, fact_rows)
+    view = check.ReportView(tables.report, table2=tables.table2, table3=tables.table3, table4=tables.table4,
+                            legacy=legacy_rows, facts=fact_rows)
+    return ReportRows(tables.report, {"table2": tables.table2, "table3": tables.table3, "table4": tables.table4,
+                                      "legacy": legacy_rows, "facts": fact_rows,
+                                      "checks": check.check_rows(view, structure=tables.problems), "outcomes": outcome_rows})
 
 
 
@@ -104,9 +128,9 @@ def _sorted_paths(paths: list[Path]) -> list[Path]:
     return sorted(paths, key=lambda p: p.parts) if os.name == "posix" else sorted(paths)
 
 
-def _parse_one(path: Path) -> Report | Failure:
+def _parse_one(path: Path) -> ReportRows | Failure:
     try:
-        return parse_report(path)
+        return parse_document_rows(read_document(path))
     except ReadError as exc:
         return Failure(exc.source, exc.reason, exc.line)
     except Exception as exc:  # noqa: BLE001 - a batch must go on; the failure is reported, not hidden
@@ -167,7 +191,10 @@ def _in_pool(func: Callable, tasks: Sequence, *, jobs: int) -> Iterator[tuple[An
 def parse_batch(files: Sequence[Path]) -> Corpus:
     """Parse files into one Corpus (failures listed); corpus-wide checks are left to the caller."""
     results = [_parse_one(path) for path in files]
-    return Corpus.from_reports([r for r in results if isinstance(r, Report)], [r for r in results if isinstance(r, Failure)])
+    parsed = [r for r in results if isinstance(r, ReportRows)]
+    frames = {name: schema.frame(name, [row for r in parsed for row in r.frames[name]]) for name in TABLE_FRAMES}
+    return Corpus(reports=schema.frame("reports", [r.report for r in parsed]), **frames,
+                  failures=[r for r in results if isinstance(r, Failure)])
 
 
 def merge_corpora(parts: Sequence[Corpus]) -> Corpus:
@@ -234,9 +261,14 @@ def ingest(paths: str | os.PathLike | Iterable[str | os.PathLike], out_dir: str 
             kept_ids = index.filter(pl.col("source").is_in(sorted(reused)))["report_id"].drop_nulls()
             writer.keep_from(old, kept_ids, skip_parts=(_CORPUS_PART,))
             slim.append(_kept_rule_inputs(old, kept_ids))
-        for number, (batch, part) in enumerate(parse_batches(to_parse, jobs=jobs, batch_size=batch_size)):
-            writer.write(part, f"b{number:05d}")
-            slim.append(_corpus_rule_inputs(part))
+        parts = writer.parts()
+        size = max(1, min(batch_size, math.ceil(len(to_parse) / max(1, jobs * 4))))
+        batches = [(parts, f"b{number:05d}", to_parse[start:start + size])
+                   for number, start in enumerate(range(0, len(to_parse), size))]
+        tasks = _in_pool(_ingest_batch, batches, jobs=jobs) if jobs > 1 and len(batches) > 1 else \
+            ((batch, _ingest_batch(batch)) for batch in batches)
+        for (_, _, batch), part in tasks:
+            slim.append(part)
             failures += part.failures
             for path in batch if progress else ():
                 progress(path)
@@ -245,11 +277,31 @@ def ingest(paths: str | os.PathLike | Iterable[str | os.PathLike], out_dir: str 
         corpus_checks = corpus_rule_checks(merged, jobs=jobs)
         writer.write_frame("checks", corpus_checks, _CORPUS_PART, years=merged.reports.select("report_id", "year"))
         ids = merged.reports.select("source", "report_id")
-        index = index.drop("report_id").join(ids.unique("source", keep="first"), on="source", how="left", maintain_order="left")
+        # A file that failed gets its content id too (report_id is sha256 of the bytes for every
+        # file), so an unchanged failure counts as unchanged, also when every file is hashed.
+        path_of = dict(zip(sources, files, strict=True))
+        failed = [(f.source, _content_id(path_of[f.source])) for f in failures if f.source in path_of and f.source not in reused]
+        ids = pl.concat([ids, pl.DataFrame(failed, schema=ids.schema, orient="row")]) if failed else ids
+        known = index.filter(pl.col("source").is_in(sorted(reused))).select("source", "report_id")
+        ids = pl.concat([ids, known]).unique("source", keep="first", maintain_order=True)
+        index = index.drop("report_id").join(ids, on="source", how="left", maintain_order="left")
         writer.write_files_index(index, {"fingerprint": fingerprint, "govdata": __version__})
         writer.write_failures(failures)
         writer.commit()
     return IngestSummary(out, len(files), len(to_parse), len(files) - len(to_parse), len(failures), False)
+
+
+def _ingest_batch(task: tuple[store.PartWriter, str, list[Path]]) -> Corpus:
+    """Parse a batch, write its frames as part ``name`` of the new version, and return only what
+    the parent needs: the corpus-wide rules' inputs and the failures. The worker writes its own
+    parts, so the parent neither receives nor writes the batch's frames."""
+    parts, name, files = task
+    corpus = parse_batch(files)
+    # The stored checks carry the review verdicts, as load's do (the verdicts file is part of
+    # settings_fingerprint: a new verdict re-ingests).
+    corpus = dataclasses.replace(corpus, checks=check.apply_reviews(corpus.checks))
+    parts.write(corpus, name)
+    return dataclasses.replace(_corpus_rule_inputs(corpus), failures=corpus.failures)
 
 
 _REPORTS_PER_RULE_GROUP = 5000

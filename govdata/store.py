@@ -5,12 +5,10 @@ temporary file in the output directory and renamed into place only when all fram
 written, so a reader sees either the previous complete outputs or the new complete ones,
 never a mix or a half-written file.
 
-Layout: ``<out>/<frame>.parquet`` for every contract frame, plus ``failures.csv`` listing
-files that could not be read.
-
-For corpora of any size (docs/scaling.md) there is a second, partitioned layout, written by
-:func:`govdata.pipeline.ingest` or ``write_corpus(..., partitioned=True)``: Hive-style
-partitions by statistics year that Polars ``scan_parquet``, DuckDB and Spark read as they are::
+Two layouts. The default of ``govdata ingest`` (and of :func:`govdata.pipeline.ingest`, or
+``write_corpus(..., partitioned=True)``) serves corpora of any size (docs/scaling.md):
+Hive-style partitions by statistics year that Polars ``scan_parquet``, DuckDB, pyarrow and
+Spark read as they are::
 
     <out>/current -> v-<id>                                  (symlink, swapped atomically)
     <out>/v-<id>/<frame>/year=<YYYY>/part-<batch>.parquet    (year=__HIVE_DEFAULT_PARTITION__ when unknown)
@@ -21,6 +19,12 @@ Frames without a ``year`` column get it from their report; the partition value l
 directory name only (files hold the other columns), as Hive, Spark and Polars expect. The
 atomic guarantee holds here too: a new version is written beside the old one and ``current``
 is replaced by one rename, so readers see the previous complete version or the new one.
+The ingest workers write their batches' part files into the new version themselves
+(:class:`PartWriter`); the parent only commits.
+
+The flat layout (``govdata ingest --layout flat``, :func:`write_corpus`) is
+``<out>/<frame>.parquet`` for every contract frame, plus ``failures.csv`` listing files that
+could not be read.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import secrets
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -195,6 +200,32 @@ def read_files_index(out_dir: str | os.PathLike) -> tuple[pl.DataFrame | None, d
     return pl.read_parquet(version / FILES_INDEX), settings
 
 
+@dataclass(frozen=True)
+class PartWriter:
+    """Writes part files into the staging directory of a :class:`PartitionedWriter`'s version."""
+
+    staging: Path
+    token: str
+
+    def write(self, corpus: Corpus, part: str) -> None:
+        """Every frame of ``corpus`` as part ``part`` of each year partition (``part`` has no "-")."""
+        years = corpus.reports.select("report_id", PARTITION)
+        for name, frame in corpus.frames().items():
+            self.write_frame(name, frame, part, years=years)
+
+    def write_frame(self, name: str, frame: pl.DataFrame, part: str, *, years: pl.DataFrame | None = None) -> None:
+        """One frame's rows, split by year; ``years`` (report_id, year) dates frames without a year column."""
+        if frame.height == 0:
+            return
+        if PARTITION not in frame.columns:
+            frame = frame.join(years if years is not None else pl.DataFrame(schema={"report_id": pl.String, PARTITION: pl.Int64}),
+                               on="report_id", how="left", maintain_order="left")
+        for (year,), rows in frame.partition_by(PARTITION, as_dict=True, maintain_order=True).items():
+            folder = self.staging / name / f"{PARTITION}={NULL_PARTITION if year is None else year}"
+            folder.mkdir(parents=True, exist_ok=True)
+            rows.drop(PARTITION).write_parquet(folder / f"part-{self.token}-{part}.parquet")
+
+
 class PartitionedWriter:
     """Writes a new version of a partitioned store, batch by batch; :meth:`commit` publishes it at once.
 
@@ -218,23 +249,18 @@ class PartitionedWriter:
         if exc_type is not None:
             self.abort()
 
+    def parts(self) -> PartWriter:
+        """A writer of parts into this version that can be sent to another process (the ingest
+        workers write their batches themselves instead of sending them to the parent)."""
+        return PartWriter(self.staging, self.token)
+
     def write(self, corpus: Corpus, part: str) -> None:
         """Every frame of ``corpus`` as part ``part`` of each year partition (``part`` has no "-")."""
-        years = corpus.reports.select("report_id", PARTITION)
-        for name, frame in corpus.frames().items():
-            self.write_frame(name, frame, part, years=years)
+        self.parts().write(corpus, part)
 
     def write_frame(self, name: str, frame: pl.DataFrame, part: str, *, years: pl.DataFrame | None = None) -> None:
         """One frame's rows, split by year; ``years`` (report_id, year) dates frames without a year column."""
-        if frame.height == 0:
-            return
-        if PARTITION not in frame.columns:
-            frame = frame.join(years if years is not None else pl.DataFrame(schema={"report_id": pl.String, PARTITION: pl.Int64}),
-                               on="report_id", how="left", maintain_order="left")
-        for (year,), rows in frame.partition_by(PARTITION, as_dict=True, maintain_order=True).items():
-            folder = self.staging / name / f"{PARTITION}={NULL_PARTITION if year is None else year}"
-            folder.mkdir(parents=True, exist_ok=True)
-            rows.drop(PARTITION).write_parquet(folder / f"part-{self.token}-{part}.parquet")
+        self.parts().write_frame(name, frame, part, years=years)
 
     def keep_from(self, version: Path, report_ids: pl.Series, *, skip_parts: tuple[str, ...] = ()) -> None:
         """Carry the rows of ``report_ids`` over from an earlier version (unchanged reports).

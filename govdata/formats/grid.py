@@ -83,6 +83,8 @@ def clean_text(text: str) -> str:
             return ""
         return " "
 
+    if "\n" not in text and "\r" not in text:  # no line break to judge: every run is one space
+        return _WHITESPACE.sub(" ", text).strip()
     return _WHITESPACE.sub(replace, text).strip()
 
 

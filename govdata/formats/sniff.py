@@ -54,6 +54,8 @@ def looks_like_html(data: bytes | str) -> bool:
     if _HTML_START.match(sample):
         return True
     n_tags = len(_HTML_TAG.findall(sample))
+    if n_tags < _MIN_HTML_TAGS:  # plain text: no need to count its tabbed lines
+        return False
     n_tabbed_lines = sum(1 for line in sample.split(b"\n") if line.count(b"\t") >= 2)
     return n_tags >= _MIN_HTML_TAGS and n_tags > n_tabbed_lines
 

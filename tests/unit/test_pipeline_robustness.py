@@ -118,7 +118,7 @@ def test_ingest_cli_summarises_reports_cells_and_failures(messy_folder, tmp_path
     assert result.exit_code == 0, result.output
     assert "ingested 3 report(s) of 5 file(s)" in result.output
     assert "b_garbage.txt" in result.output and "c_empty.txt" in result.output
-    assert (tmp_path / "out" / "table3.parquet").exists()
+    assert (tmp_path / "out" / "current" / "table3").is_dir()
 
 
 def test_extract_names_file_and_line_of_each_finding_on_stderr(messy_folder):
