@@ -31,7 +31,7 @@ demo: $(STAMP) ## Ingest data/raw, check it, run every notebook into HTML briefi
 	$(BIN)/govdata ingest $(RAW) --out $(PROCESSED)
 	$(BIN)/govdata check $(PROCESSED)
 	$(BIN)/govdata briefings --data $(PROCESSED) --out $(REPORTS)
-	@echo "frames: $(PROCESSED)/ (one Parquet file per frame); briefings: $(REPORTS)/index.html"
+	@echo "frames: $(PROCESSED)/current/<frame>/year=<YYYY>/ (Parquet partitioned by year); briefings: $(REPORTS)/index.html"
 
 ingest: demo ## Alias of demo
 
@@ -54,8 +54,9 @@ lab: $(STAMP) ## Open the notebooks in JupyterLab
 docs: $(STAMP) ## Regenerate the generated parts of docs/ (column tables of docs/schema.md)
 	$(BIN)/python -c "from govdata.schema import update_schema_doc; update_schema_doc()"
 
-fuzz-long: $(STAMP) ## Long property + fuzz run: fresh random examples (N per test, default 5000)
+fuzz-long: $(STAMP) ## Long property + fuzz run (N examples per test, default 5000), then a PER_CELL x 12 round trip (default 3,600 reports)
 	GOVDATA_HYPOTHESIS=long GOVDATA_HYPOTHESIS_EXAMPLES=$(or $(N),5000) $(BIN)/python -m pytest tests/fuzz tests/property -q
+	$(BIN)/python bench/bench_round_trip.py --per-cell $(or $(PER_CELL),300)
 
 bench-ingest: $(STAMP) ## Ingest benchmarks, 1k/10k/100k synthetic reports (prints figures; ~20 min)
 	$(BIN)/python bench/bench_ingest.py --sizes 1000 10000 100000 --trends

@@ -14,14 +14,21 @@ What a report is made of, in order:
 1. :func:`make_figures` draws the numbers: most agencies receive a handful of requests, a few
    thousands (lognormal by level, many zeros at the bottom); tables are consistent (收办平衡,
    row and column sums, 表四 totals) and an agency's 结转下年 in year N is its 上年结转 in N+1.
+   Pre-2019 reports may also list their request channels and answer types in prose, as the
+   2017 seed does, consistent with the 附表.
 2. :func:`inject_error` optionally changes one printed number and records it.
 3. :func:`compose` lays the report out as paragraphs and tables of merged cells (the printed
    forms of 国办公开办函〔2019〕60号 and 〔2021〕30号, or a pre-2019 report with its 附表).
 4. :func:`render` writes one layout: ``tabbed``, ``cell_per_line``, ``pipe`` or ``html``
-   (a ``<table>`` with rowspan/colspan), returning the text and the line of every value cell.
-5. The ground truth is the contract's frames (``reports``, ``table2``, ``table3``, ``table4``,
-   ``legacy``, ``outcomes``) plus ``expected_checks``: the (check, scope) pairs that must fail,
-   computed from the printed numbers by a small independent oracle (:func:`expected_failures`).
+   (a ``<table>`` with rowspan/colspan), returning the text, the line of every value cell and
+   of every number the prose states.
+5. The ground truth is every frame of the contract, derived from what was printed, never by
+   running govdata's own stages: ``reports``, ``table2``, ``table3``, ``table4``, ``legacy``,
+   ``facts`` (each stated number, its line and sentence), ``outcomes`` (表三 group sums; for
+   legacy reports the crosswalk of govdata/data/outcome_crosswalk.csv and the source rule of
+   docs/harmonization.md) and ``checks`` (every rule of docs/data-quality.md a synthetic
+   report triggers, with its verdict, by a small independent oracle: :func:`expected_checks`).
+   ``SynthReport.expected_checks`` lists the (check, scope) pairs that must fail.
 
 Example:
     >>> report = make_report(seed=7, template="2021", layout="pipe")
@@ -43,7 +50,9 @@ import random
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import cache, cached_property, lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +83,17 @@ OUTCOME_ROWS = {
              *(f"not_processed.{k}" for k in NOT_PROCESSED), *(f"other.{k}" for k in OTHER_2021)),
 }
 T3_ROWS = {template: ("new", "carried_over", *rows, "total", "carried_forward") for template, rows in OUTCOME_ROWS.items()}
+# Prose keys (docs/facts.md) of the 2008 answer types and request channels a legacy report lists.
+LEGACY_ANSWER_TYPES = ("outcome.granted", "outcome.partial", "outcome.withheld", "outcome.already_public", "outcome.not_ours",
+                       "outcome.not_exist", "outcome.amend", "outcome.other_channel")
+LEGACY_CHANNELS = ("requests.channel.in_person", "requests.channel.online", "requests.channel.letter")
 LEGACY_INDICATORS = ("proactive_total", "proactive_web", "proactive_gazette", "requests_total", "requests_in_person",
                      "requests_online", "requests_letter", "responses_total", "responses_granted", "responses_partial",
                      "responses_withheld", "responses_other", "complaints", "reviews", "litigations")
+
+# 附表 totals and the indicators that add up to them (category_sum, docs/data-quality.md).
+LEGACY_PARTS = {"requests_total": ("requests_in_person", "requests_online", "requests_letter"),
+                "responses_total": ("responses_granted", "responses_partial", "responses_withheld", "responses_other")}
 
 # --- names --------------------------------------------------------------------------------------
 
@@ -188,6 +205,7 @@ class Figures:
     legacy: dict[str, tuple[int, int]] = field(default_factory=dict)  # indicator -> (this year, 历史累计)
     stated: dict[str, int] = field(default_factory=dict)  # fact key -> number stated in the prose
     in_force: dict[str, int] = field(default_factory=dict)  # 2021 表二 现行有效件数, carried to next year
+    share_decimals: int | None = None  # decimals of the "占 x%" printed after listed prose numbers; None: no shares
 
 
 def split_count(rng: random.Random, total: int, weights: Sequence[float]) -> list[int]:
@@ -347,6 +365,9 @@ def _legacy_figures(rng: random.Random, figures: Figures, received: int, reviews
         "responses_partial": answers[1], "responses_withheld": answers[2], "responses_other": answers[3],
         "complaints": _small(rng, received * 0.02), "reviews": reviews, "litigations": litigations,
     }
+    # The prose splits 其他类型答复数 into the 2008 answer types (2017 seed lines 204-212).
+    answer_types = dict(zip(LEGACY_ANSWER_TYPES, [*answers[:3], *split_count(rng, answers[3], (0.3, 0.2, 0.2, 0.15, 0.15))],
+                            strict=True))
     earlier = {key: value * history + _small(rng, 3) for key, value in this_year.items()}
     for total, parts in (("proactive_total", ("proactive_web", "proactive_gazette")),
                          ("requests_total", ("requests_in_person", "requests_online", "requests_letter")),
@@ -355,6 +376,16 @@ def _legacy_figures(rng: random.Random, figures: Figures, received: int, reviews
     figures.legacy = {key: (this_year[key], this_year[key] + earlier[key]) for key in LEGACY_INDICATORS}
     figures.stated = {"proactive.total": proactive, "proactive.cumulative": figures.legacy["proactive_total"][1],
                       "requests.received": received, "review.total": reviews, "litigation.total": litigations}
+    # Optional prose listings, consistent with the 附表: channels of the requests received, and
+    # the requests concluded with their answer types (zero types left out by some agencies).
+    if received and rng.random() < 0.5:
+        figures.stated.update(zip(LEGACY_CHANNELS, channels, strict=True))
+    if answered and rng.random() < 0.6:
+        # A listing names at least two types: the rules read listings of two or more (docs/data-quality.md).
+        omit_zeros = rng.random() < 0.5 and sum(1 for value in answer_types.values() if value) >= 2
+        figures.stated["requests.concluded"] = answered
+        figures.stated.update({key: value for key, value in answer_types.items() if value or not omit_zeros})
+    figures.share_decimals = rng.choice((None, None, 1, 2))
 
 
 # --- injected inconsistencies ----------------------------------------------------------------------
@@ -370,36 +401,59 @@ class Injection:
     printed_value: int
 
 
-def inject_error(rng: random.Random, figures: Figures) -> Injection:
-    """Change one printed number of ``figures`` (in place) so that some rule must fail."""
-    if figures.template == "legacy":
-        choices = ["legacy"] * 3 + ["prose"]
-    else:
-        choices = ["table3"] * 4 + ["table4", "prose"]
-    table = rng.choice(choices)
-    delta = rng.choice((1, 1, 2, 3, 10))
+# Where an inconsistency can be injected, per template (an Injection's ``table``).
+INJECTION_TABLES = {"2019": ("table3", "table4", "prose"), "2021": ("table3", "table4", "prose"), "legacy": ("legacy", "prose")}
+# 附表 cells an injection may change: those some rule reads in every legacy report (docs/data-quality.md):
+# the parts and totals of category_sum in both columns, and the values the prose always restates
+# (legacy_vs_text: 主动公开 this year and 历史累计, 行政复议, 行政诉讼). 政府网站公开数 and 申诉举报 have no rule.
+_LEGACY_SUMMED = (*LEGACY_PARTS, *(part for parts in LEGACY_PARTS.values() for part in parts))
+INJECTABLE_LEGACY_CELLS = (*((indicator, "value") for indicator in ("proactive_total", *_LEGACY_SUMMED, "reviews", "litigations")),
+                           *((indicator, "cumulative") for indicator in ("proactive_total", *_LEGACY_SUMMED)))
+
+
+def injection_keys(figures: Figures, table: str) -> list[str]:
+    """Every key :func:`inject_error` may change in ``table`` (same spelling as :attr:`Injection.key`)."""
     if table == "table3":
-        key = rng.choice([k for k, v in figures.table3.items() if v is not None])
-        old = figures.table3[key]
-        figures.table3[key] = _bumped(old, delta, rng)
-        return Injection("table3", "|".join(key), old, figures.table3[key])
+        return ["|".join(key) for key, value in figures.table3.items() if value is not None]
     if table == "table4":
-        key = rng.choice(list(figures.table4))
-        old = figures.table4[key]
-        figures.table4[key] = _bumped(old, delta, rng)
-        return Injection("table4", "|".join(key), old, figures.table4[key])
+        return ["|".join(key) for key in figures.table4]
     if table == "legacy":
-        # Only indicators a 附表 rule reads (check.py LEGACY_PARTS); 政府网站公开数 has none.
-        indicator = rng.choice(("requests_in_person", "requests_online", "requests_total", "responses_granted",
-                                "responses_other", "responses_total"))
-        value, cumulative = figures.legacy[indicator]
-        column = rng.choice(("value", "cumulative"))
-        if column == "value":
-            figures.legacy[indicator] = (_bumped(value, delta, rng), cumulative)
-            return Injection("legacy", f"{indicator}|value", value, figures.legacy[indicator][0])
-        figures.legacy[indicator] = (value, _bumped(cumulative, delta, rng))
-        return Injection("legacy", f"{indicator}|cumulative", cumulative, figures.legacy[indicator][1])
-    key = rng.choice(sorted(figures.stated))
+        return [f"{indicator}|{column}" for indicator, column in INJECTABLE_LEGACY_CELLS]
+    if table == "prose":
+        return sorted(figures.stated)
+    raise ValueError(f"unknown injection table {table!r}; choose from table3, table4, legacy, prose")
+
+
+def inject_error(rng: random.Random, figures: Figures, *, table: str | None = None, key: str | None = None) -> Injection:
+    """Change one printed number of ``figures`` (in place) so that some rule must fail.
+
+    ``table`` (table3, table4, legacy or prose) and ``key`` pick the number; by default both
+    are drawn (表三 cells most often, as the most cells are there).
+    """
+    if table is None:
+        table = rng.choice(["legacy"] * 3 + ["prose"] if figures.template == "legacy" else ["table3"] * 4 + ["table4", "prose"])
+    if table not in INJECTION_TABLES[figures.template]:
+        raise ValueError(f"a {figures.template} report has no {table} to inject into")
+    delta = rng.choice((1, 1, 2, 3, 10))
+    choices = injection_keys(figures, table)
+    if key is None:
+        key = rng.choice(choices)
+    elif key not in choices:
+        raise ValueError(f"{key!r} is not a number of this report's {table}")
+    if table in ("table3", "table4"):
+        cells = figures.table3 if table == "table3" else figures.table4
+        cell = tuple(key.split("|"))
+        old = cells[cell]
+        cells[cell] = _bumped(old, delta, rng)
+        return Injection(table, key, old, cells[cell])
+    if table == "legacy":
+        indicator, column = key.split("|")
+        position = 0 if column == "value" else 1
+        pair = list(figures.legacy[indicator])
+        old = pair[position]
+        pair[position] = _bumped(old, delta, rng)
+        figures.legacy[indicator] = (pair[0], pair[1])
+        return Injection("legacy", key, old, pair[position])
     old = figures.stated[key]
     figures.stated[key] = _bumped(old, delta, rng)
     return Injection("prose", key, old, figures.stated[key])
@@ -410,65 +464,209 @@ def _bumped(value: int | None, delta: int, rng: random.Random) -> int:
     return value + delta if value < delta or rng.random() < 0.5 else value - delta
 
 
-# --- the oracle: which rules the printed numbers break ---------------------------------------------
+# --- the oracle: every rule the checks stage applies, and its verdict on the printed numbers ---------
+#
+# Written from docs/data-quality.md (the rules, their scopes and severities), not from check.py,
+# so that a rule the checks stage stops applying, or applies to the wrong cells, shows up as a
+# difference. Only the rules a synthetic report can trigger are modelled.
+
+# 表三 rows whose 总计 cells a prose number restates (text_vs_table), and 表四 totals.
+_TEXT_TABLE3 = {"requests.received": ("new", "carried_over"), "requests.concluded": ("total",),
+                "requests.carried_forward": ("carried_forward",)}
+_TEXT_TABLE4 = {"review.total": ("review",), "litigation.total": ("litigation_direct", "litigation_after_review")}
+# A listing family -> the stated totals it adds up to (and its shares are of), in order of preference.
+FAMILY_TOTALS = {"proactive.category.": ("proactive.total",), "proactive.issuer.": ("proactive.total",),
+                 "requests.channel.": ("requests.received",), "outcome.": ("requests.concluded", "requests.received"),
+                 "withheld_reason.": ("outcome.withheld",)}
+# 历史累计 statements -> the 附表 indicator whose cumulative column they restate.
+_CUMULATIVE_FACTS = {"proactive.cumulative": "proactive_total", "requests.cumulative": "requests_total",
+                     "review.cumulative": "reviews", "litigation.cumulative": "litigations"}
 
 
-def expected_failures(figures: Figures) -> list[tuple[str, str]]:
-    """(check, scope) of every rule the printed numbers break; a blank operand breaks nothing.
+@dataclass(frozen=True)
+class StatedNumber:
+    """A number the prose states: its fact key, value, unit, share as printed (or None), line and sentence."""
 
-    Scopes name what the rule was applied to, in the ``key=value;…`` form of the checks frame
-    (fact scopes without the line: ``fact=requests.received``).
-    """
+    key: str
+    value: int
+    unit: str
+    share: str | None
+    snippet: str
+    line: int = 0
+
+
+def judged(check: str, scope: str, expected: Sequence[int | None], actual: Sequence[int | None], *, line: int | None,
+           severity: str = "error") -> dict[str, Any]:
+    """A checks row: the two sums compared exactly; any blank operand makes it ``not_assessable``."""
+    if any(v is None for v in (*expected, *actual)):
+        return {"check": check, "scope": scope, "expected": None, "actual": None, "status": "not_assessable",
+                "severity": severity, "line": line}
+    want, got = sum(expected), sum(actual)  # type: ignore[arg-type]
+    return {"check": check, "scope": scope, "expected": float(want), "actual": float(got),
+            "status": "pass" if want == got else "fail", "severity": severity, "line": line}
+
+
+def expected_checks(figures: Figures, rendered: Rendered) -> list[dict[str, Any]]:
+    """Every row the checks stage must return for one report (without report_id), by docs/data-quality.md."""
+    stated = sorted(rendered.stated, key=lambda number: number.line)
     if figures.template == "legacy":
-        return _legacy_failures(figures)
-    t3, t4, out = figures.table3, figures.table4, []
+        rows = _legacy_checks(figures, rendered, stated)
+    else:
+        rows = _table_checks(figures, rendered, stated)
+    return rows + _listing_checks(stated)
+
+
+def expected_failures(figures: Figures, rendered: Rendered) -> list[tuple[str, str]]:
+    """(check, scope) of every rule the printed numbers break."""
+    return [(row["check"], row["scope"]) for row in expected_checks(figures, rendered) if row["status"] == "fail"]
+
+
+def _table_checks(figures: Figures, rendered: Rendered, stated: Sequence[StatedNumber]) -> list[dict[str, Any]]:
+    t3, t4, lines = figures.table3, figures.table4, rendered.cell_lines
     rows = OUTCOME_ROWS[figures.template]
-    for col in COLUMNS:
-        if _breaks([t3[("new", col)], t3[("carried_over", col)]], [t3[("total", col)], t3[("carried_forward", col)]]):
-            out.append(("identity", f"column={col}"))
-        if _breaks([t3[(row, col)] for row in rows], [t3[("total", col)]]):
-            out.append(("column_sum", f"column={col}"))
-    for row in T3_ROWS[figures.template]:
-        if _breaks([t3[(row, col)] for col in REQUESTERS], [t3[(row, "total")]]):
-            out.append(("row_sum", f"row={row}"))
-    for proceeding in PROCEEDINGS:
-        if _breaks([t4[(proceeding, part)] for part in T4_PARTS], [t4[(proceeding, "total")]]):
-            out.append(("t4_total", f"proceeding={proceeding}"))
-    table_sides = {
-        "requests.received": [t3[("new", "total")], t3[("carried_over", "total")]],
-        "requests.concluded": [t3[("total", "total")]],
-        "requests.carried_forward": [t3[("carried_forward", "total")]],
-        "review.total": [t4[("review", "total")]],
-        "litigation.total": [t4[("litigation_direct", "total")], t4[("litigation_after_review", "total")]],
-    }
-    for key, value in figures.stated.items():
-        if _breaks(table_sides[key], [value]):
-            out.append(("text_vs_table", f"fact={key}"))
-    return out
-
-
-def _legacy_failures(figures: Figures) -> list[tuple[str, str]]:
     out = []
-    parts = {"requests_total": ("requests_in_person", "requests_online", "requests_letter"),
-             "responses_total": ("responses_granted", "responses_partial", "responses_withheld", "responses_other")}
-    for total, members in parts.items():
-        for position, column in enumerate(("value", "cumulative")):
-            if _breaks([figures.legacy[m][position] for m in members], [figures.legacy[total][position]]):
-                out.append(("category_sum", f"indicator={total};column={column}"))
-    stated = {"proactive.total": ("proactive_total", 0), "proactive.cumulative": ("proactive_total", 1),
-              "requests.received": ("requests_total", 0), "review.total": ("reviews", 0), "litigation.total": ("litigations", 0)}
-    for key, value in figures.stated.items():
-        indicator, position = stated[key]
-        if _breaks([figures.legacy[indicator][position]], [value]):
-            scope = f"fact={key};indicator={indicator}" + (";column=cumulative" if position else "")
-            out.append(("legacy_vs_text", scope))
+    for col in COLUMNS:
+        out.append(judged("identity", f"column={col}", [t3[("new", col)], t3[("carried_over", col)]],
+                          [t3[("total", col)], t3[("carried_forward", col)]], line=lines[("table3", "total", col)]))
+    for row in T3_ROWS[figures.template]:
+        out.append(judged("row_sum", f"row={row}", [t3[(row, col)] for col in REQUESTERS], [t3[(row, "total")]],
+                          line=lines[("table3", row, "total")]))
+    for col in COLUMNS:
+        out.append(judged("column_sum", f"column={col}", [t3[(row, col)] for row in rows], [t3[("total", col)]],
+                          line=lines[("table3", "total", col)]))
+    for proceeding in PROCEEDINGS:
+        out.append(judged("t4_total", f"proceeding={proceeding}", [t4[(proceeding, part)] for part in T4_PARTS],
+                          [t4[(proceeding, "total")]], line=lines[("table4", proceeding, "total")]))
+    for number in stated:
+        if number.key in _TEXT_TABLE3:
+            table = [t3[(row, "total")] for row in _TEXT_TABLE3[number.key]]
+        elif number.key in _TEXT_TABLE4:
+            table = [t4[(proceeding, "total")] for proceeding in _TEXT_TABLE4[number.key]]
+        else:
+            continue
+        out.append(judged("text_vs_table", f"fact={number.key}@{number.line}", table, [number.value], line=number.line))
     return out
 
 
-def _breaks(left: Sequence[int | None], right: Sequence[int | None]) -> bool:
-    if any(v is None for v in (*left, *right)):
-        return False
-    return sum(left) != sum(right)  # type: ignore[arg-type]
+def _legacy_checks(figures: Figures, rendered: Rendered, stated: Sequence[StatedNumber]) -> list[dict[str, Any]]:
+    def printed(indicator: str, position: int = 0) -> int | None:
+        return figures.legacy[indicator][position]
+
+    def line(indicator: str) -> int:
+        return rendered.cell_lines[("legacy", indicator, "label")]
+
+    out = []
+    for total, parts in LEGACY_PARTS.items():
+        for position, column in enumerate(("value", "cumulative")):
+            out.append(judged("category_sum", f"indicator={total};column={column}", [printed(p, position) for p in parts],
+                              [printed(total, position)], line=line(total)))
+    for indicator, keys in legacy_fact_map().items():
+        if len(keys) == 1:
+            out += [judged("legacy_vs_text", f"fact={n.key}@{n.line};indicator={indicator}", [printed(indicator)], [n.value],
+                           line=n.line) for n in stated if n.key == keys[0]]
+            continue
+        for group in listings([n for n in stated if n.key in keys]):
+            if len(group) >= 2:
+                out.append(judged("legacy_vs_text", f"facts@{group[0].line};indicator={indicator}", [printed(indicator)],
+                                  [sum(n.value for n in group)], line=group[0].line))
+    for number in stated:
+        if number.key in _CUMULATIVE_FACTS:
+            indicator = _CUMULATIVE_FACTS[number.key]
+            out.append(judged("legacy_vs_text", f"fact={number.key}@{number.line};indicator={indicator};column=cumulative",
+                              [printed(indicator, 1)], [number.value], line=number.line))
+    return out
+
+
+def _listing_checks(stated: Sequence[StatedNumber]) -> list[dict[str, Any]]:
+    """category_sum of prose listings and percent_vs_count of printed shares (warnings)."""
+    out = []
+    for family, totals in FAMILY_TOTALS.items():
+        members = [n for n in stated if n.key.startswith(family) and n.key not in totals]
+        for group in listings(members):
+            if len(group) < 2:
+                continue
+            scope = f"facts={family}*@{group[0].line}"
+            base = stated_total(stated, totals, group[0].line)
+            if base is None:
+                out.append(judged("category_sum", scope, [None], [], line=group[0].line, severity="warning"))
+            else:
+                out.append(judged("category_sum", scope, [n.value for n in group], [base.value], line=base.line,
+                                  severity="warning"))
+    for number in stated:
+        if number.share is None:
+            continue
+        family = next((f for f in FAMILY_TOTALS if number.key.startswith(f)), None)
+        base = stated_total(stated, FAMILY_TOTALS[family], number.line) if family else None
+        out.append(_judged_share(number, base))
+    return out
+
+
+def listings(numbers: Sequence[StatedNumber]) -> list[list[StatedNumber]]:
+    """Numbers in reading order split into listings: a key stated again starts a new listing."""
+    groups: list[list[StatedNumber]] = []
+    for number in numbers:
+        if not groups or any(n.key == number.key for n in groups[-1]):
+            groups.append([])
+        groups[-1].append(number)
+    return groups
+
+
+def stated_total(stated: Sequence[StatedNumber], keys: Sequence[str], line: int) -> StatedNumber | None:
+    """The total a listing or share refers to: of the first key stated, the statement nearest before ``line``
+    (else the first after it)."""
+    for key in keys:
+        candidates = [n for n in stated if n.key == key]
+        before = [n for n in candidates if n.line <= line]
+        if before:
+            return before[-1]
+        if candidates:
+            return candidates[0]
+    return None
+
+
+def share_text(count: int, base: int | None, decimals: int | None) -> str | None:
+    """A percentage as an agency prints it (rounded half-up), or None when there is nothing to print.
+
+    >>> share_text(1, 3, 2), share_text(1, 8, 1), share_text(1, 0, 1)
+    ('33.33', '12.5', None)
+    """
+    if decimals is None or not base:
+        return None
+    exact = Decimal(count) / Decimal(base) * 100
+    return str(exact.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+
+
+def _judged_share(number: StatedNumber, base: StatedNumber | None) -> dict[str, Any]:
+    """percent_vs_count: the printed share against count / stated total, rounded half-up or truncated."""
+    row = {"check": "percent_vs_count", "scope": f"fact={number.key}@{number.line}", "expected": None, "actual": None,
+           "status": "not_assessable", "severity": "warning", "line": number.line}
+    if base is None or base.value == 0:
+        return row
+    decimals = len(number.share.partition(".")[2])  # type: ignore[union-attr]
+    quantum = Decimal(1).scaleb(-decimals)
+    exact = Decimal(number.value) / Decimal(base.value) * 100
+    readings = (exact.quantize(quantum, ROUND_HALF_UP), exact.quantize(quantum, ROUND_DOWN))
+    printed = Decimal(number.share)  # type: ignore[arg-type]
+    agrees = printed in readings
+    return {**row, "expected": float(printed if agrees else readings[0]), "actual": float(printed),
+            "status": "pass" if agrees else "fail"}
+
+
+@cache
+def _data_rows(name: str) -> tuple[dict[str, str], ...]:
+    with resources.files("govdata").joinpath(f"data/{name}").open(encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def legacy_fact_map() -> dict[str, tuple[str, ...]]:
+    """govdata/data/legacy_fact_map.csv: 附表 indicator -> the prose keys whose sum restates it."""
+    return {row["indicator"]: tuple(row["fact_keys"].split("|")) for row in _data_rows("legacy_fact_map.csv")}
+
+
+def outcome_crosswalk() -> tuple[dict[str, Any], ...]:
+    """govdata/data/outcome_crosswalk.csv, the mapping docs/harmonization.md documents."""
+    return tuple({**row, "inputs": tuple(row["inputs"].split("|")), "is_definition_changed": row["is_definition_changed"] == "true"}
+                 for row in _data_rows("outcome_crosswalk.csv"))
 
 
 # --- composing the printed report ---------------------------------------------------------------------
@@ -608,14 +806,62 @@ _SUBSECTIONS = ("（一）主动公开", "（二）依申请公开", "（三）�
 _SECTIONS_LEGACY = ("一、概述", "二、主动公开政府信息的情况", "三、依申请公开政府信息情况",
                     "四、因政府信息公开申请行政复议、提起行政诉讼的情况", "五、政府信息公开工作存在的主要问题及改进措施",
                     "六、其他需要报告的事项")
+# How a legacy report's prose names its answer types and request channels (2017 seed lines 194, 204-212).
+_LEGACY_PROSE_LABELS = {
+    "outcome.granted": "同意公开", "outcome.partial": "同意部分公开", "outcome.withheld": "不予公开",
+    "outcome.already_public": "告知属于已主动公开范围", "outcome.not_ours": "告知不属于本机关政府信息",
+    "outcome.not_exist": "告知政府信息不存在", "outcome.amend": "告知作出更改补充", "outcome.other_channel": "告知通过其他途径办理",
+    "requests.channel.in_person": "当面申请", "requests.channel.online": "网络申请", "requests.channel.letter": "信函、传真申请",
+}
 BANNER = "【合成数据】本报告由 govdata.synth 生成，机关名称和全部数字均为虚构，仅供测试，不是任何机关发布的真实报告。"
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A line of prose (a heading or a paragraph)."""
+    """A line of prose (a heading or a paragraph), the numbers it states, and what it is (``mark``).
+
+    ``mark`` names the lines the reports row points at: ``title`` (the agency is read there)
+    and ``period`` (the 统计期限 sentence, where the statistics year is read).
+    """
 
     text: str
+    stated: tuple[StatedNumber, ...] = ()
+    mark: str | None = None
+
+
+@dataclass(frozen=True)
+class Said:
+    """A number in a sentence being written: its fact key, its unit, the stated key its share is of."""
+
+    key: str
+    unit: str = "件"
+    share_of: str | None = None
+
+
+def stating(figures: Figures, *sentences: Sequence[str | Said]) -> Paragraph:
+    """A paragraph of sentences that state numbers of ``figures.stated``, remembering each number's sentence.
+
+    >>> figures = Figures("legacy", 2016, stated={"requests.concluded": 8, "outcome.granted": 6}, share_decimals=1)
+    >>> paragraph = stating(figures, ["办结", Said("requests.concluded"), "，同意公开", Said("outcome.granted",
+    ...                                share_of="requests.concluded"), "。"])
+    >>> paragraph.text, paragraph.stated[1].share
+    ('办结8件，同意公开6件，占75.0%。', '75.0')
+    """
+    text, stated = "", []
+    for parts in sentences:
+        pieces, numbers = [], []
+        for part in parts:
+            if isinstance(part, str):
+                pieces.append(part)
+                continue
+            value = figures.stated[part.key]
+            share = share_text(value, figures.stated.get(part.share_of), figures.share_decimals) if part.share_of else None
+            pieces.append(f"{value}{part.unit}" + (f"，占{share}%" if share is not None else ""))
+            numbers.append((part.key, value, part.unit, share))
+        sentence = "".join(pieces)
+        stated += [StatedNumber(key, value, unit, share, sentence) for key, value, unit, share in numbers]
+        text += sentence
+    return Paragraph(text, tuple(stated))
 
 
 def compose(figures: Figures, agency: Agency, rng: random.Random, style: Style) -> list[Paragraph | Table]:
@@ -626,12 +872,12 @@ def compose(figures: Figures, agency: Agency, rng: random.Random, style: Style) 
         blocks.append(Paragraph(f"{agency.name}文件"))
     title = f"{agency.name} {year} 年政府信息公开工作年度报告"
     if style.split_title:
-        blocks += [Paragraph(f"{agency.name}{year}年"), Paragraph("政府信息公开工作年度报告")]
+        blocks += [Paragraph(f"{agency.name}{year}年", mark="title"), Paragraph("政府信息公开工作年度报告")]
     else:
-        blocks.append(Paragraph(title))
+        blocks.append(Paragraph(title, mark="title"))
     blocks.append(Paragraph(BANNER))
     blocks.append(Paragraph("本报告依据《中华人民共和国政府信息公开条例》和上级有关要求编制。"
-                            f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"))
+                            f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。", mark="period"))
     if figures.template == "legacy":
         blocks += _legacy_body(figures, rng, style)
     else:
@@ -648,16 +894,16 @@ def _filler_paragraphs(rng: random.Random) -> list[Paragraph]:
 
 
 def _body(figures: Figures, rng: random.Random, style: Style) -> list[Paragraph | Table]:
-    stated = figures.stated
     blocks: list[Paragraph | Table] = [Paragraph(_SECTIONS_2019[0]), *_filler_paragraphs(rng)]
     for index, subsection in enumerate(_SUBSECTIONS):
         blocks.append(Paragraph(subsection))
         blocks += _filler_paragraphs(rng)
         if index == 1:
-            blocks.append(Paragraph(
-                f"{figures.year}年，本机关共受理政府信息公开申请{stated['requests.received']}件，依法办结{stated['requests.concluded']}件，"
-                f"结转下年度办理{stated['requests.carried_forward']}件。本年度因政府信息公开工作被申请行政复议{stated['review.total']}件，"
-                f"被提起行政诉讼{stated['litigation.total']}件。"))
+            blocks.append(stating(
+                figures,
+                [f"{figures.year}年，本机关共受理政府信息公开申请", Said("requests.received"), "，依法办结", Said("requests.concluded"),
+                 "，结转下年度办理", Said("requests.carried_forward"), "。"],
+                ["本年度因政府信息公开工作被申请行政复议", Said("review.total"), "，被提起行政诉讼", Said("litigation.total"), "。"]))
     blocks += [Paragraph(_SECTIONS_2019[1]), table2(figures, style), Paragraph(_SECTIONS_2019[2]), table3(figures, style),
                Paragraph(_SECTIONS_2019[3]), table4(figures, style), Paragraph(_SECTIONS_2019[4]), *_filler_paragraphs(rng),
                Paragraph(_SECTIONS_2019[5]), _filler(rng, (1, 2))]
@@ -666,15 +912,26 @@ def _body(figures: Figures, rng: random.Random, style: Style) -> list[Paragraph 
 
 def _legacy_body(figures: Figures, rng: random.Random, style: Style) -> list[Paragraph | Table]:
     stated = figures.stated
+    received: list[str | Said] = ["本年度共受理政府信息公开申请", Said("requests.received")]
+    if LEGACY_CHANNELS[0] in stated:  # 2017 seed line 194: 其中当面申请 77 件，占 33.5%；…
+        for index, key in enumerate(LEGACY_CHANNELS):
+            received += ["，其中" if index == 0 else "，", _LEGACY_PROSE_LABELS[key], Said(key, share_of="requests.received")]
+    answers: list[Paragraph] = []
+    if "requests.concluded" in stated:  # 2017 seed lines 204-212: the answers by type
+        listed: list[str | Said] = ["本年度依法办结政府信息公开申请", Said("requests.concluded"), "，其中："]
+        for key in (k for k in LEGACY_ANSWER_TYPES if k in stated):
+            listed += ["" if listed[-1] == "，其中：" else "，", _LEGACY_PROSE_LABELS[key], Said(key, share_of="requests.concluded")]
+        answers.append(stating(figures, [*listed, "。"]))
     return [
         Paragraph(_SECTIONS_LEGACY[0]), *_filler_paragraphs(rng),
         Paragraph(_SECTIONS_LEGACY[1]),
-        Paragraph(f"本年度主动公开政府信息{stated['proactive.total']}条。"),
-        Paragraph(f"历年累计主动公开政府信息{stated['proactive.cumulative']}条。"), *_filler_paragraphs(rng),
+        stating(figures, ["本年度主动公开政府信息", Said("proactive.total", "条"), "。"]),
+        stating(figures, ["历年累计主动公开政府信息", Said("proactive.cumulative", "条"), "。"]), *_filler_paragraphs(rng),
         Paragraph(_SECTIONS_LEGACY[2]),
-        Paragraph(f"本年度共受理政府信息公开申请{stated['requests.received']}件。"), *_filler_paragraphs(rng),
+        stating(figures, [*received, "。"]), *answers, *_filler_paragraphs(rng),
         Paragraph(_SECTIONS_LEGACY[3]),
-        Paragraph(f"本年度因政府信息公开工作被申请行政复议{stated['review.total']}件，被提起行政诉讼{stated['litigation.total']}件。"),
+        stating(figures, ["本年度因政府信息公开工作被申请行政复议", Said("review.total"), "，被提起行政诉讼", Said("litigation.total"),
+                          "。"]),
         Paragraph(_SECTIONS_LEGACY[4]), *_filler_paragraphs(rng),
         Paragraph(_SECTIONS_LEGACY[5]), Paragraph("附表"), legacy_table(figures, style),
     ]
@@ -807,12 +1064,15 @@ def blank_some_cells(rng: random.Random, figures: Figures) -> None:
 
 @dataclass(frozen=True)
 class Rendered:
-    """A rendered report: its lines (as the parser numbers them) and bytes, and each value cell's line."""
+    """A rendered report: its lines (as the parser numbers them) and bytes, each value cell's line,
+    each number the prose states (with its line) and the lines of the marked paragraphs."""
 
     lines: tuple[str, ...]
     data: bytes
     cell_lines: dict[tuple[str, ...], int]
     cell_texts: dict[tuple[str, ...], str]
+    stated: tuple[StatedNumber, ...] = ()
+    marks: dict[str, int] = field(default_factory=dict)
 
 
 def expand(table: Table, *, repeat: bool = False) -> list[list[GridCell]]:
@@ -872,6 +1132,8 @@ class _Lines:
         self.lines: list[str] = []
         self.cell_lines: dict[tuple[str, ...], int] = {}
         self.cell_texts: dict[tuple[str, ...], str] = {}
+        self.stated: list[StatedNumber] = []
+        self.marks: dict[str, int] = {}
 
     def add(self, text: str, cells: Iterable[GridCell] = ()) -> None:
         self.lines.append(text)
@@ -879,6 +1141,15 @@ class _Lines:
             if cell.key is not None:
                 self.cell_lines[cell.key] = len(self.lines)
                 self.cell_texts[cell.key] = cell.text
+
+    def add_paragraph(self, paragraph: Paragraph) -> None:
+        self.lines.append(paragraph.text)
+        self.stated += [replace(number, line=len(self.lines)) for number in paragraph.stated]
+        if paragraph.mark:
+            self.marks[paragraph.mark] = len(self.lines)
+
+    def rendered(self, data: bytes) -> Rendered:
+        return Rendered(tuple(self.lines), data, self.cell_lines, self.cell_texts, tuple(self.stated), self.marks)
 
 
 def render(blocks: Sequence[Paragraph | Table], layout: str, style: Style, rng: random.Random) -> Rendered:
@@ -888,7 +1159,7 @@ def render(blocks: Sequence[Paragraph | Table], layout: str, style: Style, rng: 
         return _render_html(blocks, style)
     for block in blocks:
         if isinstance(block, Paragraph):
-            out.add(block.text)
+            out.add_paragraph(block)
             out.add("")
         elif layout == "tabbed":
             _tabbed_table(out, block, style)
@@ -897,7 +1168,7 @@ def render(blocks: Sequence[Paragraph | Table], layout: str, style: Style, rng: 
         else:
             _cell_per_line_table(out, block, style, rng)
     text = "\n".join(out.lines) + "\n"
-    return Rendered(tuple(out.lines), text.encode(style.encoding), out.cell_lines, out.cell_texts)
+    return out.rendered(text.encode(style.encoding))
 
 
 def _tabbed_table(out: _Lines, table: Table, style: Style) -> None:
@@ -948,7 +1219,7 @@ def _render_html(blocks: Sequence[Paragraph | Table], style: Style) -> Rendered:
     for block in blocks:
         if isinstance(block, Paragraph):
             parts.append(f"<p>{html_lib.escape(block.text)}</p>")
-            out.add(block.text)
+            out.add_paragraph(block)
             continue
         parts.append('<table border="1">')
         for row, grid_row in zip(block.rows, expand(block), strict=True):
@@ -957,7 +1228,7 @@ def _render_html(blocks: Sequence[Paragraph | Table], style: Style) -> Rendered:
                 out.add("\t".join(cell.text for cell in grid_row), grid_row)
         parts.append("</table>")
     parts.append("</body>\n</html>\n")
-    return Rendered(tuple(out.lines), "\n".join(parts).encode("utf-8"), out.cell_lines, out.cell_texts)
+    return out.rendered("\n".join(parts).encode("utf-8"))
 
 
 def _td(cell: GridCell) -> str:
@@ -974,25 +1245,54 @@ def _first_text(blocks: Sequence[Paragraph | Table]) -> str:
 
 @dataclass(frozen=True)
 class SynthReport:
-    """One generated report: file name, bytes, the frames govdata must return, and what must fail."""
+    """One generated report: file name, bytes, the frames govdata must return, and what must fail.
+
+    The ground truth is built on first use (it costs about as much as generating the report,
+    and a benchmark corpus written without truth never needs it).
+    """
 
     name: str
     data: bytes
-    lines: tuple[str, ...]
-    truth: dict[str, pl.DataFrame]
-    expected_checks: tuple[tuple[str, str], ...]
     injection: Injection | None
     figures: Figures
+    rendered: Rendered
+    agency: Agency
+    layout: str
+    encoding: str
 
     @property
+    def lines(self) -> tuple[str, ...]:
+        return self.rendered.lines
+
+    @property
+    def cell_lines(self) -> dict[tuple[str, ...], int]:
+        """(table, row, column) -> line of every value cell."""
+        return self.rendered.cell_lines
+
+    @cached_property
     def report_id(self) -> str:
         return hashlib.sha256(self.data).hexdigest()[:16]
+
+    @cached_property
+    def truth(self) -> dict[str, pl.DataFrame]:
+        """The contract's frames for this report (:func:`ground_truth`)."""
+        return ground_truth(self.report_id, self.name, self.agency, self.figures, self.layout, self.encoding, self.rendered)
+
+    @cached_property
+    def expected_checks(self) -> tuple[tuple[str, str], ...]:
+        """(check, scope) of the rules that must fail."""
+        return tuple((row["check"], row["scope"]) for row in expected_checks(self.figures, self.rendered) if row["status"] == "fail")
 
 
 def make_report(*, seed: int | str, template: str, layout: str, year: int | None = None, agency: Agency | None = None,
                 inject: bool = False, style: Style | None = None, previous: Figures | None = None,
-                source: str | None = None) -> SynthReport:
-    """Generate one report and its ground truth; the same arguments always give the same bytes."""
+                source: str | None = None, inject_at: tuple[str, str | None] | None = None) -> SynthReport:
+    """Generate one report and its ground truth; the same arguments always give the same bytes.
+
+    ``inject`` changes one printed number (see :func:`inject_error`); ``inject_at`` = (table,
+    key or None) says which, and implies ``inject``. The figures are drawn before the injection,
+    so a seed gives the same report with or without it, but for the changed number.
+    """
     rng = random.Random(f"report:{seed}")
     agency = agency or rng.choice(default_agencies())
     year = year or rng.choice({"legacy": (2014, 2015, 2016, 2017, 2018), "2019": (2019, 2020), "2021": (2021, 2022, 2023)}[template])
@@ -1000,25 +1300,80 @@ def make_report(*, seed: int | str, template: str, layout: str, year: int | None
     figures = make_figures(rng, template=template, year=year, level=agency.level, previous=previous)
     if style.blank_cells and template != "legacy":
         blank_some_cells(rng, figures)
-    injection = inject_error(rng, figures) if inject else None
+    injection = None
+    if inject or inject_at:
+        table, key = inject_at or (None, None)
+        # A generator of its own, so that the rest of the report is the same with or without it.
+        injection = inject_error(random.Random(f"inject:{seed}"), figures, table=table, key=key)
     rendered = render(compose(figures, agency, rng, style), layout, style, rng)
     name = source or f"reports/{year}/{year}_{agency.agency_id}.{'html' if layout == 'html' else 'txt'}"
-    report_id = hashlib.sha256(rendered.data).hexdigest()[:16]
-    truth = ground_truth(report_id, name, agency, figures, layout, style, rendered)
-    return SynthReport(name, rendered.data, rendered.lines, truth, tuple(expected_failures(figures)), injection, figures)
+    encoding = "utf-8" if layout == "html" else style.encoding
+    return SynthReport(name, rendered.data, injection, figures, rendered, agency, layout, encoding)
 
 
-def ground_truth(report_id: str, source: str, agency: Agency, figures: Figures, layout: str, style: Style,
+def ground_truth(report_id: str, source: str, agency: Agency, figures: Figures, layout: str, encoding: str,
                  rendered: Rendered) -> dict[str, pl.DataFrame]:
     """The contract's frames for one report, from the printed numbers and their lines."""
     reports = schema.frame("reports", [{
         "report_id": report_id, "source": source, "agency": agency.name, "agency_id": agency.agency_id, "level": agency.level,
         "parent": agency.parent, "year": figures.year, "template": figures.template, "layout": layout,
-        "encoding": "utf-8" if layout == "html" else style.encoding,
+        "encoding": encoding, "agency_line": rendered.marks["title"],
+        "year_line": rendered.marks["period"], "n_lines": len(rendered.lines),
     }])
     return {"reports": reports, "table2": _table2_truth(report_id, rendered), "table3": _table3_truth(report_id, rendered),
             "table4": _table4_truth(report_id, rendered), "legacy": _legacy_truth(report_id, rendered),
-            "outcomes": _outcomes_truth(report_id, agency, figures)}
+            "facts": _facts_truth(report_id, rendered), "outcomes": _outcomes_truth(report_id, agency, figures, rendered),
+            "checks": schema.frame("checks", [{"report_id": report_id, **row} for row in expected_checks(figures, rendered)])}
+
+
+# What the ground truth knows of each frame: the key columns rows are matched on. Every other
+# column of the schema is compared, but for those no generator can know: free text a stage
+# writes (``note``, ``message``), the parser's matching form of a cue, and what depends on
+# files the generator does not write (review verdicts) or is a hash of compared columns.
+TRUTH_KEYS = {"reports": ("report_id",), "table2": ("report_id", "item", "measure"), "table3": ("report_id", "row", "requester"),
+              "table4": ("report_id", "proceeding", "outcome"), "legacy": ("report_id", "indicator"),
+              "facts": ("report_id", "line", "key"), "outcomes": ("report_id", "outcome"), "checks": ("report_id", "check", "scope")}
+UNKNOWN_COLUMNS = {"facts": ("cue",), "outcomes": ("note",), "checks": ("message", "fingerprint", "verdict", "review_note")}
+
+
+def truth_columns(frame_name: str) -> list[str]:
+    """The columns of ``frame_name`` the ground truth holds and a round trip compares."""
+    return [c for c in schema.columns(frame_name) if c not in UNKNOWN_COLUMNS.get(frame_name, ())]
+
+
+def truth_differences(frames: dict[str, pl.DataFrame], truth: dict[str, pl.DataFrame], *,
+                      root: str | os.PathLike | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Rows that differ between parsed ``frames`` (``Report.frames()``, ``Corpus.frames()``) and the truth, by frame.
+
+    ``root``: the folder the reports were written under and loaded from; the truth's ``source``
+    is then the path govdata names it by (relative to the working directory where possible).
+    An empty dict means an exact round trip.
+    """
+    out = {}
+    for name, keys in TRUTH_KEYS.items():
+        columns = truth_columns(name)
+        got, want = frames[name].select(columns), truth[name].select(columns)
+        if name == "reports" and root is not None:
+            want = want.with_columns(pl.col("source").map_elements(lambda source: os.path.relpath(Path(root) / source),
+                                                                   return_dtype=pl.String))
+        differences = frame_differences(got, want, keys)
+        if differences:
+            out[name] = differences
+    return out
+
+
+def frame_differences(got: pl.DataFrame, want: pl.DataFrame, keys: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows missing on either side or with any column unequal (``*_want`` holds the truth), as dicts."""
+    got, want = got.sort(keys), want.sort(keys)
+    if got.equals(want):
+        return []
+    joined = got.join(want, on=list(keys), how="full", suffix="_want", nulls_equal=True, coalesce=True)
+    columns = [c for c in want.columns if c not in keys]
+    rows = joined.filter(pl.any_horizontal([~pl.col(c).eq_missing(pl.col(f"{c}_want")) for c in columns])).to_dicts()
+    if not rows:  # the same rows, but some of them more than once
+        rows = [{**row, "problem": "row printed more than once"} for row in got.filter(got.select(keys).is_duplicated()).to_dicts()]
+        rows = rows or [{"problem": f"{got.height} rows, truth has {want.height}"}]
+    return rows
 
 
 def _cells(rendered: Rendered, table: str) -> list[tuple[tuple[str, ...], str, int]]:
@@ -1073,29 +1428,83 @@ def _count(raw: str) -> int | None:
     return None if raw in ("", "/") else int(raw.replace(",", ""))
 
 
-def _outcomes_truth(report_id: str, agency: Agency, figures: Figures) -> pl.DataFrame:
-    """表三 group values in the 总计 column (sums of their sub-rows), the contract's ``outcomes``.
+def _facts_truth(report_id: str, rendered: Rendered) -> pl.DataFrame:
+    """Every number the prose states, with its line and sentence (``cue`` is the parser's own: not known here)."""
+    return schema.frame("facts", [
+        {"report_id": report_id, "key": n.key, "value": float(n.value), "unit": n.unit,
+         "share": None if n.share is None else float(n.share), "line": n.line, "snippet": n.snippet, "share_raw": n.share}
+        for n in rendered.stated])
 
-    As docs/harmonization.md defines them: a blank cell adds nothing, a group whose cells are
-    all blank is null.
+
+_OUTCOMES = ("granted", "partial", "withheld", "unable", "not_processed", "other", "total")
+
+
+def _outcomes_truth(report_id: str, agency: Agency, figures: Figures, rendered: Rendered) -> pl.DataFrame:
+    """The contract's ``outcomes``, as docs/harmonization.md defines them (``note`` is free text: not known here).
+
+    2019/2021: each group is the sum of its 表三 sub-rows in the 总计 column; a blank cell adds
+    nothing, a group whose cells are all blank is null; ``line`` is the group's first row.
+    Legacy: :func:`legacy_outcomes`.
     """
+    identity = {"report_id": report_id, "agency_id": agency.agency_id, "year": figures.year, "template": figures.template}
     if figures.template == "legacy":
-        return schema.empty("outcomes")
+        return schema.frame("outcomes", [{**identity, **row} for row in legacy_outcomes(figures, rendered)])
     rows = []
-    for outcome in ("granted", "partial", "withheld", "unable", "not_processed", "other", "total"):
-        parts = [figures.table3[(row, "total")] for row in (*OUTCOME_ROWS[figures.template], "total")
-                 if row == outcome or row.startswith(outcome + ".")]
-        printed = [p for p in parts if p is not None]
-        value = sum(printed) if printed else None
-        rows.append({"report_id": report_id, "agency_id": agency.agency_id, "year": figures.year, "template": figures.template,
-                     "outcome": outcome, "value": value, "source": "table3"})
+    for outcome in _OUTCOMES:
+        parts = [row for row in (*OUTCOME_ROWS[figures.template], "total") if row == outcome or row.startswith(outcome + ".")]
+        printed = [figures.table3[(row, "total")] for row in parts if figures.table3[(row, "total")] is not None]
+        rows.append({**identity, "outcome": outcome, "value": sum(printed) if printed else None, "source": "table3",
+                     "is_definition_changed": False, "has_conflict": False,
+                     "line": min(rendered.cell_lines[("table3", row, "total")] for row in parts)})
     return schema.frame("outcomes", rows)
+
+
+def legacy_outcomes(figures: Figures, rendered: Rendered) -> list[dict[str, Any]]:
+    """Outcome groups of a legacy report by the crosswalk and the source rule of docs/harmonization.md.
+
+    The generator always prints the 附表 with every indicator, so of the rule's cases only
+    these occur: when the prose's answer types add up to the 附表's 对申请的答复总数 (a
+    complete breakdown), every group but ``total`` comes from the prose (``source = facts``);
+    otherwise every group comes from the 附表 (``source = legacy``); ``total`` is always the
+    附表's. ``has_conflict``: the 附表 and the prose print different numbers for a category
+    that feeds the group (compared like for like through legacy_fact_map.csv).
+    """
+    table = {indicator: (value, rendered.cell_lines[("legacy", indicator, "label")])
+             for indicator, (value, _) in figures.legacy.items() if value is not None}
+    prose = {n.key: (n.value, n.line) for n in rendered.stated if n.key.startswith("outcome.")}
+    is_complete = bool(prose) and sum(value for value, _ in prose.values()) == table["responses_total"][0]
+    rows = []
+    for mapping in outcome_crosswalk():
+        if mapping["source"] != ("facts" if is_complete and mapping["outcome"] != "total" else "legacy"):
+            continue
+        values = prose if mapping["source"] == "facts" else table
+        parts = [values[name] for name in mapping["inputs"] if name in values]
+        if not parts:
+            continue
+        rows.append({"outcome": mapping["outcome"], "value": sum(value for value, _ in parts), "source": mapping["source"],
+                     "is_definition_changed": mapping["is_definition_changed"],
+                     "has_conflict": _has_conflict(mapping["outcome"], table, prose), "line": min(line for _, line in parts)})
+    return sorted(rows, key=lambda row: _OUTCOMES.index(row["outcome"]))
+
+
+def _has_conflict(outcome: str, table: dict[str, tuple[int, int]], prose: dict[str, tuple[int, int]]) -> bool:
+    for mapping in outcome_crosswalk():
+        if mapping["source"] != "legacy" or mapping["outcome"] != outcome:
+            continue
+        for indicator in mapping["inputs"]:
+            said = [prose[key][0] for key in legacy_fact_map().get(indicator, ()) if key in prose]
+            if indicator in table and said and sum(said) != table[indicator][0]:
+                return True
+    return False
 
 
 # --- corpora --------------------------------------------------------------------------------------------
 
 CORPUS_YEARS = tuple(range(2016, 2024))
-TRUTH_FRAMES = ("reports", "table2", "table3", "table4", "legacy", "outcomes", "expected_checks", "injections")
+# Per-report frames, then corpus-wide ones: ``checks`` adds the year-on-year rules, ``expected_checks``
+# is its failing (report_id, check, scope), ``injections`` what was changed on purpose.
+REPORT_TRUTH_FRAMES = ("reports", "table2", "table3", "table4", "legacy", "facts", "outcomes")
+TRUTH_FRAMES = (*REPORT_TRUTH_FRAMES, "checks", "expected_checks", "injections")
 _CHUNK_AGENCIES = 400
 
 
@@ -1140,8 +1549,9 @@ def agency_reports(agency: Agency, years: Sequence[int], *, seed: int, layouts: 
     return reports
 
 
-def continuity_failures(reports: Sequence[SynthReport]) -> list[tuple[str, str, str]]:
-    """(report_id, check, scope) of the year-on-year rules consecutive printed reports break."""
+def continuity_checks(reports: Sequence[SynthReport]) -> list[dict[str, Any]]:
+    """Checks rows of the year-on-year rules over one agency's reports in year order (docs/data-quality.md):
+    结转下年 of year N = 上年结转 of N+1 per 表三 column (error), and 2021 表二 现行有效件数 carried over (warning)."""
     out = []
     for before, after in itertools.pairwise(reports):
         prev, cur = before.figures, after.figures
@@ -1149,21 +1559,28 @@ def continuity_failures(reports: Sequence[SynthReport]) -> list[tuple[str, str, 
             continue
         if prev.table3 and cur.table3:
             for col in COLUMNS:
-                if _breaks([prev.table3[("carried_forward", col)]], [cur.table3[("carried_over", col)]]):
-                    out.append((after.report_id, "carry_over_continuity", f"column={col};previous={before.report_id}"))
+                out.append({"report_id": after.report_id, **judged(
+                    "carry_over_continuity", f"column={col};previous={before.report_id}", [prev.table3[("carried_forward", col)]],
+                    [cur.table3[("carried_over", col)]], line=after.cell_lines[("table3", "carried_over", col)])})
         if prev.in_force and cur.in_force:
             for item in cur.in_force:
                 expected = [int(prev.table2[(item, "in_force")]), int(cur.table2[(item, "made")]), -int(cur.table2[(item, "repealed")])]
-                if _breaks(expected, [int(cur.table2[(item, "in_force")])]):
-                    out.append((after.report_id, "carry_over_continuity", f"item={item};previous={before.report_id}"))
+                out.append({"report_id": after.report_id, **judged(
+                    "carry_over_continuity", f"item={item};previous={before.report_id}", expected,
+                    [int(cur.table2[(item, "in_force")])], line=after.cell_lines[("table2", item, "in_force")],
+                    severity="warning")})
     return out
 
 
-def _chunk_frames(reports: Sequence[SynthReport], continuity: Sequence[tuple[str, str, str]]) -> dict[str, pl.DataFrame]:
-    frames = {name: pl.concat([r.truth[name] for r in reports], how="vertical") for name in TRUTH_FRAMES[:6]}
-    checks = [(r.report_id, check, scope) for r in reports for check, scope in r.expected_checks] + list(continuity)
-    frames["expected_checks"] = pl.DataFrame(checks, schema={"report_id": pl.String, "check": pl.String, "scope": pl.String},
-                                             orient="row")
+def continuity_failures(reports: Sequence[SynthReport]) -> list[tuple[str, str, str]]:
+    """(report_id, check, scope) of the year-on-year rules consecutive printed reports break."""
+    return [(row["report_id"], row["check"], row["scope"]) for row in continuity_checks(reports) if row["status"] == "fail"]
+
+
+def _chunk_frames(reports: Sequence[SynthReport], continuity: Sequence[dict[str, Any]]) -> dict[str, pl.DataFrame]:
+    frames = {name: pl.concat([r.truth[name] for r in reports], how="vertical") for name in REPORT_TRUTH_FRAMES}
+    frames["checks"] = pl.concat([*(r.truth["checks"] for r in reports), schema.frame("checks", continuity)], how="vertical")
+    frames["expected_checks"] = frames["checks"].filter(pl.col("status") == "fail").select("report_id", "check", "scope")
     injections = [(r.report_id, r.injection.table, r.injection.key, r.injection.true_value, r.injection.printed_value)
                   for r in reports if r.injection]
     frames["injections"] = pl.DataFrame(injections, orient="row", schema={
@@ -1176,20 +1593,20 @@ def write_chunk(index: int, plan: Sequence[tuple[Agency, tuple[int, ...]]], out:
     """Write the reports of a slice of the plan (and its ground truth part files); returns manifest rows."""
     out = Path(out)
     reports: list[SynthReport] = []
-    continuity: list[tuple[str, str, str]] = []
+    continuity: list[dict[str, Any]] = []
     for agency, years in plan:
         own = agency_reports(agency, years, seed=seed, layouts=layouts, inject_rate=inject_rate)
         reports += own
-        continuity += continuity_failures(own)
+        continuity += continuity_checks(own)
     manifest = []
     for report in reports:
         path = out / report.name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(report.data)
-        row = report.truth["reports"].row(0, named=True)
         manifest.append({"file": report.name, "sha256": hashlib.sha256(report.data).hexdigest(), "bytes": len(report.data),
-                         "agency": row["agency"], "agency_id": row["agency_id"], "year": row["year"], "template": row["template"],
-                         "layout": row["layout"], "encoding": row["encoding"], "injected": report.injection is not None,
+                         "agency": report.agency.name, "agency_id": report.agency.agency_id, "year": report.figures.year,
+                         "template": report.figures.template, "layout": report.layout, "encoding": report.encoding,
+                         "injected": report.injection is not None,
                          "origin": f"{SYNTHETIC_MARK} synthetic: govdata.synth seed={seed}"})
     if truth and reports:
         for name, frame in _chunk_frames(reports, continuity).items():
@@ -1269,5 +1686,6 @@ report carries a banner saying so. Never mix these files into data/raw.
 - `reports/<year>/`: the reports (tabbed, cell-per-line and pipe text; HTML pages)
 - `agencies.csv`: registry of the invented agencies (`GOVDATA_AGENCIES=<this folder>/agencies.csv`)
 - `manifest.csv`: one row per file, with sha256 and whether an inconsistency was injected
-- `truth/<frame>/*.parquet`: the frames govdata must return; `expected_checks`: the rules that must fail
+- `truth/<frame>/*.parquet`: every frame govdata must return (`checks`: every rule applied, with its verdict);
+  `expected_checks`: the rules that must fail
 """

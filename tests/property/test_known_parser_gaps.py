@@ -8,7 +8,7 @@ from govdata import parse_report
 # columns (two spacer cells follow it) and the 总计 cell is blank. Found by
 # tests/property/test_round_trip.py with blank cells in tabbed, pipe and HTML layouts.
 BLANK_TOTAL_AFTER_SPACERS = (
-    "某某局 2022 年政府信息公开工作年度报告\n"
+    "合成某某局 2022 年政府信息公开工作年度报告\n"
     "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)\t\t\t申请人情况\n"
     "一、本年新收政府信息公开申请数量\t\t\t1\t2\t3\t4\t5\t6\t\n"
     "四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0\n"
