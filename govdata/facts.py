@@ -29,7 +29,7 @@ import polars as pl
 
 from govdata import schema
 from govdata.legacy import appendix_lines
-from govdata.normalize import label_key, normalize_text
+from govdata.normalize import label_key, normalize_text, normalized_key
 from govdata.read import Document
 
 # Units printed after a count in the prose. Longest first so 人次 wins over 次 and 万元 over 元.
@@ -66,16 +66,34 @@ class Pattern:
     notes: str
 
 
-@dataclass(frozen=True)
+# Where a piece of a paragraph's text was printed: (line, columns), columns being a range when
+# the piece maps column for column, else a list of (line, column), one per character.
+_Piece = tuple[int, range | list[tuple[int, int]]]
+
+
 class _Paragraph:
     """Normalized prose joined across soft line breaks, with the origin of every character.
 
     ``origin[i]`` is (1-based line, index in the original line) of ``text[i]``, so a match in
-    the normalized text can be reported with its line and the original characters.
+    the normalized text can be reported with its line and the original characters. It is
+    spelled out only for the paragraphs that state a fact (speed: most state none).
     """
 
-    text: str
-    origin: tuple[tuple[int, int], ...]
+    __slots__ = ("_origin", "_pieces", "text")
+
+    def __init__(self, text: str, pieces: list[_Piece]):
+        self.text = text
+        self._pieces = pieces
+        self._origin: tuple[tuple[int, int], ...] | None = None
+
+    @property
+    def origin(self) -> tuple[tuple[int, int], ...]:
+        if self._origin is None:
+            out: list[tuple[int, int]] = []
+            for line, columns in self._pieces:
+                out.extend(zip(repeat(line), columns) if isinstance(columns, range) else columns)
+            self._origin = tuple(out)
+        return self._origin
 
 
 def cue_form(text: str) -> str:
@@ -126,7 +144,7 @@ def _table_lines(doc: Document, appendix: frozenset[int]) -> frozenset[int]:
     return frozenset(delimited) | appendix
 
 
-def _normalized_with_origin(text: str, line: int, normalized: str | None = None) -> tuple[str, list[tuple[int, int]]]:
+def _normalized_with_origin(text: str, line: int, normalized: str | None = None) -> tuple[str, _Piece]:
     """Normalize one original line character by character, remembering where each came from.
 
     Character-wise NFKC equals the line-wise ``Document.norm_lines`` for the text of these
@@ -136,14 +154,14 @@ def _normalized_with_origin(text: str, line: int, normalized: str | None = None)
     holding a character that expands or combines are folded one character at a time.
     """
     if normalized is not None and len(normalized) == len(text) and not _not_one_to_one().search(text):
-        return normalized, list(zip(repeat(line, len(text)), range(len(text)), strict=True))
+        return normalized, (line, range(len(text)))
     out: list[str] = []
     origin: list[tuple[int, int]] = []
     for index, char in enumerate(text):
         folded = normalize_text(char)
         out.append(folded)
         origin.extend([(line, index)] * len(folded))
-    return "".join(out), origin
+    return "".join(out), (line, origin)
 
 
 @lru_cache(maxsize=1)
@@ -187,27 +205,36 @@ def _is_soft_break(before: str, after: str) -> bool:
 
 def _paragraphs(doc: Document, skip: frozenset[int]) -> Iterator[_Paragraph]:
     """Prose lines, joined where a soft break cut a sentence; a hard break ends a paragraph."""
-    text, origin, last_line = "", [], ""
+    text, pieces, last_line = "", [], ""
     for number, norm in enumerate(doc.norm_lines, start=1):
         if number in skip or not norm.strip():
             continue
-        line_text, line_origin = _normalized_with_origin(doc.lines[number - 1], number, norm)
+        line_text, piece = _normalized_with_origin(doc.lines[number - 1], number, norm)
         if text and _is_soft_break(last_line, line_text):
-            text, origin = _join(text, origin, line_text, line_origin)
+            text, pieces = _join(text, pieces, line_text, piece)
         else:
             if text:
-                yield _Paragraph(text, tuple(origin))
-            text, origin = line_text, line_origin
+                yield _Paragraph(text, pieces)
+            text, pieces = line_text, [piece]
         last_line = line_text
     if text:
-        yield _Paragraph(text, tuple(origin))
+        yield _Paragraph(text, pieces)
 
 
-def _join(text: str, origin: list[tuple[int, int]], more: str, more_origin: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+def _join(text: str, pieces: list[_Piece], more: str, piece: _Piece) -> tuple[str, list[_Piece]]:
     """Glue the next line to a paragraph, dropping the spaces around the break."""
     kept = len(text.rstrip())
     skipped = len(more) - len(more.lstrip())
-    return text[:kept] + more[skipped:], origin[:kept] + more_origin[skipped:]
+    pieces = list(pieces)
+    cut = len(text) - kept
+    while cut:  # the trailing spaces come off the last pieces
+        line, columns = pieces.pop()
+        if len(columns) > cut:
+            pieces.append((line, columns[:len(columns) - cut]))
+            break
+        cut -= len(columns)
+    line, columns = piece
+    return text[:kept] + more[skipped:], [*pieces, (line, columns[skipped:])]
 
 
 def _count_facts(doc: Document, paragraph: _Paragraph) -> Iterator[tuple[int, int, dict]]:
@@ -259,7 +286,7 @@ def _zero_facts(doc: Document, paragraph: _Paragraph) -> Iterator[tuple[int, int
     whose form holds no cue is skipped without keying each sentence.
     """
     stating_none = _none_patterns()
-    whole = cue_form(paragraph.text)
+    whole = _IGNORED_IN_CUES.sub("", normalized_key(paragraph.text))  # paragraphs are normalized text
     if not any(pattern.cue in whole for pattern in stating_none):
         return
     for start, end in _sentences(paragraph.text):

@@ -94,8 +94,13 @@ def _tabbed_rows(numbered: list[tuple[int, str]]) -> list[Row]:
 
 def _is_stacked_fragment_row(row: Row) -> bool:
     """A header row of PDF text extraction that holds one or two characters per column."""
-    texts = [cell.text for cell in row.cells if cell.text]
-    return len(texts) >= 3 and all(len(text) <= 2 and not any(ch.isdigit() for ch in text) for text in texts)
+    n_texts = 0
+    for cell in row.cells:
+        if cell.text:
+            if len(cell.text) > 2 or any(ch.isdigit() for ch in cell.text):
+                return False
+            n_texts += 1
+    return n_texts >= 3
 
 
 def merge_stacked_rows(rows: list[Row]) -> list[Row]:
@@ -105,10 +110,11 @@ def merge_stacked_rows(rows: list[Row]) -> list[Row]:
     single characters; joined column-wise they read 自然人 again.
     """
     out: list[Row] = []
+    is_fragment = [_is_stacked_fragment_row(row) for row in rows]
     index = 0
     while index < len(rows):
         run = [rows[index]]
-        while index + len(run) < len(rows) and _is_stacked_fragment_row(rows[index + len(run)]) and _is_stacked_fragment_row(run[0]):
+        while index + len(run) < len(rows) and is_fragment[index + len(run)] and is_fragment[index]:
             run.append(rows[index + len(run)])
         if len(run) >= 2:
             width = max(len(row.cells) for row in run)

@@ -109,6 +109,13 @@ def label_key(label: str) -> str:
     return _SPACES.sub("", _to_simplified()(normalize_text(label)))
 
 
+def normalized_key(text: str) -> str:
+    """:func:`label_key` of text that is already normalized (prose taken from
+    ``Document.norm_lines``): the same key without normalizing again, and without the cache,
+    which whole paragraphs would only flush."""
+    return _SPACES.sub("", _to_simplified()(text))
+
+
 PLACEHOLDERS = frozenset({"/", "-", "--", "---", "无", "—", "——", "―", "\\", "×", "x", "X", "N/A", "n/a", "空"})
 _NUMBER = re.compile(r"^(?P<sign>[+-])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|元|件|条|项|个|次|%)?$")
 
