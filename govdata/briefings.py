@@ -130,9 +130,31 @@ def code_fingerprint(notebook_dir: Path) -> str:
     return _sha256([__version__.encode(), *[f.name.encode() + b"\0" + f.read_bytes() for f in files if f.is_file()]])
 
 
+ROW_HASH_SEED = 0
+
+
+def _row_hashes(df: pl.DataFrame) -> pl.Series:
+    """One 64-bit hash per row over every column (Polars' ``hash_rows``).
+
+    Stable within a Polars version; after an upgrade every page is rebuilt once (a changed
+    hash never skips a page whose rows changed).
+    """
+    return df.hash_rows(seed=ROW_HASH_SEED).alias("_row_hash")
+
+
+def _frame_hash() -> pl.Expr:
+    """Order-free hash of the row hashes in a group (sorted, then hashed as one list)."""
+    return pl.col("_row_hash").sort().implode().hash(seed=ROW_HASH_SEED).first()
+
+
 def frame_digest(df: pl.DataFrame) -> bytes:
-    """Content of a frame as bytes (CSV is deterministic across runs, unlike Parquet metadata)."""
-    return df.write_csv().encode("utf-8")
+    """Content of a frame as bytes: its row count and the hash of its sorted row hashes.
+
+    Why not CSV (the first version): writing every frame as CSV takes seconds and gigabytes
+    for a store of 10^5 reports; hashing rows is one pass in Polars.
+    """
+    digest = df.select(_row_hashes(df)).select(_frame_hash()).item() if df.height else 0
+    return f"{df.height}:{digest}".encode()
 
 
 def corpus_fingerprint(corpus: Corpus, report_ids: Iterable[str] | None = None) -> str:
@@ -144,6 +166,24 @@ def corpus_fingerprint(corpus: Corpus, report_ids: Iterable[str] | None = None) 
             df = df.filter(pl.col("report_id").is_in(ids))
         parts.append(name.encode() + b"\0" + frame_digest(df))
     return _sha256(parts)
+
+
+def agency_fingerprints(corpus: Corpus) -> dict[str, str]:
+    """``corpus_fingerprint(corpus, <the agency's report ids>)`` for every agency, in one pass per frame.
+
+    Why: filtering every frame once per agency is quadratic — 1.5 s for the 328 agencies of
+    1,000 synthetic reports, hours for the ~33,000 agencies of 100,000. Here every row is
+    hashed once and the hashes are grouped by agency.
+    """
+    owners = corpus.reports.select("report_id", "agency_id").filter(pl.col("agency_id").is_not_null()).unique()
+    digests: dict[str, dict[str, bytes]] = {agency_id: {} for agency_id in owners["agency_id"].unique().sort()}
+    for name, df in corpus.frames().items():
+        hashed = df.select("report_id", _row_hashes(df)).join(owners, on="report_id", how="inner")
+        per_agency = hashed.group_by("agency_id").agg(pl.len().alias("n"), _frame_hash().alias("digest"))
+        for agency_id, n, digest in per_agency.iter_rows():
+            digests[agency_id][name] = f"{n}:{digest}".encode()
+    return {agency_id: _sha256([name.encode() + b"\0" + frames.get(name, b"0:0") for name in corpus.frames()])
+            for agency_id, frames in digests.items()}
 
 
 # --------------------------------------------------------------------------- plan
@@ -165,11 +205,7 @@ def plan(corpus: Corpus, data_dir: Path, *, notebook_dir: Path, min_n: int = DEF
     placed = (reports.filter(pl.col("agency_id").is_not_null() & pl.col("year").is_not_null())
               .sort("source").group_by("agency_id", "year", maintain_order=True).last()
               .join(status, on=["agency_id", "year"], how="left").sort("agency_id", "year"))
-    agency_hashes = {
-        agency_id: corpus_fingerprint(corpus, ids)
-        for agency_id, ids in reports.group_by("agency_id").agg(pl.col("report_id")).iter_rows()
-        if agency_id is not None
-    }
+    agency_hashes = agency_fingerprints(corpus)
     notebook = str(notebook_dir / AGENCY_NOTEBOOK)
     for row in placed.iter_rows(named=True):
         parameters = {"data_dir": data_dir, "agency_id": row["agency_id"], "year": int(row["year"]), "min_n": int(min_n)}

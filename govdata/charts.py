@@ -78,6 +78,18 @@ METRIC_COLORS: dict[str, str] = {
 
 FAILED_RING_COLOR = "#c92a2a"
 
+MAX_AGENCY_LINES = 12
+"""Most agencies :func:`share_trend` draws one line for; beyond it, the ones with most handled requests."""
+
+MAX_AGENCY_PANELS = 8
+"""Most agencies :func:`outcome_mix` draws a panel for; the others are pooled into one more panel."""
+
+# Why charts aggregate before drawing: Altair refuses data over 5,000 rows (MaxRowsError), and
+# every row is inlined into the page. A corpus of 10^5 reports has ~12,500 agencies, so a
+# chart of one line or panel per agency is unreadable long before it is too large. Every
+# chart here therefore draws at most MAX_AGENCY_LINES / MAX_AGENCY_PANELS agencies, pools the
+# rest, or takes frames already aggregated per year (tests/unit/test_charts_scale.py).
+
 _chart_counter = itertools.count(1)
 
 
@@ -266,7 +278,8 @@ def _year_axis(years: Sequence[int]) -> alt.X:
 
 
 def share_trend(shares: pl.DataFrame, metric: str, *, reports: pl.DataFrame | None = None,
-                title: str | None = None, max_colored: int = 12) -> alt.LayerChart:
+                title: str | None = None, max_colored: int = MAX_AGENCY_LINES,
+                max_agencies: int = MAX_AGENCY_LINES) -> alt.LayerChart:
     """A metric across years, one line per agency, with Wilson intervals and the 2019 break.
 
     Lines stop at the break: legacy 附表 categories map onto the 2019 groups only
@@ -275,6 +288,11 @@ def share_trend(shares: pl.DataFrame, metric: str, *, reports: pl.DataFrame | No
     Points resting on a report that fails an accounting rule are drawn as red crosses, so a
     reader sees which values to doubt. Values below the minimum N are not drawn (their share
     is null); the values table next to the chart lists them.
+
+    With more than ``max_agencies`` agencies only the ``max_agencies`` with the most handled
+    requests (sum of the denominator over the years shown) are drawn, and the subtitle says
+    so: thousands of lines say nothing and would exceed Altair's row limit.
+    :func:`share_spread` shows the distribution over all of them.
     """
     definition = _metric(metric)
     data = shares.filter(pl.col("metric") == metric)
@@ -282,13 +300,24 @@ def share_trend(shares: pl.DataFrame, metric: str, *, reports: pl.DataFrame | No
         data = with_agency_names(data, reports)
     elif "agency_name" not in data.columns:
         data = data.with_columns(pl.col("agency_id").alias("agency_name"))
-    data = data.with_columns(_status_zh().alias("校验"))
-    drawn = _with_period(data.filter(pl.col("share").is_not_null()))
+    drawn = data.filter(pl.col("share").is_not_null())
     n_agencies = drawn["agency_id"].n_unique()
-    color = (alt.Color("agency_name:N", title="机关") if n_agencies <= max_colored
-             else alt.Color("agency_name:N", legend=None, scale=alt.Scale(scheme="greys")))
-    x = _year_axis(data["year"].to_list() or [2019])
-    y = alt.Y("share:Q", title=definition.label_zh, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    subtitle = None
+    if n_agencies > max_agencies:
+        keep = metrics.largest_agencies(drawn, n=max_agencies)
+        drawn = drawn.filter(pl.col("agency_id").is_in(keep))
+        subtitle = f"办理结果总计最多的 {max_agencies} 个机关（共 {n_agencies:,} 个机关有数值）"
+        n_agencies = max_agencies
+    drawn = _with_period(drawn.with_columns(_status_zh().alias("校验"))).select(
+        "agency_id", "agency_name", "year", "period", "share", "ci_low", "ci_high", "numerator", "denominator",
+        "template", "is_definition_changed", "校验", "failed_checks", "is_input_failed")
+    # tableau10 repeats its colours from the eleventh agency on; tableau20 does not up to twenty.
+    color = (alt.Color("agency_name:N", title="机关", scale=alt.Scale(scheme="tableau10" if n_agencies <= 10 else "tableau20"))
+             if n_agencies <= max_colored else alt.Color("agency_name:N", legend=None, scale=alt.Scale(scheme="greys")))
+    x = _year_axis(data["year"].drop_nulls().unique().to_list() or [2019])
+    # From zero to the largest interval, not to 100%: a non-disclosure share of 5-15% drawn on
+    # a 0-100% axis is a flat line at the bottom.
+    y = alt.Y("share:Q", title=definition.label_zh, axis=alt.Axis(format="%"), scale=alt.Scale(zero=True))
     tooltip = [
         alt.Tooltip("agency_name:N", title="机关"), alt.Tooltip("year:Q", title="年度", format="d"),
         alt.Tooltip("share:Q", title=definition.label_zh, format=".1%"),
@@ -308,12 +337,55 @@ def share_trend(shares: pl.DataFrame, metric: str, *, reports: pl.DataFrame | No
         tooltip=tooltip,
     )
     chart = alt.layer(bars, lines, points, _failed_ring(base, y), _template_break())
-    return chart.properties(title=title or f"{definition.label_zh}（{definition.numerator_zh} ÷ 总计）", width=560,
+    text = title or f"{definition.label_zh}（{definition.numerator_zh} ÷ 总计）"
+    return chart.properties(title=alt.TitleParams(text, subtitle=subtitle) if subtitle else text, width=560,
                             height=300).interactive(bind_y=False)
 
 
+def share_spread(distribution: pl.DataFrame, metric: str, *, pooled: pl.DataFrame | None = None,
+                 title: str | None = None) -> alt.LayerChart:
+    """How a share is spread across agencies, per year: median, middle half and middle 80%.
+
+    Draws :func:`govdata.metrics.share_distribution` (one row per year, whatever the number
+    of agencies) and, when ``pooled`` is given, the pooled share as a dashed line: where the
+    two part, big agencies differ from the typical one. Lines stop at the 2019 break.
+    """
+    definition = _metric(metric)
+    data = _with_period(distribution.filter((pl.col("metric") == metric) & pl.col("median").is_not_null()))
+    x = _year_axis(data["year"].to_list() or [2019])
+    y_title = definition.label_zh
+    outer = alt.Chart(data).mark_area(opacity=0.18, color="#1c7ed6").encode(
+        x=x, y=alt.Y("p10:Q", title=y_title, axis=alt.Axis(format="%")), y2="p90:Q", detail="period:N")
+    inner = alt.Chart(data).mark_area(opacity=0.35, color="#1c7ed6").encode(x=x, y="p25:Q", y2="p75:Q", detail="period:N")
+    lines = data.select("year", "period", pl.lit("各机关年度的中位数").alias("series"), pl.col("median").alias("share"))
+    if pooled is not None:
+        pooled_rows = _with_period(pooled.filter((pl.col("metric") == metric) & pl.col("share").is_not_null()))
+        lines = pl.concat([lines, pooled_rows.select("year", "period", pl.lit("全部机关合计").alias("series"), "share")])
+    series = alt.Color("series:N", title=None, scale=alt.Scale(domain=["各机关年度的中位数", "全部机关合计"],
+                                                               range=["#1864ab", "#495057"]))
+    line = alt.Chart(lines).mark_line(point=True).encode(
+        x=x, y=alt.Y("share:Q", title=y_title), color=series, detail="period:N",
+        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=["各机关年度的中位数", "全部机关合计"],
+                                                                          range=[[1, 0], [5, 3]])))
+    tooltip = [alt.Tooltip("year:Q", title="年度", format="d"), alt.Tooltip("n_reports:Q", title="计入的机关年度"),
+               alt.Tooltip("n_below_min_n:Q", title="办理总数不足最小样本量而未计入"),
+               alt.Tooltip("n_reports_failed:Q", title="其中校验未通过"),
+               *[alt.Tooltip(f"{name}:Q", title=label, format=".1%") for name, label in
+                 (("p10", "第10百分位"), ("p25", "第25百分位"), ("median", "中位数"), ("p75", "第75百分位"), ("p90", "第90百分位"))]]
+    hover = alt.Chart(data).mark_point(size=120, opacity=0, filled=True).encode(x=x, y="median:Q", tooltip=tooltip)
+    return alt.layer(outer, inner, line, hover, _template_break()).properties(
+        title=title or alt.TitleParams(f"各机关{definition.label_zh}的分布",
+                                       subtitle="深色带：中间50%的机关年度；浅色带：中间80%"),
+        width=560, height=280)
+
+
 def pooled_trend(pooled: pl.DataFrame, metric: str, *, title: str | None = None) -> alt.LayerChart:
-    """All agencies pooled per year (counts summed), with the 2019 break: the corpus-wide headline."""
+    """All agencies pooled per year (counts summed), with the 2019 break: the corpus-wide headline.
+
+    When ``pooled`` has ``share_without_failed`` (:func:`govdata.views.pooled_with_sensitivity`),
+    a grey dotted line shows the share pooled over the reports that pass every rule: where
+    it runs close to the headline, the doubtful reports do not drive it.
+    """
     definition = _metric(metric)
     data = _with_period(pooled.filter((pl.col("metric") == metric) & pl.col("share").is_not_null()))
     x = _year_axis(data["year"].to_list() or [2019])
@@ -321,54 +393,86 @@ def pooled_trend(pooled: pl.DataFrame, metric: str, *, title: str | None = None)
     tooltip = [alt.Tooltip("year:Q", title="年度", format="d"), alt.Tooltip("share:Q", title=definition.label_zh, format=".1%"),
                alt.Tooltip("numerator:Q", title=definition.numerator_zh), alt.Tooltip("denominator:Q", title="办理结果总计"),
                alt.Tooltip("n_reports:Q", title="报告数"), alt.Tooltip("n_reports_failed:Q", title="校验未通过的报告数")]
+    has_sensitivity = "share_without_failed" in data.columns and data["share_without_failed"].is_not_null().any()
+    if has_sensitivity:
+        tooltip.append(alt.Tooltip("share_without_failed:Q", title="剔除校验未通过的报告后", format=".1%"))
     base = alt.Chart(data).encode(x=x)
     band = base.mark_area(opacity=0.2, color="#1c7ed6").encode(y="ci_low:Q", y2="ci_high:Q", detail="period:N")
     line = base.mark_line(color="#1c7ed6", point=True).encode(y=y, tooltip=tooltip, detail="period:N")
-    return alt.layer(band, line, _template_break()).properties(
-        title=title or f"全部机关合计：{definition.label_zh}", width=560, height=260)
+    layers = [band, line]
+    if has_sensitivity:
+        layers.insert(1, base.transform_filter("isValid(datum.share_without_failed)").mark_line(
+            color="#868e96", strokeDash=[2, 3], point=alt.OverlayMarkDef(color="#868e96", size=20)).encode(
+            y="share_without_failed:Q", detail="period:N"))
+    text = title or f"全部机关合计：{definition.label_zh}"
+    heading = alt.TitleParams(text, subtitle="灰色点线：只合计通过校验的报告") if has_sensitivity else text
+    return alt.layer(*layers, _template_break()).properties(title=heading, width=560, height=260)
 
 
-def outcome_mix(outcomes: pl.DataFrame, *, reports: pl.DataFrame | None = None, by_agency: bool = False,
-                title: str = "办理结果构成") -> alt.Chart:
+def outcome_mix(outcomes: pl.DataFrame | pl.LazyFrame, *, reports: pl.DataFrame | None = None, by_agency: bool = False,
+                title: str = "办理结果构成", max_agencies: int = MAX_AGENCY_PANELS) -> alt.FacetChart | alt.Chart:
     """Stacked bars of how requests ended, per year (and per agency as small multiples).
 
-    Bars are the printed counts (not shares) so a reader sees the scale; the tooltip gives
-    the share of the year's total.
+    Counts are summed in Polars before drawing (:func:`govdata.metrics.outcome_counts`), so
+    the chart holds one row per year and outcome (and panel) however many reports there are.
+    With ``by_agency`` and more than ``max_agencies`` agencies, the ``max_agencies`` with the
+    most handled requests get a panel each and the rest are pooled in one panel.
     """
     wide = metrics.outcomes_wide(outcomes)
-    keys = [key for key in metrics.OUTCOME_KEYS if key != "total"]
-    long = wide.unpivot(index=["report_id", "agency_id", "year", "template", "total"], on=keys,
-                        variable_name="outcome", value_name="value").filter(pl.col("value").is_not_null())
-    long = long.with_columns(
-        pl.col("outcome").replace_strict(metrics.OUTCOME_LABELS_ZH, return_dtype=pl.String).alias("outcome_zh"),
-        pl.when(pl.col("total") > 0).then(pl.col("value") / pl.col("total")).alias("share_of_total"),
-        pl.col("outcome").replace_strict({k: i for i, k in enumerate(keys)}, return_dtype=pl.Int64).alias("order"),
-    )
     if reports is not None:
-        long = with_agency_names(long, reports)
+        wide = with_agency_names(wide, reports)
     else:
-        long = long.with_columns(pl.col("agency_id").alias("agency_name"))
-    chart = alt.Chart(long).mark_bar().encode(
+        wide = wide.with_columns(pl.col("agency_id").alias("agency_name"))
+    if not by_agency:
+        return outcome_mix_chart(metrics.outcome_counts(wide, by=["year"]), title=title)
+    keep = metrics.largest_agencies(wide, n=max_agencies, weight="total")
+    grouped = metrics.group_smaller_agencies(wide, keep)
+    return outcome_mix_chart(metrics.outcome_counts(grouped, by=["agency_order", "agency_name", "year"]), title=title)
+
+
+def outcome_mix_chart(counts: pl.DataFrame, *, title: str = "办理结果构成") -> alt.FacetChart | alt.Chart:
+    """Draw :func:`govdata.metrics.outcome_counts`; a frame with ``agency_name`` gives one panel per name.
+
+    Panels are ordered by ``agency_order`` when present (largest agency first, pooled rest last).
+    Bars are the printed counts (not shares) so a reader sees the scale; the tooltip gives
+    the share of the total of the reports that printed the outcome.
+    """
+    by_agency = "agency_name" in counts.columns
+    tooltip = [alt.Tooltip("year:O", title="年度"), alt.Tooltip("outcome_zh:N", title="办理结果"),
+               alt.Tooltip("value:Q", title="件数", format=","), alt.Tooltip("share_of_total:Q", title="占总计", format=".1%"),
+               alt.Tooltip("n_reports:Q", title="报告数", format=","), alt.Tooltip("template:N", title="年报格式")]
+    if by_agency:
+        tooltip.insert(0, alt.Tooltip("agency_name:N", title="机关"))
+    columns = ["year", "outcome_zh", "order", "value", "share_of_total", "n_reports", "template"]
+    data = counts.select(*(["agency_name"] if by_agency else []), *columns)
+    chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("year:O", title="统计年度", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("sum(value):Q", title="申请数（件）"),
+        y=alt.Y("value:Q", title="申请数（件）"),
         color=alt.Color("outcome_zh:N", title="办理结果", scale=alt.Scale(domain=list(OUTCOME_COLORS),
                                                                         range=list(OUTCOME_COLORS.values()))),
         order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("agency_name:N", title="机关"), alt.Tooltip("year:O", title="年度"),
-                 alt.Tooltip("outcome_zh:N", title="办理结果"), alt.Tooltip("value:Q", title="件数"),
-                 alt.Tooltip("share_of_total:Q", title="占总计", format=".1%"), alt.Tooltip("template:N", title="年报格式")],
+        tooltip=tooltip,
     )
     if by_agency:
-        return chart.properties(width=180, height=160).facet(
-            facet=alt.Facet("agency_name:N", title=None), columns=3
+        ordered = counts.sort("agency_order", "agency_name") if "agency_order" in counts.columns else counts.sort("agency_name")
+        panels = ordered["agency_name"].unique(maintain_order=True).to_list()
+        width = max(180, 28 * counts["year"].n_unique())  # room for every year's label under its bar
+        return chart.properties(width=width, height=160).facet(
+            facet=alt.Facet("agency_name:N", title=None, sort=panels), columns=3
         ).properties(title=title).resolve_scale(y="independent")
     return chart.properties(title=title, width=420, height=260)
 
 
 def requester_mix_chart(mix: pl.DataFrame, *, title: str = "申请人构成（本年新收）") -> alt.Chart:
-    """Horizontal bars: new requests by requester kind, with shares in the tooltip."""
+    """Horizontal bars: new requests by requester kind, with shares in the tooltip.
+
+    ``mix`` (:func:`govdata.metrics.requester_mix`) is summed per kind first, so one report
+    and a whole corpus both give six bars.
+    """
     order = [metrics.REQUESTER_LABELS_ZH[k] for k in metrics.REQUESTER_KEYS]
-    return alt.Chart(mix).mark_bar(color="#1c7ed6").encode(
+    data = (mix.group_by("requester_zh").agg(pl.col("value").sum())
+            .with_columns(pl.when(pl.col("value").sum() > 0).then(pl.col("value") / pl.col("value").sum()).alias("share")))
+    return alt.Chart(data).mark_bar(color="#1c7ed6").encode(
         y=alt.Y("requester_zh:N", title=None, sort=order),
         x=alt.X("value:Q", title="新收申请（件）"),
         tooltip=[alt.Tooltip("requester_zh:N", title="申请人"), alt.Tooltip("value:Q", title="件数"),
@@ -392,7 +496,14 @@ def check_status_chart(summary: pl.DataFrame, *, title: str = "校验规则结�
 
 
 def metrics_trend(shares: pl.DataFrame, metric_names: Sequence[str], *, title: str = "历年变化") -> alt.LayerChart:
-    """Several share metrics of one agency across years (one line per metric), with the 2019 break."""
+    """Several share metrics of one agency across years (one line per metric), with the 2019 break.
+
+    Raises ValueError for shares of several agencies: their lines would be joined into one
+    (and a corpus would exceed Altair's row limit); use :func:`share_trend` or :func:`pooled_trend`.
+    """
+    n_agencies = shares["agency_id"].n_unique()
+    if n_agencies > 1:
+        raise ValueError(f"metrics_trend draws one agency; the shares hold {n_agencies:,} (use share_trend or pooled_trend)")
     labels = {name: _metric(name).label_zh for name in metric_names}
     data = shares.filter(pl.col("metric").is_in(list(metric_names))).with_columns(
         pl.col("metric").replace_strict(labels, return_dtype=pl.String).alias("metric_zh"),

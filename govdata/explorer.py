@@ -5,37 +5,61 @@ explorer's behaviour — which rows a filter keeps, what the chart shows — is 
 setting widget values and reading :attr:`Explorer.table` and :attr:`Explorer.chart`
 (tests/notebooks/test_explore.py runs it through papermill).
 
+At national scale the chart draws the agencies with most handled requests
+(:func:`govdata.charts.share_trend`) and the table lists :data:`TABLE_ROWS` rows; the store
+is read lazily (:meth:`Explorer.from_store`), not loaded whole.
+
 Example (in a notebook):
-    >>> explorer = Explorer(read_corpus("data/processed"))  # doctest: +SKIP
-    >>> explorer.widget                                       # doctest: +SKIP
+    >>> explorer = Explorer.from_store("data/processed")   # doctest: +SKIP
+    >>> explorer.widget                                     # doctest: +SKIP
 """
 
 from __future__ import annotations
+
+import os
 
 import altair as alt
 import ipywidgets as widgets
 import polars as pl
 from IPython.display import display
 
-from govdata import charts, metrics, sections
+from govdata import charts, metrics, sections, views
 from govdata.model import Corpus
 
 TEMPLATES = ("legacy", "2019", "2021")
+TABLE_ROWS = 200
+"""Rows of the table under the chart (the rest are counted, not listed: a page must stay small)."""
+PRESELECT_AGENCIES = 200
+"""Up to this many agencies the agency list starts with all of them selected; beyond, with none (= all)."""
 
 
 class Explorer:
     """Widgets over one corpus; every change recomputes :attr:`table` and :attr:`chart` and redraws."""
 
     def __init__(self, corpus: Corpus, *, metric: str = "share_withheld", min_n: int = metrics.DEFAULT_MIN_N):
-        self.corpus = corpus
-        self.shares_all = charts.with_agency_names(
-            metrics.outcome_shares(corpus.outcomes, corpus.checks, min_n=min_n), corpus.reports)
-        names = charts.agency_names(corpus.reports).sort("agency_id")
-        years = corpus.reports["year"].drop_nulls()
+        self._build(metrics.outcome_shares(corpus.outcomes, corpus.checks, min_n=min_n), corpus.reports, metric=metric)
+
+    @classmethod
+    def from_store(cls, data_dir: str | os.PathLike, *, metric: str = "share_withheld",
+                   min_n: int = metrics.DEFAULT_MIN_N) -> Explorer:
+        """The explorer over a store (either layout), reading only outcomes, checks and agency names."""
+        shares, reports = views.explorer_frames(data_dir, min_n=min_n)
+        explorer = cls.__new__(cls)
+        explorer._build(shares, reports, metric=metric)
+        return explorer
+
+    def _build(self, shares: pl.DataFrame, reports: pl.DataFrame, *, metric: str) -> None:
+        self.shares_all = charts.with_agency_names(shares, reports)
+        names = charts.agency_names(reports).sort("agency_id")
+        years = reports["year"].drop_nulls()
         first, last = (int(years.min()), int(years.max())) if years.len() else (2019, 2019)
+        # Nothing selected means every agency. Few agencies start all selected, which shows it;
+        # thousands cannot: ipywidgets checks a selection against the options pairwise (two
+        # minutes for the 33,000 agencies of 100,000 synthetic reports).
         self.agencies = widgets.SelectMultiple(
             options=[(f"{row['agency_name']} ({row['agency_id']})", row["agency_id"]) for row in names.iter_rows(named=True)],
-            value=tuple(names["agency_id"].to_list()), description="机关", rows=min(8, max(2, names.height)))
+            value=tuple(names["agency_id"].to_list()) if names.height <= PRESELECT_AGENCIES else (),
+            description="机关", rows=min(8, max(2, names.height)))
         self.years = widgets.IntRangeSlider(value=(first, last), min=first, max=max(last, first + 1), step=1,
                                             description="年度")
         self.metric = widgets.Dropdown(options=[(m.label_zh, name) for name, m in metrics.SHARE_METRICS.items()],
@@ -57,11 +81,12 @@ class Explorer:
         self.refresh()
 
     def selection(self) -> pl.DataFrame:
-        """The share rows the widgets select: metric, agencies, year range and templates."""
+        """The share rows the widgets select: metric, agencies (none selected = all), year range and templates."""
         low, high = self.years.value
+        agencies = pl.col("agency_id").is_in(list(self.agencies.value)) if self.agencies.value else pl.lit(True)
         return self.shares_all.filter(
             (pl.col("metric") == self.metric.value)
-            & pl.col("agency_id").is_in(list(self.agencies.value))
+            & agencies
             & pl.col("year").is_between(low, high)
             & pl.col("template").is_in(list(self.templates.value))
         )
@@ -70,7 +95,7 @@ class Explorer:
         """Recompute the table and chart from the widget values and redraw both."""
         self.table = self.selection()
         self.chart = charts.share_trend(self.table, self.metric.value)
-        self.table_output.value = sections.shares_table(self.table)._repr_html_()
+        self.table_output.value = sections.shares_table(self.table, limit=TABLE_ROWS)._repr_html_()
         with self.chart_output:
             self.chart_output.clear_output(wait=True)
             display(self.chart)

@@ -16,12 +16,15 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from govdata import metrics
 from govdata.model import Corpus
+
+if TYPE_CHECKING:  # for the annotation only: these HTML helpers need nothing from the store
+    from govdata.views import Trends
 
 MISSING = "—"
 
@@ -170,12 +173,17 @@ def headline(shares: pl.DataFrame, requests: pl.DataFrame, report_id: str, *, mi
     return Fragment(f'<div class="cards">{"".join(cards)}</div>')
 
 
-def shares_table(shares: pl.DataFrame, *, show_agency: bool = True) -> Fragment:
+def shares_table(shares: pl.DataFrame, *, show_agency: bool = True, limit: int | None = None) -> Fragment:
     """Values behind a share chart: one row per report and metric, with counts, interval and check flag.
 
     ``show_agency=False`` drops the agency column (a one-agency briefing names it in the title).
+    ``limit`` lists at most that many rows and says how many more there are: a page over a
+    national corpus must not carry 100,000 rows.
     """
     labels = {name: m.label_zh for name, m in metrics.SHARE_METRICS.items()}
+    n_rows = shares.height
+    if limit is not None:
+        shares = shares.head(limit)
     frame = shares.with_columns(
         pl.col("metric").replace_strict(labels, default=pl.col("metric"), return_dtype=pl.String).alias("metric_zh"),
         pl.struct("input_status", "failed_checks").map_elements(
@@ -190,13 +198,65 @@ def shares_table(shares: pl.DataFrame, *, show_agency: bool = True) -> Fragment:
     if "agency_name" not in frame.columns:
         frame = frame.with_columns(pl.col("agency_id").alias("agency_name"))
     headers = {"agency_name": "机关"} if show_agency else {}
-    return table(
+    rows = table(
         frame.sort("metric_zh", "year") if not show_agency else frame,
         headers={**headers, "year": "年度", "template": "格式", "metric_zh": "指标", "numerator": "分子",
                  "denominator": "分母", "share": "比例", "interval": "95%区间", "note": "说明", "flag": "输入校验"},
         formats={"share": fmt_share, "numerator": fmt_int, "denominator": fmt_int},
         raw_html=("flag",), numeric=("numerator", "denominator", "share"),
     )
+    return Fragment(str(rows) + _more_rows(n_rows, frame.height))
+
+
+def _more_rows(total: int, shown: int) -> str:
+    return f'<p class="muted">另有 {total - shown:,} 行未列出。</p>' if total > shown else ""
+
+
+def pooled_table(pooled: pl.DataFrame) -> Fragment:
+    """The pooled share per year with its counts, and the same share without the reports that fail a rule.
+
+    From :func:`govdata.views.pooled_with_sensitivity`; when the two shares are close, the
+    doubtful reports do not drive the headline.
+    """
+    frame = pooled.with_columns(
+        pl.struct("ci_low", "ci_high").map_elements(
+            lambda s: fmt_interval(s["ci_low"], s["ci_high"]), return_dtype=pl.String).alias("interval"))
+    headers = {"year": "年度", "n_reports": "报告数", "numerator": "分子", "denominator": "分母（办理结果总计）",
+               "share": "合计比例", "interval": "95%区间", "n_reports_failed": "校验未通过的报告",
+               "share_without_failed": "剔除这些报告后的比例", "n_reports_missing": "缺少所需分项的报告"}
+    headers = {name: title for name, title in headers.items() if name in frame.columns}
+    counts = ("n_reports", "numerator", "denominator", "n_reports_failed", "n_reports_missing")
+    return table(
+        frame, headers=headers,
+        formats={"share": fmt_share, "share_without_failed": fmt_share, **{name: fmt_int for name in counts}},
+        numeric=(*counts, "share", "share_without_failed"),
+    )
+
+
+def trends_summary(view: Trends) -> Fragment:
+    """The headline of the trends page (:func:`govdata.views.trends`): the latest pooled share with
+    its interval, what the page covers, how many reports rest on a failed rule, and what the
+    per-agency charts leave out."""
+    definition = metrics.SHARE_METRICS[view.metric]
+    latest = view.pooled.filter(pl.col("share").is_not_null()).sort("year").tail(1)
+    cards = []
+    if latest.height:
+        row = latest.row(0, named=True)
+        cards.append(_card(f"{row['year']}年全部机关合计：{definition.label_zh}", fmt_share(row["share"]),
+                           f"{fmt_int(row['numerator'])} / {fmt_int(row['denominator'])} 件；95%区间 "
+                           f"{fmt_interval(row['ci_low'], row['ci_high'])}"))
+    years = view.years
+    span = f"{years[0]}–{years[-1]} 年" if years else "无年度"
+    text = f"共 {view.n_reports:,} 份报告（机关年度），{view.n_agencies:,} 个机关，{span}。"
+    if view.n_reports_failed:
+        text += f"其中 {view.n_reports_failed:,} 份报告未通过校验规则，其数值在图中外加红色圆圈，并列于文末。"
+    elif view.n_reports:
+        text += "没有报告未通过校验规则。"
+    if view.has_many_agencies:
+        text += (f"机关较多：逐个机关的图和表只列办理结果总计最多的 {view.top_n} 个机关，"
+                 "全部机关的情况见合计与分布图。")
+    cards_html = f'<div class="cards">{"".join(cards)}</div>' if cards else ""
+    return Fragment(f'{cards_html}<p class="summary">{esc(text)}</p>')
 
 
 def corrections_table(corrections: pl.DataFrame) -> Fragment:
@@ -268,17 +328,21 @@ def definitions_table(names: Sequence[str] | None = None) -> Fragment:
     )
 
 
-def overview_table(overview: pl.DataFrame) -> Fragment:
-    """Per-report check counts for the data-quality notebook."""
+def overview_table(overview: pl.DataFrame, *, limit: int | None = None) -> Fragment:
+    """Per-report check counts for the data-quality notebook; ``limit`` lists at most that many rows."""
+    n_rows = overview.height
+    if limit is not None:
+        overview = overview.head(limit)
     frame = overview.with_columns(
         pl.struct("input_status", "failed_checks").map_elements(
             lambda s: status_flag(s["input_status"], s["failed_checks"]), return_dtype=pl.String).alias("flag"))
-    return table(
+    rows = table(
         frame,
         headers={"agency": "机关", "year": "年度", "template": "格式", "source": "来源文件", "n_passed": "通过",
                  "n_failed": "未通过", "n_not_assessable": "无法校验", "flag": "状态"},
         raw_html=("flag",), numeric=("n_passed", "n_failed", "n_not_assessable"),
     )
+    return Fragment(str(rows) + _more_rows(n_rows, frame.height))
 
 
 def failures_list(corpus: Corpus) -> Fragment:
