@@ -112,7 +112,58 @@ def step_notebook(store: Path, output: Path) -> dict:
     return {"output_mb": round(output.stat().st_size / 1e6, 1), "error": error}
 
 
-STEPS = {"generate": step_generate, "floor": step_floor, "ingest": step_ingest, "headline": step_headline, "notebook": step_notebook}
+def step_stages(corpus: Path, n: int) -> dict:
+    """Where one core's time goes: CPU ms per report of each stage over ``n`` files of the corpus
+    (every k-th file, so every template and layout is in), after a warm-up, next to the floor's
+    on the same files.
+    The stages run as ``pipeline.parse_document_rows`` runs them; "frames" is building the
+    frames from the rows, as ``pipeline.parse_batch`` does once per batch."""
+    os.environ["GOVDATA_AGENCIES"] = str(corpus / "agencies.csv")
+    from govdata import check, facts, harmonize, legacy, parse, read, schema
+    from govdata.model import TABLE_FRAMES
+
+    files = report_files(corpus)
+    files = files[:: max(1, len(files) // n)][:n]
+    spent = dict.fromkeys(("read", "tables", "legacy", "facts", "harmonize", "checks", "frames"), 0.0)
+    clock = time.process_time
+    for path in files[:20]:  # warm up: imports, label tables, OpenCC and regex caches are paid once per process
+        check.check_rows(check.ReportView(parse.parse_tables(read.read_document(path)).report))
+    rows: dict[str, list] = {name: [] for name in TABLE_FRAMES}
+    for path in files:
+        t0 = clock()
+        doc = read.read_document(path)
+        t1 = clock()
+        tables = parse.parse_tables(doc)
+        t2 = clock()
+        appendix = legacy.find_legacy_table(doc)
+        legacy_rows = legacy.legacy_rows(doc, appendix)
+        t3 = clock()
+        fact_rows = facts.fact_rows(doc, frozenset(appendix.line_numbers) if appendix else frozenset())
+        t4 = clock()
+        outcome_rows = harmonize.outcome_rows(tables.report, tables.table3, legacy_rows, fact_rows)
+        t5 = clock()
+        view = check.ReportView(tables.report, table2=tables.table2, table3=tables.table3, table4=tables.table4,
+                                legacy=legacy_rows, facts=fact_rows)
+        check_rows = check.check_rows(view, structure=tables.problems)
+        t6 = clock()
+        for name, part in (("table2", tables.table2), ("table3", tables.table3), ("table4", tables.table4), ("legacy", legacy_rows),
+                           ("facts", fact_rows), ("outcomes", outcome_rows), ("checks", check_rows)):
+            rows[name].extend(part)
+        for stage, seconds in zip(spent, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5), strict=False):
+            spent[stage] += seconds
+    t0 = clock()
+    for name in TABLE_FRAMES:
+        schema.frame(name, rows[name])
+    spent["frames"] = clock() - t0
+    t0 = clock()
+    floor_scan(files)
+    floor = clock() - t0
+    return {"n": len(files), "ms_per_report": {k: 1000 * v / len(files) for k, v in spent.items()},
+            "floor_ms_per_report": 1000 * floor / len(files)}
+
+
+STEPS = {"generate": step_generate, "floor": step_floor, "ingest": step_ingest, "headline": step_headline, "notebook": step_notebook,
+         "stages": step_stages}
 
 
 # --- the driver ------------------------------------------------------------------------------------------
@@ -178,6 +229,7 @@ def bench_size(n: int, jobs: int, *, trends: bool) -> dict:
     figures["mb"] = size / 1e6
     figures["floor_1"] = run_step("floor", corpus=corpus, jobs=1)
     figures["floor_all"] = run_step("floor", corpus=corpus, jobs=jobs)
+    figures["stages"] = run_step("stages", corpus=corpus, n=min(n, 1000))
     shutil.rmtree(store, ignore_errors=True)
     figures["ingest"] = run_step("ingest", corpus=corpus, store=store, jobs=jobs, verify=False)
     figures["warm"] = run_step("ingest", corpus=corpus, store=store, jobs=jobs, verify=False)
@@ -199,6 +251,11 @@ def print_table(results: list[dict], jobs: int) -> None:
         print(f"| {r['n']:,} | {r['mb']:.0f} | {rate:,.0f} | {r['mb'] / ingest['work_seconds']:.2f} | {ingest['peak_rss_gb']:.2f} GB | "
               f"{rate_1:,.0f} | {rate_all:,.0f} | {rate / rate_1:.3f}x | {rate / rate_all:.3f}x | {r['warm']['work_seconds']:.2f} s | "
               f"{r['warm_verify']['work_seconds']:.2f} s |")
+    for r in results:
+        stages = r["stages"]
+        parts = ", ".join(f"{name} {ms:.2f}" for name, ms in stages["ms_per_report"].items())
+        print(f"\n{r['n']:,} reports, where one core's time goes ({stages['n']} files, CPU ms per report): {parts}; "
+              f"total {sum(stages['ms_per_report'].values()):.2f}; the floor on the same files {stages['floor_ms_per_report']:.2f}")
     for r in results:
         if "notebook" in r:
             failed = f" FAILED at {r['notebook']['error']}" if r["notebook"]["error"] else ""

@@ -8,7 +8,6 @@ a :class:`~govdata.model.Failure` naming the file (and line, when known) and the
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import io
 import math
@@ -190,20 +189,8 @@ def _in_pool(func: Callable, tasks: Sequence, *, jobs: int) -> Iterator[tuple[An
 
 
 def parse_batch(files: Sequence[Path]) -> Corpus:
-    """Parse files into one Corpus (failures listed); corpus-wide checks are left to the caller.
-
-    Python's cycle collector is paused for the batch: parsing allocates hundreds of thousands of
-    small containers (cells, row dicts) that reference counting frees, and each collection
-    would walk every row the batch holds (docs/benchmarks.md, "Ingest", has the figure). The
-    few cycles a batch leaves are collected when it ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        results = [_parse_one(path) for path in files]
-    finally:
-        if was_enabled:
-            gc.enable()
+    """Parse files into one Corpus (failures listed); corpus-wide checks are left to the caller."""
+    results = [_parse_one(path) for path in files]
     parsed = [r for r in results if isinstance(r, ReportRows)]
     frames = {name: schema.frame(name, [row for r in parsed for row in r.frames[name]]) for name in TABLE_FRAMES}
     return Corpus(reports=schema.frame("reports", [r.report for r in parsed]), **frames,

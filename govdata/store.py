@@ -185,9 +185,10 @@ def current_version(out_dir: str | os.PathLike) -> Path | None:
 
 
 def read_store_failures(out_dir: str | os.PathLike) -> list[Failure]:
-    """The failures of the current version of a partitioned store (none when there is no version)."""
+    """The files a store could not read: its current version's when partitioned, else the flat
+    layout's failures.csv (none when there is neither)."""
     version = current_version(out_dir)
-    return _read_failures(version / "failures.csv") if version is not None else []
+    return _read_failures((version if version is not None else Path(out_dir)) / "failures.csv")
 
 
 def read_files_index(out_dir: str | os.PathLike) -> tuple[pl.DataFrame | None, dict]:

@@ -212,11 +212,7 @@ def data_quality(data_dir: str | os.PathLike) -> Quality:
 
 def read_failures(data_dir: str | os.PathLike) -> list[Failure]:
     """Files the ingest could not read, from a store of either layout."""
-    src = store.resolve_data_dir(data_dir)
-    if store.is_partitioned(src):
-        return store.read_store_failures(src)
-    # store.py reads a flat store's failures.csv only inside read_corpus, which loads every frame
-    return store._read_failures(src / "failures.csv")
+    return store.read_store_failures(store.resolve_data_dir(data_dir))
 
 
 def explorer_frames(data_dir: str | os.PathLike, *, min_n: int = metrics.DEFAULT_MIN_N) -> tuple[pl.DataFrame, pl.DataFrame]:
