@@ -44,6 +44,7 @@ class Label:
     notes: str
 
 
+@lru_cache(maxsize=1 << 14)  # labels repeat in every report
 def strip_enumerator(key: str) -> str:
     """Remove leading row numbering from a label already in :func:`label_key` form."""
     return _ENUMERATOR.sub("", key)
