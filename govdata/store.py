@@ -162,7 +162,12 @@ def scan_frame(in_dir: str | os.PathLike, name: str) -> pl.LazyFrame:
     src = Path(in_dir)
     if not is_partitioned(src):
         path = src / f"{name}.parquet"
-        return schema.conform(name, pl.read_parquet(path)).lazy() if path.exists() else schema.empty(name).lazy()
+        if not path.exists():
+            return schema.empty(name).lazy()
+        lazy = pl.scan_parquet(path)  # lazily too: a query reads only the columns and row groups it needs
+        present = set(lazy.collect_schema().names())
+        return lazy.select([pl.col(c).cast(t) if c in present else pl.lit(None, dtype=t).alias(c)
+                            for c, t in schema.polars_schema(name).items()])
     return scan_version(src / CURRENT, name)
 
 
