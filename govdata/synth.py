@@ -40,6 +40,7 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import html as html_lib
@@ -1303,12 +1304,37 @@ def make_report(*, seed: int | str, template: str, layout: str, year: int | None
     injection = None
     if inject or inject_at:
         table, key = inject_at or (None, None)
-        # A generator of its own, so that the rest of the report is the same with or without it.
-        injection = inject_error(random.Random(f"inject:{seed}"), figures, table=table, key=key)
-    rendered = render(compose(figures, agency, rng, style), layout, style, rng)
+        figures, injection, rendered = _detectable_injection(seed, figures, agency, rng, style, layout, table=table, key=key)
+    else:
+        rendered = render(compose(figures, agency, rng, style), layout, style, rng)
     name = source or f"reports/{year}/{year}_{agency.agency_id}.{'html' if layout == 'html' else 'txt'}"
     encoding = "utf-8" if layout == "html" else style.encoding
     return SynthReport(name, rendered.data, injection, figures, rendered, agency, layout, encoding)
+
+
+_INJECTION_ATTEMPTS = 20
+
+
+def _detectable_injection(seed: int | str, figures: Figures, agency: Agency, rng: random.Random, style: Style, layout: str, *,
+                          table: str | None, key: str | None) -> tuple[Figures, Injection, Rendered]:
+    """Inject one inconsistency that some rule can see, and render the report.
+
+    A number whose every rule reads a blank cell (a zero printed blank in its row and in its
+    column) cannot be caught: each of those rules is ``not_assessable``, as it must be. So a
+    drawn number is drawn again until some rule fails; a number asked for by ``key`` is kept
+    as it is. The injection draws from a generator of its own, and each attempt renders from
+    the same state of ``rng``: the report is the same with or without it, but for that number.
+    """
+    inject_rng = random.Random(f"inject:{seed}")
+    state = rng.getstate()
+    for _ in range(_INJECTION_ATTEMPTS):
+        rng.setstate(state)
+        trial = copy.deepcopy(figures)
+        injection = inject_error(inject_rng, trial, table=table, key=key)
+        rendered = render(compose(trial, agency, rng, style), layout, style, rng)
+        if key is not None or any(row["status"] == "fail" for row in expected_checks(trial, rendered)):
+            return trial, injection, rendered
+    raise ValueError(f"no detectable inconsistency found for report seed {seed!r} in {_INJECTION_ATTEMPTS} draws")
 
 
 def ground_truth(report_id: str, source: str, agency: Agency, figures: Figures, layout: str, encoding: str,
