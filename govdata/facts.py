@@ -29,7 +29,7 @@ import polars as pl
 
 from govdata import schema
 from govdata.legacy import appendix_lines
-from govdata.normalize import label_key, normalize_text, normalized_key
+from govdata.normalize import beyond_bmp_or, label_key, normalize_text, normalized_key
 from govdata.read import Document
 
 # Units printed after a count in the prose. Longest first so 人次 wins over 次 and 万元 over 元.
@@ -170,20 +170,12 @@ def _not_one_to_one() -> re.Pattern[str]:
     vanish, combining marks and Hangul jamo (which compose with a neighbour), code points this
     Python does not know, and everything beyond the BMP. A line without any of them normalizes
     to the same length, column for column."""
-    ranges: list[str] = []
-    start = None
-    for code in range(0x10000):
-        char = chr(code)
-        is_special = (unicodedata.category(char)[0] in "MC" or 0x1100 <= code <= 0x11FF or 0xA960 <= code <= 0xA97F
-                      or 0xD7B0 <= code <= 0xD7FF or 0xAC00 <= code <= 0xD7A3 or len(normalize_text(char)) != 1)
-        if is_special and start is None:
-            start = code
-        elif not is_special and start is not None:
-            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
-            start = None
-    if start is not None:
-        ranges.append(f"\\u{start:04x}-\\uffff")
-    return re.compile("[" + "".join(ranges) + "\\U00010000-\\U0010ffff]")
+    def is_special(char: str) -> bool:
+        code = ord(char)
+        return (unicodedata.category(char)[0] in "MC" or 0x1100 <= code <= 0x11FF or 0xA960 <= code <= 0xA97F
+                or 0xD7B0 <= code <= 0xD7FF or 0xAC00 <= code <= 0xD7A3 or len(normalize_text(char)) != 1)
+
+    return beyond_bmp_or(is_special)
 
 
 def _is_soft_break(before: str, after: str) -> bool:

@@ -86,12 +86,18 @@ def _outside_python_unicode() -> re.Pattern[str]:
     differently), surrogates, and everything beyond the BMP (not checked one by one). Text
     holding any of them goes through unicodedata, so the output never depends on Polars.
     Assigned characters normalize the same in every Unicode version (normalization stability)."""
+    return beyond_bmp_or(lambda char: unicodedata.category(char) in ("Cn", "Cs"))
+
+
+def beyond_bmp_or(is_member: Callable[[str], bool]) -> re.Pattern[str]:
+    """A one-character class: the BMP characters ``is_member`` accepts, and every character
+    beyond the BMP. Built once per predicate by testing all 65,536 BMP code points."""
     ranges, start = [], None
     for code in range(0x10000):
-        is_unknown = unicodedata.category(chr(code)) in ("Cn", "Cs")
-        if is_unknown and start is None:
+        inside = is_member(chr(code))
+        if inside and start is None:
             start = code
-        elif not is_unknown and start is not None:
+        elif not inside and start is not None:
             ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
             start = None
     if start is not None:
