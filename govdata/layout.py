@@ -67,7 +67,7 @@ def detect_layout(lines: Sequence[str]) -> str | None:
     if pipe >= max(2, len(cells) // 2):
         return PIPE
     # A cell-per-line line holds one cell; lines with several non-empty cells are table rows.
-    multi = sum(1 for line in content if len([c for c in line.split("\t") if c.strip()]) >= 2)
+    multi = sum(1 for line in content if "\t" in line and len([c for c in line.split("\t") if c.strip()]) >= 2)
     if multi >= max(1, len(content) // 5):
         return TABBED
     return CELL_PER_LINE
