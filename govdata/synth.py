@@ -60,6 +60,7 @@ from typing import Any
 import polars as pl
 
 from govdata import labels, schema
+from govdata.metadata import Agency  # an invented one: its name always starts with 合成
 
 SYNTHETIC_MARK = "合成"
 SYNTHETIC_NOTE = "合成 synthetic: invented by govdata.synth, not a real agency or report"
@@ -108,16 +109,6 @@ _LEVEL_WEIGHTS = {"province": 0.004, "prefecture": 0.015, "county": 0.06, "zone"
 # Requests received per year: lognormal median and sigma by level, and the chance of none at all.
 _REQUEST_VOLUME = {"province": (600, 1.0, 0.0), "prefecture": (250, 1.0, 0.0), "county": (60, 1.1, 0.02),
                    "zone": (6, 1.2, 0.25), "department": (4, 1.4, 0.3), "township": (1.5, 1.2, 0.45)}
-
-
-@dataclass(frozen=True)
-class Agency:
-    """An invented agency: registry id, name (always starting with 合成), level, parent id."""
-
-    agency_id: str
-    name: str
-    level: str
-    parent: str | None
 
 
 def place_name(index: int, length: int = 2) -> str:

@@ -40,3 +40,23 @@ def require_system_package(available: bool, package: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture
+def disk_full_on_write(monkeypatch):
+    """``disk_full_on_write(n)``: from then on, the n-th Parquet file written raises OSError("disk full")."""
+    import polars as pl
+
+    def arm(n: int) -> None:
+        calls = {"n": 0}
+        real_write = pl.DataFrame.write_parquet
+
+        def failing_write(self, path, *args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == n:
+                raise OSError("disk full")
+            return real_write(self, path, *args, **kwargs)
+
+        monkeypatch.setattr(pl.DataFrame, "write_parquet", failing_write)
+
+    return arm

@@ -94,20 +94,11 @@ def test_corpus_rules_on_the_cut_down_corpus_by_agency_groups_give_the_same_rows
     assert failing_checks(cut) == failing_checks(whole)
 
 
-def test_interrupted_partitioned_write_keeps_the_previous_version_and_no_staging(corpus_dir, tmp_path, monkeypatch):
+def test_interrupted_partitioned_write_keeps_the_previous_version_and_no_staging(corpus_dir, tmp_path, disk_full_on_write):
     corpus = load(corpus_dir / "reports")
     write_corpus(corpus, tmp_path / "store", partitioned=True)
     before = os.readlink(tmp_path / "store" / CURRENT)
-    calls = {"n": 0}
-    real_write = pl.DataFrame.write_parquet
-
-    def failing_write(self, path, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError("disk full")
-        return real_write(self, path, *args, **kwargs)
-
-    monkeypatch.setattr(pl.DataFrame, "write_parquet", failing_write)
+    disk_full_on_write(3)
     with pytest.raises(OSError):
         write_corpus(corpus, tmp_path / "store", partitioned=True)
     assert os.readlink(tmp_path / "store" / CURRENT) == before

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -65,21 +64,12 @@ def test_text_without_any_table_is_legacy_with_layout_none():
     assert report.report["year"] == 2016
 
 
-def test_ingest_replaces_outputs_atomically_and_keeps_old_ones_on_failure(tmp_path, monkeypatch):
+def test_ingest_replaces_outputs_atomically_and_keeps_old_ones_on_failure(tmp_path, disk_full_on_write):
     out = tmp_path / "processed"
     write_corpus(load([SEED_2023_CITY]), out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    calls = {"n": 0}
-    real_write = pl.DataFrame.write_parquet
-
-    def failing_write(self, path, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError("disk full")
-        return real_write(self, path, *args, **kwargs)
-
-    monkeypatch.setattr(pl.DataFrame, "write_parquet", failing_write)
+    disk_full_on_write(3)
     with pytest.raises(OSError):
         write_corpus(load([SEED_2020_TAISHANG]), out)
     after = {p.name: p.read_bytes() for p in out.iterdir()}
