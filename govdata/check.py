@@ -337,7 +337,7 @@ class _Printed(NamedTuple):
     line: int | None
 
 
-Rows = Sequence[Mapping[str, Any]]
+Rows = schema.Rows
 
 
 def _in_line_order(rows: Rows) -> list[Mapping[str, Any]]:
@@ -778,13 +778,23 @@ def fingerprint(report_id: str, check: str, scope: str, occurrence: int = 1) -> 
 
 def with_fingerprints(checks: pl.DataFrame) -> pl.DataFrame:
     """Set ``fingerprint`` on every row (recomputed, so older outputs get current ids)."""
-    indexed = checks.with_row_index("_row")
-    occurrence = (indexed.sort("line", "_row", nulls_last=True)
-                  .select("_row", (pl.int_range(pl.len()).over("report_id", "check", "scope") + 1).alias("_occurrence"))
-                  .sort("_row")["_occurrence"])
-    prints = [fingerprint(str(report_id), str(name), str(scope), int(n))
-              for report_id, name, scope, n in zip(checks["report_id"], checks["check"], checks["scope"], occurrence, strict=True)]
+    columns = ("report_id", "check", "scope", "line")
+    prints = _fingerprints(list(zip(*(checks[name].to_list() for name in columns), strict=True)))
     return checks.with_columns(pl.Series("fingerprint", prints, dtype=pl.String))
+
+
+def _fingerprints(findings: Sequence[tuple[Any, Any, Any, int | None]]) -> list[str]:
+    """The fingerprint of each (report_id, check, scope, line): the n-th finding sharing report,
+    check and scope, in line order (findings without a line last, ties in the given order), has
+    occurrence n."""
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    prints = [""] * len(findings)
+    for index in sorted(range(len(findings)), key=lambda i: (findings[i][3] is None, findings[i][3] or 0, i)):
+        report_id, name, scope, _ = findings[index]
+        key = (str(report_id), str(name), str(scope))
+        seen[key] += 1
+        prints[index] = fingerprint(*key, seen[key])
+    return prints
 
 
 def empty_reviews() -> pl.DataFrame:
@@ -914,15 +924,10 @@ def check_rows(view: ReportView, *, structure: Iterable[Mapping[str, Any]] = ())
 
 
 def _fingerprinted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """:func:`with_fingerprints` on row dicts: the n-th finding (in line order, rows without a line
-    last) sharing report, check and scope gets occurrence n."""
-    seen: dict[tuple, int] = defaultdict(int)
-    order = sorted(range(len(rows)), key=lambda i: (rows[i].get("line") is None, rows[i].get("line") or 0, i))
-    for index in order:
-        row = rows[index]
-        key = (str(row["report_id"]), str(row["check"]), str(row["scope"]))
-        seen[key] += 1
-        row["fingerprint"] = fingerprint(*key, seen[key])
+    """:func:`with_fingerprints` on row dicts."""
+    prints = _fingerprints([(row["report_id"], row["check"], row["scope"], row.get("line")) for row in rows])
+    for row, value in zip(rows, prints, strict=True):
+        row["fingerprint"] = value
     return rows
 
 

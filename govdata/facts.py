@@ -125,7 +125,7 @@ def extract_facts(doc: Document) -> pl.DataFrame:
 
 def fact_rows(doc: Document, appendix: frozenset[int] | None = None) -> list[dict]:
     """The ``facts`` rows as dicts, in reading order; ``appendix`` is the 附表's lines when the
-    caller has located it already (:func:`govdata.legacy.appendix_lines`)."""
+    caller has located it already (:func:`govdata.legacy.table_lines`)."""
     skip = _table_lines(doc, appendix_lines(doc) if appendix is None else appendix)
     found: list[tuple[int, int, dict]] = []  # (line, column, row): facts in reading order
     for paragraph in _paragraphs(doc, skip):

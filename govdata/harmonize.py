@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -96,7 +96,7 @@ def report_outcomes(report: Report) -> pl.DataFrame:
                                                  report.facts.to_dicts()))
 
 
-Rows = Sequence[dict[str, Any]]
+Rows = schema.Rows
 
 
 def outcome_rows(report: dict[str, Any], table3: Rows, legacy: Rows, facts: Rows) -> list[dict[str, Any]]:

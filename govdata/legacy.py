@@ -102,7 +102,11 @@ def legacy_rows(doc: Document, table: LegacyTable | None) -> list[dict]:
 
 def appendix_lines(doc: Document) -> frozenset[int]:
     """Line numbers of the 附表, so the facts stage does not read its numbers as prose."""
-    table = find_legacy_table(doc)
+    return table_lines(find_legacy_table(doc))
+
+
+def table_lines(table: LegacyTable | None) -> frozenset[int]:
+    """Every line of an already located 附表 (none when the report has none)."""
     return frozenset(table.line_numbers) if table else frozenset()
 
 

@@ -57,7 +57,7 @@ def parse_document_rows(doc: Document) -> ReportRows:
     tables = parse.parse_tables(doc)
     appendix = legacy.find_legacy_table(doc)
     legacy_rows = legacy.legacy_rows(doc, appendix)
-    fact_rows = facts.fact_rows(doc, frozenset(appendix.line_numbers) if appendix else frozenset())
+    fact_rows = facts.fact_rows(doc, legacy.table_lines(appendix))
     outcome_rows = harmonize.outcome_rows(tables.report, tables.table3, legacy_rows, fact_rows)
     view = check.ReportView(tables.report, table2=tables.table2, table3=tables.table3, table4=tables.table4,
                             legacy=legacy_rows, facts=fact_rows)
@@ -163,13 +163,19 @@ _MAX_BATCH = 256
 
 def parse_batches(files: Sequence[Path], *, jobs: int = 1, batch_size: int | None = None) -> Iterator[tuple[list[Path], Corpus]]:
     """Parse ``files`` in batches, in order; yields (batch, its Corpus without corpus-wide checks)."""
-    size = batch_size or max(1, min(_MAX_BATCH, math.ceil(len(files) / max(1, jobs * 4))))
-    batches = [list(files[i:i + size]) for i in range(0, len(files), size)]
+    batches = _batches(files, jobs=1, limit=batch_size, spread=False) if batch_size else _batches(files, jobs=jobs, limit=_MAX_BATCH)
     if jobs > 1 and len(batches) > 1:
         yield from _in_pool(parse_batch, batches, jobs=jobs)
     else:
         for batch in batches:
             yield batch, parse_batch(batch)
+
+
+def _batches(files: Sequence[Path], *, jobs: int, limit: int, spread: bool = True) -> list[list[Path]]:
+    """``files`` cut into batches of ``limit``; with ``spread``, smaller when that gives each of
+    ``jobs`` workers about four (a small corpus still spreads over every worker)."""
+    size = max(1, min(limit, math.ceil(len(files) / max(1, jobs * 4)))) if spread else max(1, limit)
+    return [list(files[i:i + size]) for i in range(0, len(files), size)]
 
 
 def _in_pool(func: Callable, tasks: Sequence, *, jobs: int) -> Iterator[tuple[Any, Any]]:
@@ -262,9 +268,8 @@ def ingest(paths: str | os.PathLike | Iterable[str | os.PathLike], out_dir: str 
             writer.keep_from(old, kept_ids, skip_parts=(_CORPUS_PART,))
             slim.append(_kept_rule_inputs(old, kept_ids))
         parts = writer.parts()
-        size = max(1, min(batch_size, math.ceil(len(to_parse) / max(1, jobs * 4))))
-        batches = [(parts, f"b{number:05d}", to_parse[start:start + size])
-                   for number, start in enumerate(range(0, len(to_parse), size))]
+        batches = [(parts, f"b{number:05d}", batch)
+                   for number, batch in enumerate(_batches(to_parse, jobs=jobs, limit=batch_size))]
         tasks = _in_pool(_ingest_batch, batches, jobs=jobs) if jobs > 1 and len(batches) > 1 else \
             ((batch, _ingest_batch(batch)) for batch in batches)
         for (_, _, batch), part in tasks:

@@ -17,7 +17,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,6 +145,10 @@ FRAME_NAMES: tuple[str, ...] = tuple(FRAMES)
 def columns(frame_name: str) -> list[str]:
     """Column names of a frame, in contract order."""
     return [column.name for column in FRAMES[frame_name]]
+
+
+# A frame's rows as dicts (what the stages hold before the pipeline builds a batch's frames).
+Rows = Sequence[Mapping[str, Any]]
 
 
 def polars_schema(frame_name: str) -> dict[str, Any]:
