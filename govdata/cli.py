@@ -21,7 +21,7 @@ from govdata.schema import FRAME_NAMES as _FRAME_NAMES
 if TYPE_CHECKING:
     from tqdm import tqdm
 
-    from govdata.model import Corpus, Failure
+    from govdata.model import Failure
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -198,7 +198,7 @@ def check_command(path: Path | None, strict: bool, reviews_csv: Path | None, sho
     from govdata import check
 
     try:
-        corpus = _corpus_to_check(path, reviews_csv)
+        corpus = check.corpus_for_path(path, reviews=reviews_csv)
         stale = check.stale_reviews(corpus.checks, reviews_csv)
     except check.ReviewsError as exc:
         click.echo(f"govdata check: {exc}", err=True)
@@ -218,22 +218,6 @@ def check_command(path: Path | None, strict: bool, reviews_csv: Path | None, sho
                f"{n_errors} error-level failure(s) not dismissed by a reviewer")
     if strict and n_errors:
         sys.exit(1)
-
-
-def _corpus_to_check(path: Path | None, reviews_csv: Path | None) -> Corpus:
-    """``check.corpus_for_path``, which reads the flat layout only, extended to a partitioned store
-    (what `govdata ingest` writes by default): read back as stored, with current verdicts attached."""
-    import dataclasses
-
-    from govdata import check, store
-
-    default = Path("data/processed")
-    if path is None and store.is_partitioned(default):
-        path = default
-    if path is None or not store.is_partitioned(path):
-        return check.corpus_for_path(path, reviews=reviews_csv)
-    corpus = store.read_corpus(path)
-    return dataclasses.replace(corpus, checks=check.apply_reviews(check.with_fingerprints(corpus.checks), reviews_csv))
 
 
 @main.command("run")
