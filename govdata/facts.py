@@ -29,7 +29,7 @@ import polars as pl
 
 from govdata import schema
 from govdata.legacy import appendix_lines
-from govdata.normalize import beyond_bmp_or, label_key, normalize_text, normalized_key
+from govdata.normalize import beyond_bmp_or, label_key, normalize_text, normalized_key, reading_with_origin
 from govdata.read import Document
 
 # Units printed after a count in the prose. Longest first so 人次 wins over 次 and 万元 over 元.
@@ -144,7 +144,7 @@ def _table_lines(doc: Document, appendix: frozenset[int]) -> frozenset[int]:
     return frozenset(delimited) | appendix
 
 
-def _normalized_with_origin(text: str, line: int, normalized: str | None = None) -> tuple[str, _Piece]:
+def _normalized_with_origin(text: str, line: int, normalized: str | None = None, *, doc: Document | None = None) -> tuple[str, _Piece]:
     """Normalize one original line character by character, remembering where each came from.
 
     Character-wise NFKC equals the line-wise ``Document.norm_lines`` for the text of these
@@ -155,6 +155,9 @@ def _normalized_with_origin(text: str, line: int, normalized: str | None = None)
     """
     if normalized is not None and len(normalized) == len(text) and not _not_one_to_one().search(text):
         return normalized, (line, range(len(text)))
+    if doc is not None and (doc.is_traditional or doc.has_glosses):
+        reading, columns = reading_with_origin(text, traditional=doc.is_traditional, glosses=doc.has_glosses)
+        return reading, (line, [(line, column) for column in columns])
     out: list[str] = []
     origin: list[tuple[int, int]] = []
     for index, char in enumerate(text):
@@ -201,7 +204,7 @@ def _paragraphs(doc: Document, skip: frozenset[int]) -> Iterator[_Paragraph]:
     for number, norm in enumerate(doc.norm_lines, start=1):
         if number in skip or not norm.strip():
             continue
-        line_text, piece = _normalized_with_origin(doc.lines[number - 1], number, norm)
+        line_text, piece = _normalized_with_origin(doc.lines[number - 1], number, norm, doc=doc)
         if text and _is_soft_break(last_line, line_text):
             text, pieces = _join(text, pieces, line_text, piece)
         else:

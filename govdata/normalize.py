@@ -105,6 +105,110 @@ def beyond_bmp_or(is_member: Callable[[str], bool]) -> re.Pattern[str]:
     return re.compile("[" + "".join(ranges) + "\\U00010000-\\U0010ffff]")
 
 
+# --- reading form: what the stages match on ---------------------------------------------------
+#
+# A report's *reading form* is its normalized text (above), with two more folds a web copy may
+# need: pinyin glosses some mirrors insert after characters they converted ("報(bào)告",
+# "申請(qǐng)") are dropped, and a Traditional-character mirror is read in Simplified characters
+# (plus a few words such mirrors localise, govdata/data/vocabulary.csv). Lines keep their
+# number; the printed text stays in ``Document.lines``.
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# A gloss: lower-case pinyin with at least one tone mark, in brackets, right after a CJK character.
+_GLOSS = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
+_HAS_TONE = re.compile(f"[{_TONED}]")
+# Characters only Traditional text uses, frequent in these reports (政府信息公開, 數量, 報告, 條例 …).
+_TRADITIONAL = re.compile(
+    "["
+    "與個們來時為國會對開關於發當實現應這說經濟區縣鎮鄉報資條項數據請處務規範機構類計"
+    "統點設記錄辦總體從進過還網頁電話號員業間問題議論認識讓護運動態傳聯專獲結轉復訴審"
+    "維純歲覆廢現錶兩"
+    "]"
+)
+_TRADITIONAL_MIN = 5
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[tuple[str, str], ...]:
+    """(localised, mainland) word pairs of govdata/data/vocabulary.csv, longest first."""
+    import csv
+    from importlib import resources
+
+    with resources.files("govdata").joinpath("data/vocabulary.csv").open(encoding="utf-8") as handle:
+        pairs = [(row["printed"], row["reading"]) for row in csv.DictReader(handle)]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def is_traditional(text: str) -> bool:
+    """Is ``text`` printed in Traditional characters (a mirror's conversion, or a Hong Kong/Taiwan copy)?"""
+    return len(_TRADITIONAL.findall(text, 0, 200_000)) >= _TRADITIONAL_MIN
+
+
+def has_glosses(text: str) -> bool:
+    """Does ``text`` carry pinyin glosses such as 報(bào)告?"""
+    return _HAS_TONE.search(text) is not None and _GLOSS.search(text) is not None
+
+
+def strip_glosses(text: str) -> str:
+    """Drop pinyin glosses: "申請(qǐng)數(shù)量" -> "申請數量"."""
+    return _GLOSS.sub("", text)
+
+
+def simplify(text: str) -> str:
+    """Traditional -> Simplified characters, then the localised words of vocabulary.csv.
+
+    OpenCC works phrase by phrase; a line whose length it changes is converted character by
+    character instead, so every reading line keeps one character per printed character.
+    """
+    converted = _to_simplified()(text)
+    if len(converted) != len(text):
+        converted = "".join(_simplify_char(char) for char in text)
+    for printed, reading in _vocabulary():
+        if printed in converted:
+            converted = converted.replace(printed, reading)
+    return converted
+
+
+@lru_cache(maxsize=1 << 14)
+def _simplify_char(char: str) -> str:
+    converted = _to_simplified()(char)
+    return converted if len(converted) == 1 else char
+
+
+def reading_text(normalized: str, *, traditional: bool, glosses: bool) -> str:
+    """The reading form of already normalized text (see above)."""
+    if glosses:
+        normalized = strip_glosses(normalized)
+    if traditional:
+        normalized = simplify(normalized)
+    return normalized
+
+
+def reading_with_origin(printed: str, *, traditional: bool, glosses: bool) -> tuple[str, list[int]]:
+    """The reading form of one printed line and, for each of its characters, the index of the
+    printed character it comes from (for snippets and raw cell text).
+
+    >>> reading_with_origin("申請(qǐng)數量", traditional=True, glosses=True)
+    ('申请数量', [0, 1, 8, 9])
+    """
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(printed):
+        folded = normalize_text(char)
+        chars.extend(folded)
+        origin.extend([index] * len(folded))
+    text = "".join(chars)
+    if glosses:
+        kept = [True] * len(text)
+        for match in _GLOSS.finditer(text):
+            kept[match.start():match.end()] = [False] * (match.end() - match.start())
+        text = "".join(char for char, keep in zip(text, kept, strict=True) if keep)
+        origin = [position for position, keep in zip(origin, kept, strict=True) if keep]
+    if traditional:
+        text = simplify(text)
+    return text, origin
+
+
 # Labels repeat across reports; the facts stage also keys whole sentences, which do not, so
 # the cache is kept small enough that sentences pass through without holding memory.
 @lru_cache(maxsize=8192)

@@ -32,7 +32,7 @@ from pathlib import Path
 from govdata import formats
 from govdata.formats.errors import ReadError
 from govdata.formats.text import decode_text, split_lines
-from govdata.normalize import normalize_text
+from govdata.normalize import has_glosses, is_traditional, normalize_text, reading_text
 
 __all__ = ["Document", "ReadError", "decode_bytes", "display_path", "read_document"]
 
@@ -42,7 +42,9 @@ class Document:
     """A report's decoded text, split into lines, with the identity of its raw bytes.
 
     ``lines[i]`` is line ``i + 1`` of the report (line numbers in frames are 1-based).
-    ``norm_lines`` holds the same lines normalized for matching (NFKC and friends).
+    ``norm_lines`` holds the same lines in their *reading form*, the one every stage matches
+    on (:func:`govdata.normalize.reading_text`): NFKC and friends, pinyin glosses dropped,
+    Traditional characters read as Simplified. Line numbers are the same in both.
     ``format`` is how the report was published: ``text``, ``html``, ``docx`` or ``pdf``
     (legacy .doc/.wps/.rtf are read through a converted .docx and say ``docx``).
     ``locators[i]`` says where line ``i + 1`` stands in the original file for formats that
@@ -58,6 +60,8 @@ class Document:
     norm_lines: tuple[str, ...] = field(repr=False)
     format: str = "text"
     locators: tuple[str, ...] = field(default=(), repr=False)
+    is_traditional: bool = False  # printed in Traditional characters: norm_lines read them as Simplified
+    has_glosses: bool = False  # pinyin glosses (報(bào)告) that norm_lines leave out
 
     @property
     def line_count(self) -> int:
@@ -145,13 +149,18 @@ def _document(source: str, raw: bytes, rendering: formats.Rendering) -> Document
         what = "no text to parse" if rendering.format == "text" else f"no text found in the {rendering.format} file"
         raise ReadError(source, f"empty file: {what}" if not raw.strip() else what)
     sha = hashlib.sha256(raw).hexdigest()
+    normalized = normalize_text("\n".join(lines))
+    traditional, glosses = is_traditional(normalized), has_glosses(normalized)
+    reading = reading_text(normalized, traditional=traditional, glosses=glosses)
     return Document(
         source=source,
         report_id=sha[:16],
         sha256=sha,
         encoding=rendering.encoding,
         lines=lines,
-        norm_lines=tuple(normalize_text("\n".join(lines)).split("\n")),
+        norm_lines=tuple(reading.split("\n")),
         format=rendering.format,
         locators=tuple(rendering.locators),
+        is_traditional=traditional,
+        has_glosses=glosses,
     )
