@@ -98,3 +98,158 @@ def _labels_for(table: str, field: str) -> Mapping[str, str]:
         if row["table"] == table and row["field"] == field:
             out.setdefault(row["key"], row["label_zh"])
     return MappingProxyType(out)
+
+
+# --- labels that are not verbatim ------------------------------------------------------------
+
+# Bracketed text inside a label is the form's filling instruction ("上一年项目数量(指2018年事项数)",
+# "规范性文件(指各行政机关印发的有正式文号的文件)") or a unit ("本年收费金额(单位:万元)"); an
+# unclosed bracket at the end is a label the text cut ("(二)部分公开(").
+_BRACKETED = re.compile(r"\([^()]*\)|\([^()]*$")
+# How alike a printed label must be to a known spelling (difflib ratio), and by how much it
+# must beat the next best key, to be read as that key (docs/formats.md, "Labels that are not verbatim").
+FUZZY_THRESHOLD = 0.8
+FUZZY_MARGIN = 0.1
+
+
+def clean_lookup(table: str, fields: tuple[str, ...], printed: str) -> Label | None:
+    """:func:`lookup` of a label without its bracketed instructions (None when it has none)."""
+    key = strip_enumerator(label_key(printed))
+    cleaned = _BRACKETED.sub("", key)
+    if cleaned == key or not cleaned:
+        return None
+    for field in fields:
+        found = _index().get((table, field, cleaned))
+        if found is not None:
+            return found
+    return None
+
+
+@lru_cache(maxsize=64)
+def _spellings(table: str, field: str) -> tuple[tuple[str, Label], ...]:
+    return tuple((key, label) for (t, f, key), label in _index().items() if t == table and f == field and key)
+
+
+@lru_cache(maxsize=1 << 14)
+def fuzzy_lookup(table: str, fields: tuple[str, ...], printed: str) -> tuple[Label, float] | None:
+    """The label a printed label most resembles, with its similarity, when it is close enough to
+    one key and clearly closer to it than to any other (characters dropped or swapped, a
+    converter's artefact, an OCR misreading: "其他法律行政止公开", "本年增/", "现行有效件").
+
+    >>> label, score = fuzzy_lookup("table3", ("row",), "2.其他法律行政止公开")
+    >>> label.key, round(score, 2)
+    ('withheld.prohibited_by_law', 0.86)
+    """
+    from difflib import SequenceMatcher
+
+    key = _BRACKETED.sub("", strip_enumerator(label_key(printed)))
+    if len(key) < 3 or len(key) > 60 or "。" in key:
+        return None
+    best: dict[str, tuple[float, Label]] = {}
+    for field in fields:
+        for spelling, label in _spellings(table, field):
+            if 2 * min(len(key), len(spelling)) / (len(key) + len(spelling)) < FUZZY_THRESHOLD:
+                continue
+            score = SequenceMatcher(None, key, spelling, autojunk=False).ratio()
+            if score > best.get(label.key, (0.0, label))[0]:
+                best[label.key] = (score, label)
+    ranked = sorted(best.values(), key=lambda item: -item[0])
+    if not ranked or ranked[0][0] < FUZZY_THRESHOLD:
+        return None
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < FUZZY_MARGIN:
+        return None
+    return ranked[0][1], ranked[0][0]
+
+
+# --- cells that run labels and numbers together ----------------------------------------------
+
+_FIELDS_BY_TABLE = {
+    "table2": ("item", "measure", "header"),
+    "table3": ("row", "group", "requester", "header"),
+    "table4": ("proceeding", "outcome"),
+}
+_ANCHOR = {"table2": r"第二十条第?\([一二三四五六七八九十]+\)项?"}
+_CHINESE_ENUMERATOR = re.compile(r"(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十]+\))$")
+
+
+@lru_cache(maxsize=8)
+def _label_finder(table: str) -> tuple[re.Pattern[str], dict[str, Label]]:
+    spellings: dict[str, Label] = {}
+    for field in _FIELDS_BY_TABLE[table]:
+        for spelling, label in _spellings(table, field):
+            spellings.setdefault(spelling, label)
+    ordered = sorted(spellings, key=len, reverse=True)
+    alternatives = [_ANCHOR[table]] if table in _ANCHOR else []
+    alternatives += [re.escape(spelling) for spelling in ordered]
+    return re.compile("|".join(alternatives)), spellings
+
+
+def _ordinal(label: Label | None) -> str | None:
+    """The Arabic ordinal a sub-row is printed with ("6." before 属于四类过程性信息)."""
+    if label is None or label.table != "table3" or label.field != "row" or "." not in label.key:
+        return None
+    from govdata import form
+
+    group = label.key.split(".")[0]
+    rows = form.rows_of_group(group)
+    return f"{rows.index(label.key) + 1}." if label.key in rows else None
+
+
+def split_at_labels(text: str, table: str) -> list[str] | None:
+    """Cut text that runs a table's labels and numbers together at the labels it holds.
+
+    A web page flattened to text prints ``规章000行政规范性文件8855698`` and
+    ``…不予公开 1.属于国家秘密00000002.其他法律行政法规禁止公开 0000000``: the labels the label
+    table knows are found (spaces ignored), the numbers between them are kept as printed (a
+    run of digits is left whole: :mod:`govdata.recover` decides how it splits), and the
+    ordinal that sticks to a number (``…00000002.``) is given back to the label that follows,
+    by the form's own row order. None when the text is not such a run: no label in it, or
+    words between its labels that are neither numbers nor a heading before the first label.
+
+    >>> split_at_labels("规章000行政规范性文件8855698", "table2")
+    ['规章', '000', '行政规范性文件', '8855698']
+    >>> split_at_labels("5.属于三类内部事务信息 10000016.属于四类过程性信息 2000002", "table3")
+    ['5.属于三类内部事务信息', '1000001', '6.属于四类过程性信息', '2000002']
+    """
+    from govdata.normalize import parse_number
+
+    finder, spellings = _label_finder(table)
+    positions = [index for index, char in enumerate(text) if not char.isspace()]
+    squashed = "".join(text[index] for index in positions)
+    matches = list(finder.finditer(squashed))
+    if not matches:
+        return None
+    pieces: list[str] = []
+    text_chars = numbers = 0
+    previous_end = 0
+    for number, match in enumerate(matches):
+        start, end = positions[match.start()], positions[match.end() - 1] + 1
+        gap = text[previous_end:start]
+        label = spellings.get(match.group())
+        enumerator = _ordinal(label)
+        stripped = gap.rstrip()
+        if enumerator and stripped.endswith(enumerator):
+            gap, prefix = stripped[:-len(enumerator)], enumerator
+        elif (found := _CHINESE_ENUMERATOR.search(stripped)) is not None:
+            gap, prefix = stripped[:found.start()], found.group()
+        else:
+            prefix = ""
+        for word in gap.split():
+            if parse_number(word) is not None:
+                numbers += 1
+            elif number > 0:  # words before the first label may be a heading or a note
+                text_chars += len(word)
+            elif any(char.isdigit() for char in word):
+                return None
+            pieces.append(word)
+        pieces.append(prefix + text[start:end])
+        previous_end = end
+    for word in text[previous_end:].split():
+        if parse_number(word) is not None:
+            numbers += 1
+        else:
+            text_chars += len(word)
+        pieces.append(word)
+    if len(matches) + numbers < 2 or text_chars > max(8, len(squashed) // 5):
+        return None
+    return pieces

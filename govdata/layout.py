@@ -1,25 +1,34 @@
 """Layouts: how a table was laid out in the text -> one grid model (rows of cells with lines).
 
-Why: the same printed form reaches us in several text layouts, and every other format
-(HTML, DOCX, PDF) is rendered to tab-separated rows by the read stage. The table parsers
-read only :class:`Row` objects, so a fix here helps every format.
+Why: the same printed form reaches us in many text layouts, and every other format (HTML,
+DOCX, PDF) is rendered to tab-separated rows by the read stage. The table parsers read only
+:class:`Row` objects, so a fix here helps every format. Rows here are *lines*: which cells
+make one row of the form is decided by the parser from the form's labels and column counts
+(:mod:`govdata.parse`), not from line breaks or blank lines, which web copies do not keep.
 
-Layouts (``reports.layout``):
+Layouts (``reports.layout``), each seen in real reports (docs/formats.md, "Layout families"):
 
-- ``tabbed``: one table row per line, cells separated by tabs (the 2019 开发区 and 2023
-  晋江市 reports). Empty cells keep columns apart.
-- ``cell_per_line``: one cell per line, rows separated by blank lines (the 2020 台商区
-  report). A line that does not start with the cell marker (tab) continues the previous
-  cell: the 2020 report breaks "商业企业" into "\\t商业" / "企业". Variants seen elsewhere: a
-  trailing ``|`` on each cell, a ``|`` alone on a line between cells, blank lines between
-  every cell (rows are then found from their labels).
-- ``pipe``: markdown-like ``| a | b |`` rows; a row whose last ``|`` is missing continues on
-  the next line (a cell holding a line break).
+- ``tabbed``: one table row per line, cells separated by tabs (the 2019 开发区 and 2023 晋江市
+  seeds, and every HTML/DOCX/PDF table as rendered). Empty cells keep columns apart.
+- ``pipe``: ``a | b | c |`` rows, with or without a border ``|`` at the start, with ``|||``
+  runs of empty cells (usually padding), and rows broken over several lines (a line that
+  does not end with ``|`` continues on the next).
+- ``cell_per_line``: one cell per line. Variants: a tab marker before each cell with rows
+  separated by blank lines (2020 台商区 seed; a line without the marker continues the cell
+  above); blank lines between every cell; each cell ending in `` |`` where a line holding
+  only ``|`` stands for an empty cell or closes a row (the parser decides from the row's
+  width, :attr:`Cell.is_bar`); cells *separated* by lines holding only ``|`` (two such lines
+  in a row then enclose an empty cell); ``| text`` cells.
+
+In every layout a line with no separator that holds a label followed by numbers, or numbers
+only (PDF page text: ``规章 0 0 0``; ``0 1 1 0 2``), is split at its spaces into cells.
 
 Example:
     >>> rows = rows_from_lines(["a\\t1\\t2"], first_line=10, layout="tabbed")
     >>> [(c.text, c.line) for c in rows[0].cells]
     [('a', 10), ('1', 10), ('2', 10)]
+    >>> [c.text for row in rows_from_lines(["规章 | 0 | 0 | 0 |"], first_line=1, layout="pipe") for c in row.cells]
+    ['规章', '0', '0', '0']
 """
 
 from __future__ import annotations
@@ -29,25 +38,43 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from govdata.normalize import is_value_cell
+
 TABBED, CELL_PER_LINE, PIPE = "tabbed", "cell_per_line", "pipe"
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_ONLY_PIPES = re.compile(r"^[|\s]+$")
+_PIPE_SPLIT = re.compile(r"\|")
+_WORDS = re.compile(r"\S+")
+# Sentence punctuation: a line holding it is prose, never split into cells at its spaces.
+_PROSE = re.compile(r"[。;:?!]|,\S")
 
 
 class Cell(NamedTuple):
-    """One printed cell: its text (original characters, trimmed) and the line it starts on.
+    """One printed cell: its text and the line it starts on.
 
+    ``text`` is the reading form (:mod:`govdata.normalize`), which labels are matched on;
+    ``raw`` the printed characters when they differ. ``column`` is the 0-based grid column
+    where the layout has columns. ``is_bar`` marks a line holding only ``|`` in the
+    cell-per-line layout: an empty cell or a row's closing mark, depending on the row.
     A named tuple (immutable like a frozen dataclass, built several times faster: a report
     has hundreds of cells).
     """
 
     text: str
     line: int
-    column: int | None = None  # 0-based grid column, where the layout has columns (tabbed, pipe)
+    column: int | None = None
+    raw: str | None = None
+    is_bar: bool = False
+
+    @property
+    def printed(self) -> str:
+        """The cell as printed (original characters)."""
+        return self.text if self.raw is None else self.raw
 
 
 @dataclass(frozen=True)
 class Row:
-    """One table row of the grid model."""
+    """One line of the grid model: its cells, in order."""
 
     cells: tuple[Cell, ...]
 
@@ -56,15 +83,21 @@ class Row:
         return self.cells[0].line if self.cells else 0
 
 
+def _has_inner_pipe(line: str) -> bool:
+    """A pipe with cell text on both sides: ``a | b``, ``| a | b |`` (not ``a |`` or ``| a``)."""
+    pieces = [piece.strip() for piece in line.split("|")]
+    filled = [index for index, piece in enumerate(pieces) if piece]
+    return len(filled) >= 2
+
+
 def detect_layout(lines: Sequence[str]) -> str | None:
     """Guess the layout of a table region from its lines; None when it holds no table rows."""
     content = [line for line in lines if line.strip()]
     if not content:
         return None
-    # A "|" alone on a line separates cells of the cell-per-line layout; it is no pipe row.
-    pipe = sum(1 for line in content if line.lstrip().startswith("|") and line.strip() != "|")
-    cells = [line for line in content if line.strip() != "|"]
-    if pipe >= max(2, len(cells) // 2):
+    cells = [line for line in content if not _ONLY_PIPES.match(line)]
+    rows = sum(1 for line in cells if "|" in line and _has_inner_pipe(line))
+    if rows >= max(2, len(cells) // 4):
         return PIPE
     # A cell-per-line line holds one cell; lines with several non-empty cells are table rows.
     multi = sum(1 for line in content if "\t" in line and len([c for c in line.split("\t") if c.strip()]) >= 2)
@@ -73,9 +106,14 @@ def detect_layout(lines: Sequence[str]) -> str | None:
     return CELL_PER_LINE
 
 
-def rows_from_lines(lines: Sequence[str], *, first_line: int, layout: str) -> list[Row]:
-    """Turn the lines of a table region (starting at 1-based ``first_line``) into rows."""
-    numbered = list(enumerate(lines, start=first_line))
+def rows_from_lines(lines: Sequence[str], *, first_line: int, layout: str, printed: Sequence[str] | None = None) -> list[Row]:
+    """Turn the lines of a table region (starting at 1-based ``first_line``) into rows.
+
+    ``lines`` are the reading form; ``printed``, when given, the same lines as printed (for
+    ``Cell.raw``).
+    """
+    numbered = [(number, line, printed[index] if printed is not None else None)
+                for index, (number, line) in enumerate(enumerate(lines, start=first_line))]
     if layout == PIPE:
         return _pipe_rows(numbered)
     if layout == CELL_PER_LINE:
@@ -83,12 +121,86 @@ def rows_from_lines(lines: Sequence[str], *, first_line: int, layout: str) -> li
     return _tabbed_rows(numbered)
 
 
-def _tabbed_rows(numbered: list[tuple[int, str]]) -> list[Row]:
+def rows_from_segments(segments: Sequence[tuple[int, str, str | None]], *, layout: str) -> list[Row]:
+    """:func:`rows_from_lines` of (line, reading text, printed text) segments, whose line
+    numbers may repeat (a long line cut into pieces) and need not be consecutive."""
+    numbered = list(segments)
+    if layout == PIPE:
+        return _pipe_rows(numbered)
+    if layout == CELL_PER_LINE:
+        return _cell_per_line_rows(numbered)
+    return _tabbed_rows(numbered)
+
+
+def _raw(text: str, printed: str | None) -> str | None:
+    """The printed text of a cell when it differs from its reading form."""
+    if printed is None:
+        return None
+    printed = printed.strip()
+    return None if printed == text else printed
+
+
+def _pieces(reading: str, printed: str | None, separator: str) -> list[tuple[str, str | None]]:
+    """Split a line at ``separator`` into (reading, printed) pieces; printed pieces only when
+    the printed line splits into as many (full-width ｜ folds to | in the reading form)."""
+    parts = reading.split(separator)
+    if printed is None:
+        return [(part, None) for part in parts]
+    printed_parts = printed.replace("｜", "|").split(separator) if separator == "|" else printed.split(separator)
+    if len(printed_parts) != len(parts):
+        return [(part, None) for part in parts]
+    return list(zip(parts, printed_parts, strict=True))
+
+
+def split_label_and_numbers(text: str) -> list[str] | None:
+    """A line with no separator that holds numbers after an optional label, split at its spaces.
+
+    PDF text extraction and flipbook pages print a row as ``规章 0 0 0`` and 表四's values as
+    ``0 1 1 0 2 …``. Returns None for anything else (prose, a label with spaces inside such as
+    ``商业 企业`` or ``本年新 制作数量``, a date).
+
+    >>> split_label_and_numbers("1.属于国家秘密 0 0 3")
+    ['1.属于国家秘密', '0', '0', '3']
+    >>> split_label_and_numbers("本年新 制作数量") is None
+    True
+    """
+    words = _WORDS.findall(text)
+    if len(words) < 2 or _PROSE.search(text):
+        return None
+    numbers = 0
+    while numbers < len(words) and is_value_cell(words[-1 - numbers]) and words[-1 - numbers] not in ("", ):
+        numbers += 1
+    if numbers == 0:
+        return None
+    label_words = words[:len(words) - numbers]
+    if any(is_value_cell(word) for word in label_words):
+        return None
+    label = " ".join(label_words)
+    return ([label] if label else []) + words[len(words) - numbers:]
+
+
+def _free_cells(number: int, reading: str, printed: str | None) -> list[Cell]:
+    """Cells of a line without separators: one cell, or a label and numbers split at spaces."""
+    text = reading.strip()
+    split = split_label_and_numbers(text)
+    if split is None:
+        return [Cell(text, number, None, _raw(text, printed))]
+    return [Cell(part, number) for part in split]
+
+
+# --- tabbed ---------------------------------------------------------------------------------
+
+
+def _tabbed_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
     rows = []
-    for number, line in numbered:
+    for number, line, printed in numbered:
         if not line.strip():
             continue
-        rows.append(Row(tuple(Cell(text.strip(), number, column) for column, text in enumerate(line.split("\t")))))
+        if "\t" not in line:
+            rows.append(Row(tuple(_free_cells(number, line, printed))))
+            continue
+        rows.append(Row(tuple(Cell(text.strip(), number, column, _raw(text.strip(), raw))
+                              for column, (text, raw) in enumerate(_pieces(line, printed, "\t")))))
     return merge_stacked_rows(rows)
 
 
@@ -129,67 +241,111 @@ def merge_stacked_rows(rows: list[Row]) -> list[Row]:
     return out
 
 
-def _pipe_rows(numbered: list[tuple[int, str]]) -> list[Row]:
+# --- pipe -----------------------------------------------------------------------------------
+
+
+def _pipe_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
+    """Pipe rows, a border ``|`` at the start or not; a line not ending in ``|`` continues on the
+    next (a cell holding a line break); a line of pipes only is a bar (empty cells)."""
     rows: list[Row] = []
-    pending: list[tuple[int, str]] = []
-    for number, line in numbered:
+    pending: list[Cell] = []  # cells of a row whose last cell is still open
+    for number, line, printed in numbered:
         stripped = line.strip()
-        if not pending:
-            if not stripped.startswith("|") or _PIPE_RULE.match(stripped):
+        if not stripped or _PIPE_RULE.match(stripped):
+            continue
+        if _ONLY_PIPES.match(stripped):
+            if pending:
+                rows.append(Row(tuple(pending)))
+                pending = []
+            rows.append(Row((Cell("", number, None, None, True),)))
+            continue
+        if "|" not in stripped and not pending:
+            rows.append(Row(tuple(_free_cells(number, line, printed))))
+            continue
+        pieces = _pieces(stripped, printed.strip() if printed is not None else None, "|")
+        if stripped.startswith("|") and not pending:
+            pieces = pieces[1:]
+        is_open = not stripped.endswith("|")
+        if not is_open:
+            pieces = pieces[:-1]
+        cells = list(pending)
+        for index, (text, raw) in enumerate(pieces):
+            text = text.strip()
+            raw_text = raw.strip() if raw is not None else None
+            if index == 0 and pending:  # the open cell of the line above continues here
+                last = cells.pop()
+                joined = last.text + text
+                joined_raw = (last.printed + raw_text) if raw_text is not None else None
+                cells.append(Cell(joined, last.line, last.column, _raw(joined, joined_raw)))
                 continue
-            pending = [(number, stripped)]
+            cells.append(Cell(text, number, len(cells), _raw(text, raw_text)))
+        if is_open:
+            pending = cells
         else:
-            pending.append((number, stripped))
-        if stripped.endswith("|") and not (len(pending) == 1 and stripped == "|"):
-            rows.append(_pipe_row(pending))
+            rows.append(Row(tuple(cells)))
             pending = []
     if pending:
-        rows.append(_pipe_row(pending))
+        rows.append(Row(tuple(pending)))
     return rows
 
 
-def _pipe_row(parts: list[tuple[int, str]]) -> Row:
-    """Split one (possibly multi-line) pipe row; a cell's line is where its text starts."""
-    cells: list[Cell] = []
-    text, start = "", parts[0][0]
-    for number, part in parts:
-        for index, piece in enumerate(part.split("|")):
-            if index > 0:
-                cells.append(Cell(text.strip(), start))
-                text, start = "", number
-            text += piece
-    if text.strip():
-        cells.append(Cell(text.strip(), start))
-    # `| a | b |` splits into ['', a, b, '']: drop the outer empties made by the border pipes.
-    if cells and cells[0].text == "":
-        cells = cells[1:]
-    return Row(tuple(Cell(cell.text, cell.line, column) for column, cell in enumerate(cells)))
+# --- cell per line --------------------------------------------------------------------------
 
 
-def _cell_per_line_rows(numbered: list[tuple[int, str]]) -> list[Row]:
+def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
+    """Cells between blank lines make one row (a row of the form, or one cell when blank lines
+    stand between every cell; the parser joins them). Bars (lines of pipes only) are kept for
+    the parser, except where they separate cells (few cells end with ``|``): there a bar is
+    dropped and two bars in a row enclose an empty cell."""
+    content = [line for _, line, _ in numbered if line.strip()]
+    uses_tab_marker = bool(content) and sum(1 for line in content if line.startswith("\t")) >= len(content) // 2
+    text_lines = [line.strip() for line in content if not _ONLY_PIPES.match(line)]
+    n_bars = len(content) - len(text_lines)
+    bars_separate = n_bars >= 2 and sum(1 for line in text_lines if line.endswith("|")) * 5 < len(text_lines)
     rows: list[Row] = []
     current: list[Cell] = []
-    uses_tab_marker = sum(1 for _, line in numbered if line.startswith("\t")) >= len([1 for _, ln in numbered if ln.strip()]) // 2
-    previous_was_separator = False
-    for number, line in numbered:
-        if not line.strip() and not line.startswith("\t"):
-            if current:
+    previous_was_bar = False
+    for number, line, printed in numbered:
+        stripped = line.strip()
+        if not stripped:
+            if uses_tab_marker and line.startswith("\t"):
+                # a tab-marker line holding nothing is an empty cell (2020 台商区 seed, blank 总计)
+                current.append(Cell("", number))
+            elif current:
                 rows.append(Row(tuple(current)))
                 current = []
             continue
-        stripped = line.strip()
-        if stripped == "|":
-            previous_was_separator = True
+        if _ONLY_PIPES.match(stripped):
+            if not bars_separate:
+                current.append(Cell("", number, None, None, True))
+            elif previous_was_bar:
+                current.append(Cell("", number))
+            previous_was_bar = True
             continue
-        is_continuation = (uses_tab_marker and not line.startswith("\t") and current and not previous_was_separator
-                           and current[-1].text != "")
-        text = stripped[:-1].strip() if stripped.endswith("|") else stripped
+        is_continuation = (uses_tab_marker and not line.startswith("\t") and current and not previous_was_bar
+                           and current[-1].text != "" and not is_value_cell(stripped))
+        previous_was_bar = False
         if is_continuation:
             last = current[-1]
-            current[-1] = Cell(last.text + text, last.line)
-        else:
-            current.append(Cell(text, number))
-        previous_was_separator = False
+            current[-1] = Cell(last.text + stripped, last.line)
+            continue
+        current.extend(_line_cells(number, stripped, printed))
     if current:
         rows.append(Row(tuple(current)))
     return rows
+
+
+def _line_cells(number: int, stripped: str, printed: str | None) -> list[Cell]:
+    """The cells of one line of a cell-per-line table: ``text |``, ``| text``, ``text | ||``."""
+    if "|" not in stripped:
+        return _free_cells(number, stripped, printed)
+    pieces = _pieces(stripped, printed.strip() if printed is not None else None, "|")
+    if stripped.startswith("|"):
+        pieces = pieces[1:]
+    if stripped.endswith("|"):
+        pieces = pieces[:-1]
+    cells = []
+    for text, raw in pieces:
+        text = text.strip()
+        cells.append(Cell(text, number, None, _raw(text, raw.strip() if raw is not None else None)))
+    return cells

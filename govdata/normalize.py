@@ -226,8 +226,15 @@ def normalized_key(text: str) -> str:
     return _SPACES.sub("", _to_simplified()(text))
 
 
-PLACEHOLDERS = frozenset({"/", "-", "--", "---", "无", "—", "——", "―", "\\", "×", "x", "X", "N/A", "n/a", "空"})
-_NUMBER = re.compile(r"^(?P<sign>[+-])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?(?P<unit>万元|元|件|条|项|个|次|%)?$")
+# Cells that stand for "nothing printed": a bare 增/减 is a change column whose number is missing.
+PLACEHOLDERS = frozenset({"/", "-", "--", "---", "无", "—", "——", "―", "\\", "×", "x", "X", "N/A", "n/a", "空", "增", "减"})
+# A number as a cell prints it: signed (+21, -136, or in words: 增98, 减1, 增加5), with
+# thousands separators, decimals, a unit (70487元, 31批次) and a bracketed note after it
+# ("22(其中修订16件)", a PDF conversion that merged a footnote into the cell).
+_NUMBER = re.compile(
+    r"^(?P<word>增加|增|减少|减)?(?P<sign>[+-])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
+    r"(?P<unit>万元|元|件|条|项|个|次|%|批次|批|宗|份|人次|篇|家|万条)?(?P<note>\([^()]*\))?$"
+)
 
 
 @dataclass(frozen=True)
@@ -267,7 +274,7 @@ def parse_number(cell: str) -> ParsedNumber | None:
         return None
     digits = match["num"].replace(",", "") + (match["frac"] or "")
     value = float(digits)
-    if match["sign"] == "-":
+    if match["sign"] == "-" or (match["word"] or "").startswith("减"):
         value = -value
     return ParsedNumber(raw, value, unit=match["unit"])
 

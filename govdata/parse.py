@@ -2,18 +2,24 @@
 
 How it works, for every layout and format alike:
 
-1. find the region of each table by its anchors (第二十条第（一）项; the 勾稽关系 note or
-   申请人情况 header; the 行政复议 header after 结转下年度继续办理);
-2. turn the region into grid rows (:mod:`govdata.layout`);
-3. join rows into *logical rows* (label cells + value cells), because a row may be split over
-   several grid rows (cell-per-line text) or carry its group label only on its first row;
-4. resolve labels to canonical keys through the label table (:mod:`govdata.labels`) and fit
-   the value cells to the width the form prints.
+1. cut the text into *segments*: its lines, except that a very long line holding a whole
+   flattened page is cut at its section headings (平潭 page.txt renderings);
+2. find the region of each table by its anchors (第二十条第（一）项; the 勾稽关系 note, 申请人情况
+   header or a 表三 row label; the 行政复议 header after 结转下年度继续办理);
+3. turn the region into grid rows (:mod:`govdata.layout`), and cut cells that run several
+   labels and numbers together at the labels the label table knows;
+4. join rows into *logical rows* (label cells + value cells): which cells make one row of the
+   form is decided by the labels and the form's column counts, not by line breaks;
+5. resolve labels to canonical keys through the label table (:mod:`govdata.labels`: exactly,
+   then without bracketed instructions, then by similarity with a ``fuzzy_label`` finding) and
+   fit the value cells to the width the form prints; rows whose cells ran together or came
+   apart are put back from the form's own arithmetic (:mod:`govdata.recover`).
 
 What the parser is unsure of is reported as a structure finding (``checks`` rows such as
-``unmapped_label``, ``extra_cells``, ``missing_cells``, ``truncated_table``), never guessed.
-A row with more value cells than columns is kept only when every reading gives the same
-numbers (all cells equal, as in the 2019 开发区 表四 line with 16 zeros for 15 columns).
+``unmapped_label``, ``extra_cells``, ``missing_cells``, ``ambiguous_cells``,
+``truncated_table``), never guessed. A row with more value cells than columns is kept only
+when every reading gives the same numbers (all cells equal, as in the 2019 开发区 表四 line
+with 16 zeros for 15 columns).
 """
 
 from __future__ import annotations
@@ -27,36 +33,29 @@ from typing import Any
 
 import polars as pl
 
-from govdata import labels, layout, metadata, schema
+from govdata import form, labels, layout, metadata, recover, schema
 from govdata.layout import Cell, Row
+from govdata.recover import Fit
 from govdata.normalize import label_key, parse_number
 from govdata.read import Document
 
-REQUESTERS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org", "total")
-PROCEEDINGS = ("review", "litigation_direct", "litigation_after_review")
-T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+REQUESTERS = form.requesters()
+PROCEEDINGS = form.proceedings()
+T4_OUTCOMES = form.t4_outcomes()
+T3_ROWS = {template: form.table3_rows(template) for template in form.TEMPLATES}
 
-_OUTCOME_GROUPS = ("withheld", "unable", "not_processed")
-_T3_COMMON_HEAD = ("new", "carried_over", "granted", "partial")
-_T3_GROUPED = (
-    "withheld.state_secret", "withheld.prohibited_by_law", "withheld.security_stability", "withheld.third_party",
-    "withheld.internal_affairs", "withheld.process_info", "withheld.enforcement_files", "withheld.query_matter",
-    "unable.not_held", "unable.needs_creation", "unable.unclear",
-    "not_processed.petition", "not_processed.duplicate", "not_processed.publication", "not_processed.excessive",
-    "not_processed.confirmation",
-)
-T3_ROWS = {
-    "2019": (*_T3_COMMON_HEAD, *_T3_GROUPED, "other", "total", "carried_forward"),
-    "2021": (*_T3_COMMON_HEAD, *_T3_GROUPED, "other.no_amendment", "other.unpaid_fee", "other.other", "total", "carried_forward"),
-}
+_OUTCOME_GROUPS = form.outcome_groups()
 # Rows that end a group: after them a sub-row label must name its group again.
-_T3_TOP_LEVEL = frozenset({"new", "carried_over", "granted", "partial", "other", "total", "carried_forward"})
+_T3_TOP_LEVEL = frozenset(row for row in form.table3_rows() if form.group_of(row) in ("", "results"))
 _MONEY_MEASURES = frozenset({"procurement_amount", "fee_amount"})
 _COUNT_UNIT = "件"
 
-_BLOCK = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
+_BLOCK = re.compile(r"第二十条第?\(([一二三四五六七八九十]+)\)项?")
 _UNIT_IN_HEADER = re.compile(r"单位:?(万元|元)|\((万元|元)\)")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+\..*情况")
+# A line this long that holds table anchors is a whole page flattened into one line.
+_LONG_LINE = 300
+_SECTION_CUT = re.compile(r"(?<=\s)(?=[一二三四五六七八九十]\.\S)|(?=第二十条第\()")
 
 
 @dataclass
@@ -135,19 +134,32 @@ def _frame(frame_name: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
     return schema.frame(frame_name, rows) if rows else empty_frame(frame_name)
 
 
+Segment = tuple[int, str, str | None]  # (1-based line, reading text, printed text or None)
+
+
 def parse_tables(doc: Document) -> ParsedTables:
     """Parse the metadata and standard tables of one report (tables as row dicts, see :class:`ParsedTables`)."""
     findings = Findings(doc)
-    regions = find_regions(doc.norm_lines)
-    layouts = {name: layout.detect_layout(doc.lines[start:end]) for name, (start, end) in regions.items()}
-    rows = {name: layout.rows_from_lines(doc.lines[start:end], first_line=start + 1, layout=layouts[name] or layout.TABBED)
-            for name, (start, end) in regions.items()}
+    segments = text_segments(doc)
+    regions = find_regions([text for _, text, _ in segments])
+    layouts: dict[str, str | None] = {}
+    rows: dict[str, list[Row]] = {}
+    for name, (start, end) in regions.items():
+        part = segments[start:end]
+        layouts[name] = layout.detect_layout([text for _, text, _ in part])
+        grid = layout.rows_from_segments(part, layout=layouts[name] or layout.TABBED)
+        rows[name] = split_run_together_cells(grid, name)
 
-    table2 = parse_table2(rows.get("table2", []), doc, findings)
-    template = detect_template(table2, rows.get("table3", []))
-    table3 = parse_table3(rows.get("table3", []), doc, findings, template=template,
-                          reaches_end=regions.get("table3", (0, 0))[1] >= doc.line_count)
-    table4 = parse_table4(rows.get("table4", []), doc, findings)
+    table2, t2_template = parse_table2(rows.get("table2", []), doc, findings)
+    t3_template = table3_template(rows.get("table3", []))
+    template = t2_template or t3_template or detect_template([], rows.get("table3", []))
+    if t2_template and t3_template and t2_template != t3_template:
+        findings.add("hybrid_template", rows["table3"][0].line if rows.get("table3") else None,
+                     f"表二按{t2_template}年格式印制，表三按{t3_template}年格式印制；报告格式取表二的 {t2_template}",
+                     scope="table=table3", severity="warning")
+    table3 = parse_table3(rows.get("table3", []), doc, findings, template=t3_template or template,
+                          reaches_end=regions.get("table3", (0, 0))[1] >= len(segments))
+    table4 = parse_table4(rows.get("table4", []), doc, findings, reaches_end=regions.get("table4", (0, 0))[1] >= len(segments))
     if template != "legacy":
         _report_missing_tables({"table2": table2, "table3": table3, "table4": table4}, findings, template=template)
     report = read_report_row(doc, findings, template=template, layouts=layouts)
@@ -172,7 +184,7 @@ def _report_missing_tables(tables: dict[str, list[dict[str, Any]]], findings: Fi
 
 def read_report_row(doc: Document, findings: Findings, *, template: str, layouts: dict[str, str | None]) -> dict[str, Any]:
     """The ``reports`` row: agency (resolved through the registry), year, template, layout."""
-    title = metadata.read_title_and_year(doc.lines)
+    title = metadata.read_title_and_year(doc.norm_lines)
     year, year_line = metadata.read_statistics_year(doc.norm_lines)
     if year is None and title.title_year is not None:
         year, year_line = title.title_year, title.agency_line
@@ -198,11 +210,28 @@ def legacy_layout(doc: Document) -> str | None:
     """Layout of a pre-2019 report's 附表 (指标名称 | 单位 | 年份 | 历史累计), if it has one."""
     for index, line in enumerate(doc.norm_lines):
         if "指标名称" in line:
-            return layout.detect_layout(doc.lines[index:index + 20])
+            return layout.detect_layout(doc.norm_lines[index:index + 20])
     return None
 
 
-# --- regions --------------------------------------------------------------------------------
+# --- segments and regions -------------------------------------------------------------------
+
+
+def text_segments(doc: Document) -> list[Segment]:
+    """The report's lines as (line, reading text, printed text); a very long line that holds
+    table anchors (a whole web page flattened into one line, cells run together) is cut at its
+    section headings (``… 三、收到和处理…``) and 第二十条 anchors, each piece keeping the line."""
+    out: list[Segment] = []
+    for number, (reading, printed) in enumerate(zip(doc.norm_lines, doc.lines, strict=True), start=1):
+        same = printed if len(printed) == len(reading) else None
+        if len(reading) > _LONG_LINE and ("第二十条" in reading or "申请数量" in reading):
+            cuts = sorted({0, *(m.start() for m in _SECTION_CUT.finditer(reading))})
+            for start, end in zip(cuts, [*cuts[1:], len(reading)], strict=True):
+                if reading[start:end].strip():
+                    out.append((number, reading[start:end], same[start:end] if same is not None else None))
+            continue
+        out.append((number, reading, printed))
+    return out
 
 
 def _squash(line: str) -> str:
@@ -221,6 +250,21 @@ def _squash_all(lines: Sequence[str]) -> list[str]:
     return _SPACE_BUT_NEWLINE.sub("", text).split("\n") if lines else []
 
 
+# Row labels that only 表三 prints: a page that starts inside 表三 (a PDF page, a page excerpt)
+# is found by them when the 申请人情况 header is not on it.
+_T3_ROW_MARKS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "属于国家秘密", "本机关不掌握相关政府信息",
+                 "信访举报投诉类申请", "结转下年度继续办理")
+_T3_START = re.compile("勾稽关系|^申请人情况|本年新收政府信息公开申请数量")
+
+
+def _starts_table3(line: str) -> bool:
+    return bool(_T3_START.search(line)) or ("申请人情况" in line and len(line) < 40)
+
+
+def _is_table3_row(line: str) -> bool:
+    return len(line) < 200 and any(mark in line for mark in _T3_ROW_MARKS)
+
+
 def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
     """0-based [start, end) line ranges of 表二, 表三 and 表四, for the tables that are present."""
     squashed = _squash_all(norm_lines)
@@ -230,12 +274,13 @@ def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
         return next((i for i in range(start, n) if predicate(squashed[i])), None)
 
     t2 = first(lambda s: bool(_BLOCK.search(s)))
-    t3 = first(lambda s: "勾稽关系" in s or s == "申请人情况" or s.startswith("申请人情况") or "本年新收政府信息公开申请数量" in s
-               or ("申请人情况" in s and len(s) < 40), t2 or 0)
+    t3 = first(_starts_table3, t2 or 0)
+    if t3 is None:  # a page that begins inside 表三
+        t3 = first(_is_table3_row, t2 or 0)
     regions: dict[str, tuple[int, int]] = {}
     if t3 is not None:
         t3_last = first(lambda s: "结转下年度继续办理" in s, t3)
-        t4 = first(lambda s: "行政复议" in s and len(s) < 80, (t3_last + 1) if t3_last is not None else t3 + 1)
+        t4 = first(lambda s: "行政复议" in s and (len(s) < 80 or "结果维持" in s), (t3_last + 1) if t3_last is not None else t3 + 1)
         if t2 is not None:
             heading = first(lambda s: "收到和处理政府信息公开申请" in s, t2)
             regions["table2"] = (t2, heading if heading is not None and heading < t3 else t3)
@@ -249,36 +294,134 @@ def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
     return regions
 
 
-# --- logical rows ---------------------------------------------------------------------------
+# --- cells that run labels and numbers together -----------------------------------------------
+
+_TABLE_FIELDS = {
+    "table2": ("item", "measure", "header"),
+    "table3": ("row", "group", "requester", "header"),
+    "table4": ("proceeding", "outcome"),
+}
 
 
-def _is_value(text: str) -> bool:
-    return text == "" or parse_number(text) is not None
+def split_run_together_cells(rows: Sequence[Row], table: str) -> list[Row]:
+    """Cut cells that hold several labels and numbers run together (a page flattened to text:
+    ``规章000行政规范性文件8855698``) at the labels the label table knows.
 
-
-def logical_rows(rows: Sequence[Row]) -> list[LogicalRow]:
-    """Join grid rows into form rows: a row with labels starts one; a row of values only
-    continues the previous one (cell-per-line text with blank lines between cells)."""
-    out: list[LogicalRow] = []
+    Only a cell the label table does not know as a whole is cut, and only when what lies between
+    its labels is numbers (a few words of heading may stand before the first label).
+    """
+    out: list[Row] = []
+    fields = _TABLE_FIELDS[table]
     for row in rows:
-        label_positions = [i for i, cell in enumerate(row.cells) if not _is_value(cell.text)]
-        if label_positions:
-            last = label_positions[-1]
-            out.append(LogicalRow([row.cells[i] for i in label_positions], list(row.cells[last + 1:])))
-        elif out:
-            out[-1].values.extend(row.cells)
-        else:
-            out.append(LogicalRow([], list(row.cells)))
+        if not any(_may_run_together(cell, table, fields) for cell in row.cells):
+            out.append(row)
+            continue
+        cells: list[Cell] = []
+        for cell in row.cells:
+            pieces = labels.split_at_labels(cell.text, table) if _may_run_together(cell, table, fields) else None
+            if pieces is None:
+                cells.append(cell)
+            else:
+                cells.extend(Cell(text, cell.line) for text in pieces)
+        out.append(Row(tuple(cells)))
     return out
 
 
-@dataclass(frozen=True)
-class Fit:
-    """Value cells fitted to a form's width; ``cells`` is None when the fit is not certain."""
+def _may_run_together(cell: Cell, table: str, fields: tuple[str, ...]) -> bool:
+    text = cell.text
+    if len(text) < 5 or cell.is_bar or parse_number(text) is not None:
+        return False
+    if len(text) < 40 and _HEADING.match(label_key(text)) and not any(char.isdigit() for char in text):
+        return False  # a section heading (四、政府信息公开行政复议、行政诉讼情况), not a run of cells
+    return labels.lookup_any(table, fields, text) is None and labels.clean_lookup(table, fields, text) is None
 
-    cells: tuple[Cell, ...] | None
-    problem: str | None = None
-    detail: str = ""
+
+# --- logical rows ---------------------------------------------------------------------------
+
+
+def _is_value(cell: Cell) -> bool:
+    return cell.is_bar or cell.text == "" or parse_number(cell.text) is not None
+
+
+def logical_rows(rows: Sequence[Row]) -> list[LogicalRow]:
+    """Join grid rows into form rows, reading cells as a stream: a label after values starts a
+    new form row, values belong to the label before them (one cell per line, a label line
+    followed by its values, a whole table on one line); a grid row that holds a label starts a
+    new form row at it. Blank cells at the start of such a row are its label columns (an
+    indented sub-row), not values of the row above.
+    """
+    out: list[LogicalRow] = []
+    current: LogicalRow | None = None
+    for row in rows:
+        cells = row.cells
+        first_label = next((i for i, cell in enumerate(cells) if not _is_value(cell)), None)
+        if first_label is not None:
+            leading = cells[:first_label]
+            if current is not None and any(cell.text for cell in leading):
+                current.values.extend(leading)
+            cells = cells[first_label:]
+        for index, cell in enumerate(cells):
+            if not _is_value(cell):
+                if current is None or current.values or (index == 0 and first_label is not None):
+                    current = LogicalRow([cell], [])
+                    out.append(current)
+                else:
+                    current.labels.append(cell)
+            elif current is None:
+                current = LogicalRow([], [cell])
+                out.append(current)
+            else:
+                current.values.append(cell)
+    return out
+
+
+def join_label_fragments(lrows: list[LogicalRow], table: str) -> list[LogicalRow]:
+    """Join a label broken over lines: a row whose last label the table does not know, followed
+    by rows whose labels complete it (``商业`` / ``企业``; ``本年新`` / ``公开数量``; ``（二）部分公开
+    （区分处理的，`` / ``只计这一情形…``). The join is kept only when the joined text is a known label."""
+    fields = _TABLE_FIELDS[table]
+    out: list[LogicalRow] = []
+    index = 0
+    while index < len(lrows):
+        lrow = lrows[index]
+        joined = _joined_fragment(lrows, index, table, fields) if lrow.labels and not lrow.has_values else None
+        if joined is None:
+            out.append(lrow)
+            index += 1
+            continue
+        merged, used = joined
+        out.append(merged)
+        index += used
+    return out
+
+
+def _joined_fragment(lrows: list[LogicalRow], index: int, table: str, fields: tuple[str, ...]) -> tuple[LogicalRow, int] | None:
+    first = lrows[index]
+    head = first.labels[-1]
+    if _known(table, fields, head.text):
+        return None
+    text = head.text
+    for used in range(2, 5):
+        if index + used - 1 >= len(lrows):
+            return None
+        follower = lrows[index + used - 1]
+        if not follower.labels:
+            return None
+        text += follower.labels[0].text
+        if _known(table, fields, text):
+            cell = Cell(text, head.line, head.column)
+            return LogicalRow([*first.labels[:-1], cell, *follower.labels[1:]], list(follower.values)), used
+        if follower.has_values or len(follower.labels) > 1:
+            return None
+    return None
+
+
+def _known(table: str, fields: tuple[str, ...], text: str) -> bool:
+    return (labels.lookup_any(table, fields, text) is not None or labels.clean_lookup(table, fields, text) is not None
+            or bool(_BLOCK.search(label_key(text))))
+
+
+# --- fitting values to columns ----------------------------------------------------------------
 
 
 def value_start_column(lrows: Sequence[LogicalRow], width: int) -> int | None:
@@ -300,22 +443,37 @@ def value_start_column(lrows: Sequence[LogicalRow], width: int) -> int | None:
     return column if count * 2 > sum(starts.values()) else None
 
 
+def _printed(cells: Sequence[Cell]) -> str:
+    return " ".join("|" if cell.is_bar else (cell.text or "␣") for cell in cells)
+
+
 def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None = None) -> Fit:
     """Fit a row's value cells to ``width`` columns.
 
     In a grid whose rows agree on where values start (``start_column``), a row with blank
     cells is read by column. Otherwise empty cells beyond the width are layout (a trailing
-    tab, a spacer column between label and values) and are dropped, trailing first. More
-    cells than that can only be read if every reading gives the same numbers; fewer cells
-    cannot be placed in their columns.
+    tab, a spacer column between label and values, ``|||`` padding) and are dropped, trailing
+    first. A bar (a line holding only ``|``) is a separator when the row has its width without
+    it, else an empty cell. More cells than that can only be read if every reading gives the
+    same numbers; fewer cells cannot be placed in their columns (see :mod:`govdata.recover`).
     """
     if start_column is not None:
         window = [cell for cell in values if cell.column is not None and start_column <= cell.column < start_column + width]
-        inside = {id(cell) for cell in window}  # by identity: comparing Cell dataclasses field by field is slow
-        outside = [cell for cell in values if cell.text and id(cell) not in inside]
+        inside = {id(cell) for cell in window}  # by identity: comparing Cell tuples field by field is slow
+        outside = [cell for cell in values if (cell.text or cell.is_bar) and id(cell) not in inside]
         if len(window) == width and not outside:
             return Fit(tuple(window))
-    cells = list(values)
+    if any(cell.is_bar for cell in values):
+        without_bars = _fit_by_count([cell for cell in values if not cell.is_bar], width)
+        if without_bars.cells is not None:
+            return without_bars
+        as_blanks = [Cell("", cell.line, None, None) if cell.is_bar else cell for cell in values]
+        return _fit_by_count(as_blanks, width, printed=values)
+    return _fit_by_count(list(values), width)
+
+
+def _fit_by_count(cells: list[Cell], width: int, *, printed: Sequence[Cell] | None = None) -> Fit:
+    original = list(printed if printed is not None else cells)
     dropped_trailing = dropped_leading = False
     while len(cells) > width and cells[-1].text == "":
         cells.pop()
@@ -327,63 +485,135 @@ def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None =
         # A blank kept at one end while blanks were dropped at the other could stand in either
         # column (a blank 总计 after spacer cells, or a blank first column): not guessed.
         if (dropped_trailing and cells[0].text == "") or (dropped_leading and cells[-1].text == ""):
-            return Fit(None, "ambiguous_cells", " ".join(cell.text or "␣" for cell in values))
+            return Fit(None, "ambiguous_cells", _printed(original))
         return Fit(tuple(cells))
-    printed = " ".join(cell.text or "␣" for cell in cells)
+    shown = _printed(cells)
     if len(cells) > width:
         if len({cell.text for cell in cells}) == 1:
-            return Fit(tuple(cells[:width]), "extra_cells_identical", printed)
-        return Fit(None, "extra_cells", printed)
-    return Fit(None, "missing_cells", printed)
+            return Fit(tuple(cells[:width]), "extra_cells_identical", shown)
+        return Fit(None, "extra_cells", shown)
+    return Fit(None, "missing_cells", shown)
 
 
 def _report_fit(fit: Fit, findings: Findings, line: int, what: str, width: int, scope: str) -> None:
+    n_printed = len(fit.detail.split()) if fit.detail else 0
     if fit.problem == "extra_cells_identical":
-        findings.add("extra_cells", line, f"{what}: 印有 {len(fit.detail.split())} 个数值，表格只有 {width} 列；"
+        findings.add("extra_cells", line, f"{what}: 印有 {n_printed} 个数值，表格只有 {width} 列；"
                      f"各数值相同，读取不受影响 ({fit.detail})", scope=scope, severity="warning",
-                     expected=width, actual=len(fit.detail.split()))
+                     expected=width, actual=n_printed)
     elif fit.problem == "extra_cells":
-        findings.add("extra_cells", line, f"{what}: 印有 {len(fit.detail.split())} 个数值，表格只有 {width} 列，"
-                     f"无法确定对应关系，未读取 ({fit.detail})", scope=scope, expected=width, actual=len(fit.detail.split()))
+        findings.add("extra_cells", line, f"{what}: 印有 {n_printed} 个数值，表格只有 {width} 列，"
+                     f"无法确定对应关系，未读取 ({fit.detail})", scope=scope, expected=width, actual=n_printed)
     elif fit.problem == "ambiguous_cells":
-        findings.add("ambiguous_cells", line, f"{what}: 空白单元格的位置无法确定（可能属于第一列或最后一列），未读取 ({fit.detail})",
-                     scope=scope)
+        shown = "；".join(" ".join("␣" if v is None else v for v in candidate) for candidate in fit.candidates[:12])
+        more = f"；另有 {len(fit.candidates) - 12} 种" if len(fit.candidates) > 12 else ""
+        reason = (f"印出的数字可有 {len(fit.candidates)} 种读法，均符合表格的加总关系：{shown}{more}" if fit.candidates
+                  else "空白单元格的位置无法确定（可能属于第一列或最后一列）")
+        findings.add("ambiguous_cells", line, f"{what}: {reason}，未读取 ({fit.detail})", scope=scope)
     elif fit.problem == "missing_cells":
-        n = len(fit.detail.split()) if fit.detail else 0
-        findings.add("missing_cells", line, f"{what}: 只有 {n} 个数值，表格有 {width} 列，无法确定缺失哪一列，未读取 ({fit.detail})",
-                     scope=scope, expected=width, actual=n)
+        findings.add("missing_cells", line, f"{what}: 只有 {n_printed} 个数值，表格有 {width} 列，无法确定缺失哪一列，未读取 ({fit.detail})",
+                     scope=scope, expected=width, actual=n_printed)
+    elif fit.problem == "recovered_cells":
+        findings.add("recovered_cells", line, f"{what}: {fit.detail}", scope=scope, severity="warning")
+    elif fit.problem == "search_capped":
+        findings.add("ambiguous_cells", line, f"{what}: {fit.detail}，未读取", scope=scope)
+
+
+def _label_match(table: str, fields: tuple[str, ...], cell: Cell, findings: Findings, scope: str) -> labels.Label | None:
+    """The label of a cell: exact, without bracketed instructions, or by similarity (reported)."""
+    found = labels.lookup_any(table, fields, cell.text) or labels.clean_lookup(table, fields, cell.text)
+    if found is not None:
+        return found
+    match = labels.fuzzy_lookup(table, fields, cell.text)
+    if match is None:
+        return None
+    label, score = match
+    findings.add("fuzzy_label", cell.line, f"标签“{cell.printed}”与标准标签“{label.label_zh}”不完全一致（相似度 {score:.2f}），按 {label.key} 读取",
+                 scope=scope, severity="warning", expected=1.0, actual=round(score, 3))
+    return label
 
 
 # --- 表二 -------------------------------------------------------------------------------------
 
 
-def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> list[dict[str, Any]]:
-    """表二: 第二十条 blocks, each a header of measures and item rows with one value per measure."""
+@dataclass
+class _T2Header:
+    """The measure columns of one 第二十条 block as printed (keys, or None for a cell that cannot be read)."""
+
+    block: str | None = None
+    measures: list[tuple[str | None, str | None, Cell]] = field(default_factory=list)  # (key, header unit, cell)
+    is_open: bool = False  # after 信息内容, until the first item row
+
+    def resolved(self, template_hint: str | None) -> tuple[list[tuple[str, str | None]] | None, str | None]:
+        """(measure key, unit) per column; the form's standard columns when the header's cells
+        were cut (``本年新 | 本年新``) but their count is the block's width in one template."""
+        if self.measures and all(key is not None for key, _, _ in self.measures):
+            return [(key, unit) for key, unit, _ in self.measures], None  # type: ignore[misc]
+        if not self.measures or self.block is None:
+            return None, None
+        known = [key for key, _, _ in self.measures if key is not None]
+        templates = [t for t in form.TEMPLATES if len(form.table2_measures(self.block, t)) == len(self.measures)
+                     and all(k in form.table2_measures(self.block, t) for k in known)]
+        if template_hint in templates:
+            templates = [template_hint]
+        if len(templates) != 1:
+            return None, None
+        standard = form.table2_measures(self.block, templates[0])
+        units = [unit for _, unit, _ in self.measures]
+        return list(zip(standard, units, strict=True)), templates[0]
+
+
+def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> tuple[list[dict[str, Any]], str | None]:
+    """表二: 第二十条 blocks, each a header of measures and item rows with one value per measure.
+
+    Returns the cells and the template 表二's own headers show (None when they show none).
+    """
     out: list[dict[str, Any]] = []
-    measures: list[tuple[str, str | None]] = []  # (measure key, unit printed in the header)
-    items_zh = labels.labels_for("table2", "item")
-    measures_zh = labels.labels_for("table2", "measure")
-    for lrow in logical_rows(rows):
+    header = _T2Header()
+    items_zh = form.labels_zh("table2", "item")
+    measures_zh = form.labels_zh("table2", "measure")
+    seen_measures: list[str] = []
+    for lrow in join_label_fragments(logical_rows(rows), "table2"):
         item = None
         for cell in lrow.labels:
             key = label_key(cell.text)
-            if _BLOCK.search(key):
-                measures = []
+            block = _BLOCK.search(key)
+            if block:
+                header = _T2Header(block=block.group(1))
             elif key in ("信息内容", "信息内容:"):
-                measures = []
-            elif (measure := labels.lookup("table2", "measure", cell.text)) is not None:
+                header = _T2Header(block=header.block, is_open=True)
+            elif (measure := _label_match("table2", ("measure",), cell, findings, "table=table2")) is not None:
                 unit_match = _UNIT_IN_HEADER.search(key)
-                measures.append((measure.key, next(filter(None, unit_match.groups()), None) if unit_match else None))
-            elif (found := labels.lookup("table2", "item", cell.text)) is not None:
+                if not header.is_open and header.measures and not item:
+                    header = _T2Header(block=header.block, is_open=True)
+                header.is_open = True
+                header.measures.append((measure.key, next(filter(None, unit_match.groups()), None) if unit_match else None, cell))
+                seen_measures.append(measure.key)
+            elif (found := _label_match("table2", ("item",), cell, findings, "table=table2")) is not None:
                 item = found
-            elif not _HEADING.match(key):
-                findings.add("unmapped_label", cell.line, f"表二中的标签“{cell.text}”无法识别", scope="table=table2", severity="warning")
+                header.is_open = False
+                if header.block is None:
+                    header.block = form.block_of_item(found.key)
+            elif header.is_open and not _HEADING.match(key) and len(key) <= 20:
+                header.measures.append((None, None, cell))  # a header cell that cannot be read (cut: 本年新)
+            elif not _HEADING.match(key) and labels.lookup("table2", "header", cell.text) is None:
+                findings.add("unmapped_label", cell.line, f"表二中的标签“{cell.printed}”无法识别", scope="table=table2", severity="warning")
         if item is None or not lrow.values:
             continue
-        if not measures:
-            findings.add("missing_cells", lrow.line, f"表二“{item.label_zh}”行前没有栏目标题，无法确定各数值含义", scope=f"item={item.key}")
+        measures, assumed = header.resolved(_template_of_measures(seen_measures))
+        if measures is None:
+            findings.add("missing_cells", lrow.line, f"表二“{item.label_zh}”行前没有可读的栏目标题，无法确定各数值含义",
+                         scope=f"item={item.key}")
             continue
+        if assumed:
+            first_cell = header.measures[0][2]
+            if not findings.has("header_assumed", f"block={header.block}"):
+                findings.add("header_assumed", first_cell.line,
+                             f"第二十条第({header.block})项的栏目标题印刷不全 ({' | '.join(c.printed for _, _, c in header.measures)})，"
+                             f"按{assumed}年格式的标准栏目顺序读取", scope=f"block={header.block}", severity="warning")
         fit = fit_values(lrow.values, len(measures))
+        if fit.cells is None:
+            fit = recover.recover_row(lrow.values, len(measures), rule=None, fit=fit)
         _report_fit(fit, findings, lrow.line, f"表二“{item.label_zh}”行", len(measures), f"item={item.key}")
         if fit.cells is None:
             continue
@@ -394,34 +624,49 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> list
                 unit = unit or _COUNT_UNIT
             out.append({"report_id": doc.report_id, "item": item.key, "item_zh": items_zh[item.key], "measure": measure,
                         "measure_zh": measures_zh[measure], "value": number.value if number else None, "unit": unit,
-                        "raw": cell.text, "line": cell.line})
-    return out
+                        "raw": cell.printed, "line": cell.line})
+    return out, _template_of_measures(seen_measures)
 
 
 # --- template ---------------------------------------------------------------------------------
 
-_MEASURES_2021 = frozenset({"made", "repealed", "in_force", "fee_amount"})
-_MEASURES_2019 = frozenset({"new_made", "new_published", "total_published", "prior_items", "change", "procurement_items",
-                            "procurement_amount"})
+
+def _template_of_measures(measures: Sequence[str]) -> str | None:
+    """The template whose 表二 prints these measures (2021 wins a mix: 本年制发件数 only exists there)."""
+    in_2021 = set(form.keys("table2", "measure", template="2021")) - set(form.keys("table2", "measure", template="2019"))
+    in_2019 = set(form.keys("table2", "measure", template="2019")) - set(form.keys("table2", "measure", template="2021"))
+    present = set(measures)
+    if present & in_2021:
+        return "2021"
+    if present & in_2019:
+        return "2019"
+    return None
+
+
+def table3_template(rows: Sequence[Row]) -> str | None:
+    """The template 表三 shows: 2021 splits (六)其他处理 into three sub-rows; a single 其他处理 row
+    is the 2019 form. None when 表三 shows neither (a page cut before (六))."""
+    text = "".join(label_key(cell.text) for row in rows for cell in row.cells)
+    if "逾期不补正" in text or "逾期未按收费通知" in text:
+        return "2021"
+    if "其他处理" in text:
+        return "2019"
+    return None
 
 
 def detect_template(table2: Sequence[Mapping[str, Any]], table3_rows: Sequence[Row]) -> str:
     """legacy, 2019 or 2021, from what the tables print (not from the year).
 
-    表三 decides when it shows its form (2021 splits (六)其他处理 into three sub-rows); 表二's
-    measures decide otherwise. Some agencies keep 2019 表二 headers in later years.
+    表二's measures decide (the report's template follows 表二); else 表三's rows; a report
+    with 表三 but no sign of either form is 2019.
     """
-    t3_text = "".join(label_key(cell.text) for row in table3_rows for cell in row.cells)
-    if "逾期不补正" in t3_text or "逾期未按收费通知" in t3_text:
-        return "2021"
-    if "其他处理" in t3_text:
-        return "2019"
-    measures = {row["measure"] for row in table2}
-    if measures & _MEASURES_2021:
-        return "2021"
-    if measures & _MEASURES_2019 or table3_rows:
-        return "2019"
-    return "legacy"
+    by_measures = _template_of_measures([row["measure"] for row in table2])
+    if by_measures:
+        return by_measures
+    by_rows = table3_template(table3_rows)
+    if by_rows:
+        return by_rows
+    return "2019" if table3_rows else "legacy"
 
 
 # --- 表三 -------------------------------------------------------------------------------------
@@ -431,6 +676,10 @@ def detect_template(table2: Sequence[Mapping[str, Any]], table3_rows: Sequence[R
 class _T3State:
     group: str | None = None
     seen: dict[str, int] = field(default_factory=dict)
+
+
+def _ordinal_free(key: str) -> str:
+    return labels.strip_enumerator(key)
 
 
 def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cell]]:
@@ -446,31 +695,32 @@ def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cel
     for index, cell in enumerate(lrow.labels):
         key = label_key(cell.text)
         later_labels = lrow.labels[index + 1:]
-        if "勾稽关系" in key or _HEADING.match(key):
+        if "勾稽关系" in key or _HEADING.match(key) or "本列数据" in key:
             continue
-        if labels.strip_enumerator(key) == "其他处理":
-            if later_labels or not lrow.has_values:
+        bare = _ordinal_free(key)
+        if bare == "其他处理":
+            if later_labels or not lrow.has_values and state.group != "other_row":
                 state.group = "other"
             else:
                 row_key = "other"
             continue
-        if labels.strip_enumerator(key) == "其他":
+        if bare == "其他":
             if lrow.has_values and state.group == "other":
                 row_key = "other.other"
             elif lrow.has_values:
                 unknown.append(cell)
             continue
-        if labels.strip_enumerator(key) == "总计" and not lrow.has_values:
+        if bare == "总计" and not lrow.has_values:
             continue
         group = labels.lookup("table3", "group", cell.text)
         if group is not None:
             state.group = group.key if group.key in (*_OUTCOME_GROUPS, "other") else state.group
             continue
-        row = labels.lookup("table3", "row", cell.text)
+        row = labels.lookup("table3", "row", cell.text) or labels.clean_lookup("table3", ("row",), cell.text)
         if row is not None:
             row_key = row.key
             continue
-        if labels.lookup("table3", "requester", cell.text) is not None:
+        if labels.lookup("table3", "requester", cell.text) is not None or labels.lookup("table3", "header", cell.text) is not None:
             continue
         unknown.append(cell)
     if row_key in _T3_TOP_LEVEL:
@@ -484,10 +734,11 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     """表三: requests received and how they ended, one value per requester column."""
     out: list[dict[str, Any]] = []
     state = _T3State()
-    rows_zh = labels.labels_for("table3", "row")
-    lrows = logical_rows(rows)
+    rows_zh = form.labels_zh("table3", "row")
+    lrows = join_label_fragments(logical_rows(rows), "table3")
     start_column = value_start_column(lrows, len(REQUESTERS))
     skip = set()
+    pending: list[tuple[str, LogicalRow, Fit]] = []  # rows the table's sums may still decide
     for index, lrow in enumerate(lrows):
         if index in skip:
             continue
@@ -497,13 +748,20 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
             if consumed is not None:
                 skip.add(consumed)
                 unknown = []
+        if unknown:
+            row_key, unknown = _fuzzy_t3_labels(unknown, row_key, lrow, state, findings)
         for cell in unknown:
             severity = "error" if lrow.has_values else "warning"
             suffix = "，该行数值未读取" if lrow.has_values else ""
-            findings.add("unmapped_label", cell.line, f"表三中的标签“{cell.text}”无法识别{suffix}",
+            findings.add("unmapped_label", cell.line, f"表三中的标签“{cell.printed}”无法识别{suffix}",
                          scope="table=table3", severity=severity)
-        if row_key is None or not lrow.values:
+        if row_key is None:
             continue
+        if not lrow.values or not any(cell.text or cell.is_bar for cell in lrow.values):
+            if row_key == "other" and not lrow.values and index + 1 < len(lrows) and not lrows[index + 1].labels:
+                continue
+            if not lrow.values:
+                continue
         if row_key in state.seen:
             findings.add("duplicate_row", lrow.line, f"表三“{rows_zh[row_key]}”行重复出现 (first at line {state.seen[row_key]})，未读取",
                          scope=f"row={row_key}")
@@ -511,18 +769,57 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         state.seen[row_key] = lrow.line
         fit = fit_values(lrow.values, len(REQUESTERS), start_column=start_column)
         at_end = reaches_end and index == len(lrows) - 1
-        if fit.problem == "missing_cells" and at_end:
-            findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)",
-                         scope="table=table3")
+        if fit.cells is None and at_end and fit.problem == "missing_cells":
+            _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh)
+            continue
+        if fit.cells is None and fit.problem in ("missing_cells", "extra_cells"):
+            fit = recover.recover_row(lrow.values, len(REQUESTERS), rule=recover.row_sum_rule, fit=fit)
+        if fit.cells is None and fit.candidates:
+            pending.append((row_key, lrow, fit))
             continue
         _report_fit(fit, findings, lrow.line, f"表三“{rows_zh[row_key]}”行", len(REQUESTERS), f"row={row_key}")
         if fit.cells is None:
             continue
         for requester, cell in zip(REQUESTERS, fit.cells, strict=True):
             out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
+    for row_key, lrow, fit in recover.resolve_table3(pending, out):
+        _report_fit(fit, findings, lrow.line, f"表三“{rows_zh[row_key]}”行", len(REQUESTERS), f"row={row_key}")
+        if fit.cells is not None:
+            for requester, cell in zip(REQUESTERS, fit.cells, strict=True):
+                out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
     if rows:
         _report_missing_rows(state.seen, findings, template=template, reaches_end=reaches_end, last_line=rows[-1].line)
     return out
+
+
+def _fuzzy_t3_labels(unknown: list[Cell], row_key: str | None, lrow: LogicalRow, state: _T3State,
+                     findings: Findings) -> tuple[str | None, list[Cell]]:
+    """Labels read by similarity, after exact spellings and broken-label joins found nothing:
+    a row label (when the row has none yet) and header labels (groups, requester columns)."""
+    still_unknown = []
+    for cell in unknown:
+        if row_key is None and lrow.has_values:
+            row = _label_match("table3", ("row",), cell, findings, "table=table3")
+            if row is not None:
+                row_key = row.key
+                state.group = None if row.key in _T3_TOP_LEVEL else row.key.split(".")[0]
+                continue
+        if not lrow.has_values and _label_match("table3", ("group", "requester"), cell, findings, "table=table3") is not None:
+            continue
+        still_unknown.append(cell)
+    return row_key, still_unknown
+
+
+def _keep_cut_row(lrow: LogicalRow, row_key: str, doc: Document, findings: Findings, out: list[dict[str, Any]],
+                  rows_zh: Mapping[str, str]) -> None:
+    """The row the text stops in: its leading cells are kept (each followed by a separator in the
+    print, so complete), the last printed cell only when something printed follows it."""
+    values = [cell for cell in lrow.values if not cell.is_bar]
+    complete = values[:-1] if values and not lrow.values[-1].is_bar else values
+    findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)；"
+                 f"读取该行前 {len(complete)} 个完整数值", scope="table=table3")
+    for requester, cell in zip(REQUESTERS, complete, strict=False):
+        out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
 
 
 def _join_broken_label(lrow: LogicalRow, lrows: Sequence[LogicalRow], index: int, state: _T3State) -> tuple[str | None, int | None]:
@@ -555,8 +852,9 @@ def _report_missing_rows(seen: dict[str, int], findings: Findings, *, template: 
         findings.add("truncated_table", last_line, f"表三在第 {last_line} 行后中断，缺少 {len(missing)} 行: {', '.join(missing)}",
                      scope="table=table3")
         return
+    rows_zh = form.labels_zh("table3", "row")
     for key in missing:
-        findings.add("missing_cells", None, f"表三缺少“{labels.labels_for('table3', 'row').get(key, key)}”行", scope=f"row={key}")
+        findings.add("missing_cells", None, f"表三缺少“{rows_zh.get(key, key)}”行", scope=f"row={key}")
 
 
 def _count_cell(doc: Document, findings: Findings, cell: Cell, keys: dict[str, str]) -> dict[str, Any]:
@@ -567,8 +865,8 @@ def _count_cell(doc: Document, findings: Findings, cell: Cell, keys: dict[str, s
             value = int(number.value)
         else:
             scope = ";".join(f"{k}={v}" for k, v in keys.items())
-            findings.add("not_integer", cell.line, f"计数“{cell.text}”不是整数，未读取", scope=scope)
-    return {"report_id": doc.report_id, **keys, "value": value, "raw": cell.text, "line": cell.line}
+            findings.add("not_integer", cell.line, f"计数“{cell.printed}”不是整数，未读取", scope=scope)
+    return {"report_id": doc.report_id, **keys, "value": value, "raw": cell.printed, "line": cell.line}
 
 
 # --- 表四 -------------------------------------------------------------------------------------
@@ -576,7 +874,7 @@ def _count_cell(doc: Document, findings: Findings, cell: Cell, keys: dict[str, s
 _T4_WIDTH = len(PROCEEDINGS) * len(T4_OUTCOMES)
 
 
-def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings) -> list[dict[str, Any]]:
+def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reaches_end: bool = False) -> list[dict[str, Any]]:
     """表四: review and litigation counts, 15 columns under a two-level header.
 
     The columns are read in the order the header prints its outcome labels; the form's
@@ -586,28 +884,35 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings) -> list
     header: list[str] = []
     values: list[Cell] = []
     for row in rows:
-        if any(parse_number(c.text) is not None and c.text for c in row.cells):
-            values.extend(row.cells)
-            continue
-        if len(values) >= _T4_WIDTH:
+        if len([cell for cell in values if cell.text]) >= _T4_WIDTH and not any(_is_value(cell) for cell in row.cells):
             break
+        has_number = any(cell.text and parse_number(cell.text) is not None for cell in row.cells)
         for cell in row.cells:
-            if not cell.text or _HEADING.match(label_key(cell.text)):
+            if _is_value(cell):
+                if has_number:  # blank cells of a header row are layout, not values
+                    values.append(cell)
+                continue
+            if _HEADING.match(label_key(cell.text)):
                 continue
             outcome = labels.lookup("table4", "outcome", cell.text)
             if outcome is not None:
                 header.append(outcome.key)
             elif labels.lookup("table4", "proceeding", cell.text) is None:
-                findings.add("unmapped_label", cell.line, f"表四中的标签“{cell.text}”无法识别", scope="table=table4", severity="warning")
-    if not values:
+                findings.add("unmapped_label", cell.line, f"表四中的标签“{cell.printed}”无法识别", scope="table=table4", severity="warning")
+    if not [cell for cell in values if cell.text]:
         return []
-    columns = [(p, o) for p in PROCEEDINGS for o in T4_OUTCOMES]
+    columns = list(form.table4_columns())
     if len(header) == _T4_WIDTH and sorted(header) == sorted(o for _, o in columns):
         columns = [(PROCEEDINGS[i // len(T4_OUTCOMES)], outcome) for i, outcome in enumerate(header)]
     else:
         findings.add("header_mismatch", values[0].line, f"表四表头读出 {len(header)} 个结果栏目 (应为 {_T4_WIDTH})，按标准表式顺序读取",
                      scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
     fit = fit_values(values, _T4_WIDTH)
+    if fit.cells is None and fit.problem in ("missing_cells", "extra_cells") and not (reaches_end and fit.problem == "missing_cells"):
+        fit = recover.recover_row(values, _T4_WIDTH, rule=recover.table4_rule, fit=fit)
+    if fit.cells is None and reaches_end and fit.problem == "missing_cells":
+        findings.add("truncated_table", values[0].line, "表四在数值行中断 (text ends inside the table)", scope="table=table4")
+        return []
     _report_fit(fit, findings, values[0].line, "表四数值行", _T4_WIDTH, "table=table4")
     if fit.cells is None:
         return []

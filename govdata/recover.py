@@ -1,0 +1,270 @@
+"""Recover table cells whose boundaries were lost, from the form's own arithmetic (part of parse).
+
+Why: copies of these reports lose the borders between cells. A web page flattened to text runs
+a row's cells together (``3000003`` is 3 | 0 | 0 | 0 | 0 | 0 | 3), a copy that drops empty cells
+prints two numbers for seven columns, and PDF extraction splits one number into two cells
+(``1 2`` for 12). The form says how to put them back: every 表三 row adds up to its 总计, every
+column adds up to (七)总计, 新收 + 上年结转 = 总计 + 结转下年度 in each column, and each 表四 group
+adds up to its 总计.
+
+How: :func:`recover_row` enumerates every reading of a row's printed digits into its columns —
+runs of digits cut into numbers (no number but 0 starts with 0), adjacent cells joined (only when
+the row prints more cells than columns), numbers placed among blank columns (only when it prints
+fewer) — and keeps the readings the row's own rule accepts. One reading left: it is used, with a
+``recovered_cells`` finding naming the printed text, the reading and the rule. Several: the row
+waits for :func:`resolve_table3`, which keeps the combinations the table's column sums and
+identities accept (a rule the printed numbers break whatever the reading is the report's own
+error and decides nothing); what stays open is an ``ambiguous_cells`` finding listing every
+candidate, with the cells left null. None: the row stays unread with its finding, and the
+``checks`` speak about the printed totals — a report is never "repaired" into other numbers.
+
+The search is bounded (:data:`MAX_READINGS` per row, :data:`MAX_COMBINATIONS` per table), so a
+hostile line cannot stall a batch; hitting a bound is reported.
+
+Example:
+    >>> from govdata.layout import Cell
+    >>> fit = recover_row([Cell("713000074", 5)], 7, rule=row_sum_rule)
+    >>> [c.text for c in fit.cells], fit.problem
+    (['71', '3', '0', '0', '0', '0', '74'], 'recovered_cells')
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from math import comb
+from typing import Any
+
+from govdata import form
+from govdata.layout import Cell
+from govdata.normalize import parse_number
+
+MAX_READINGS = 5000
+MAX_COMBINATIONS = 20000
+_DIGITS = re.compile(r"^\d+$")
+
+Reading = tuple[str | None, ...]  # one value per column, None for a blank cell
+Rule = Callable[[Sequence[int | None]], bool | None]
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Value cells fitted to a form's width; ``cells`` is None when the fit is not certain.
+
+    ``problem`` names the finding (``extra_cells``, ``missing_cells``, ``ambiguous_cells``,
+    ``recovered_cells``, …), ``detail`` what was printed, ``candidates`` the readings left open.
+    """
+
+    cells: tuple[Cell, ...] | None
+    problem: str | None = None
+    detail: str = ""
+    candidates: tuple[Reading, ...] = ()
+
+
+def row_sum_rule(values: Sequence[int | None]) -> bool | None:
+    """A 表三 row: the requester columns add up to the 总计 column (None: 总计 is blank, so the
+    rule cannot be assessed)."""
+    if values[-1] is None:
+        return None
+    return sum(v or 0 for v in values[:-1]) == values[-1]
+
+
+def table4_rule(values: Sequence[int | None]) -> bool | None:
+    """表四: each proceeding's 维持 + 纠正 + 其他 + 尚未审结 = its 总计."""
+    width = len(form.t4_outcomes())
+    results = [row_sum_rule(values[start:start + width]) for start in range(0, len(values), width)]
+    if False in results:
+        return False
+    return None if None in results else True
+
+
+_RULE_ZH = {row_sum_rule: "行内合计（各类申请人之和等于总计）", table4_rule: "表四各类合计（维持+纠正+其他+尚未审结=总计）"}
+
+
+def _tokens(values: Sequence[Cell]) -> list[Cell]:
+    return [cell for cell in values if cell.text and not cell.is_bar]
+
+
+def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: Fit | None = None) -> Fit:
+    """The one reading of a row's printed digits its rule accepts (see the module docstring).
+
+    ``fit`` is the failed plain fit, returned unchanged when nothing can be recovered.
+    """
+    fit = fit or Fit(None, "missing_cells", " ".join(cell.text or "␣" for cell in values))
+    tokens = _tokens(values)
+    if not tokens or any(parse_number(cell.text) is None or parse_number(cell.text).value is None for cell in tokens):
+        return fit
+    printed = " ".join(cell.text for cell in tokens)
+    full: list[Reading] = []  # every column printed, and the rule holds
+    partial: list[Reading] = []  # some columns blank, and the rule is not broken
+    for count, reading in enumerate(_readings([cell.text for cell in tokens], width)):
+        if count > MAX_READINGS * 4:
+            return Fit(None, "search_capped", f"印出“{printed}”的读法超过 {MAX_READINGS * 4} 种，停止搜索")
+        verdict = rule([_int(value) for value in reading]) if rule is not None else True
+        if None not in reading and verdict is True:
+            full.append(reading)
+        elif None in reading and verdict is not False and not full:
+            partial.append(reading)
+    # A reading that needs no blank cell is preferred: blanks are only assumed where the
+    # printed digits cannot fill every column.
+    readings = full or partial
+    if not readings:
+        return fit if rule is None else Fit(None, fit.problem, f"{fit.detail}；没有一种读法符合{_RULE_ZH.get(rule, '加总关系')}")
+    if len(readings) > 1:
+        return Fit(None, "ambiguous_cells", printed, tuple(readings))
+    return Fit(cells_of(readings[0], tokens), "recovered_cells", describe(printed, readings[0], rule))
+
+
+def describe(printed: str, reading: Reading, rule: Rule | str | None) -> str:
+    """The words of a ``recovered_cells`` finding: what was printed, how it was read, and why."""
+    why = rule if isinstance(rule, str) else _RULE_ZH.get(rule, "每格至少一位数字") if rule else "每格至少一位数字"
+    shown = " | ".join("␣" if value is None else value for value in reading)
+    return f"印出“{printed}”，单元格边界缺失；唯一符合{why}的读法为 {shown}"
+
+
+def cells_of(reading: Reading, tokens: Sequence[Cell]) -> tuple[Cell, ...]:
+    """Cells for a reading, each on the line of the printed token its digits came from."""
+    line = tokens[0].line if tokens else 0
+    return tuple(Cell("" if value is None else value, line) for value in reading)
+
+
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    number = parse_number(value)
+    if number is None or number.value is None:
+        return None
+    return int(number.value) if float(number.value).is_integer() else None
+
+
+def _readings(tokens: list[str], width: int) -> Iterator[Reading]:
+    """Every reading of printed tokens into ``width`` columns, in a fixed order."""
+    if len(tokens) > width:
+        yield from _merged(tokens, width)
+        return
+    for numbers in _cut(tokens, width):
+        if len(numbers) == width:
+            yield tuple(numbers)
+        else:
+            yield from _placed(numbers, width)
+
+
+def _cut(tokens: list[str], width: int) -> Iterator[list[str]]:
+    """Each token kept or, when it is a run of digits, cut into numbers; at most ``width`` numbers."""
+    if not tokens:
+        yield []
+        return
+    head, rest = tokens[0], tokens[1:]
+    splits = _splits(head, width - len(rest)) if _DIGITS.match(head) else [[head]]
+    for first in splits:
+        for tail in _cut(rest, width - len(first)):
+            yield first + tail
+
+
+def _splits(digits: str, most: int) -> Iterator[list[str]]:
+    """A run of digits cut into 1..``most`` numbers, none starting with 0 unless it is 0."""
+    for parts in range(1, min(most, len(digits)) + 1):
+        for cuts in itertools.combinations(range(1, len(digits)), parts - 1):
+            bounds = (0, *cuts, len(digits))
+            numbers = [digits[a:b] for a, b in itertools.pairwise(bounds)]
+            if all(n == "0" or not n.startswith("0") for n in numbers):
+                yield numbers
+
+
+def _placed(numbers: list[str], width: int) -> Iterator[Reading]:
+    """Numbers placed in order among ``width`` columns, the other columns blank (a copy that
+    dropped its empty cells)."""
+    if comb(width, len(numbers)) > MAX_READINGS * 4:
+        return
+    for columns in itertools.combinations(range(width), len(numbers)):
+        reading: list[str | None] = [None] * width
+        for column, number in zip(columns, numbers, strict=True):
+            reading[column] = number
+        yield tuple(reading)
+
+
+def _merged(tokens: list[str], width: int) -> Iterator[Reading]:
+    """Adjacent runs of digits joined until the row has ``width`` cells (PDF text that split
+    one number into two cells: ``1 2`` for 12)."""
+    extra = len(tokens) - width
+    if extra <= 0:
+        return
+    for joins in itertools.combinations(range(len(tokens) - 1), extra):
+        joined = set(joins)
+        out: list[str] = []
+        for index, token in enumerate(tokens):
+            if index - 1 in joined:
+                if not (_DIGITS.match(out[-1]) and _DIGITS.match(token)) or out[-1] == "0":
+                    break
+                out[-1] += token
+            else:
+                out.append(token)
+        else:
+            if len(out) == width:
+                yield tuple(out)
+
+
+# --- 表三 as a whole ---------------------------------------------------------------------------
+
+
+def resolve_table3(pending: list[tuple[str, Any, Fit]], read: list[dict[str, Any]]) -> list[tuple[str, Any, Fit]]:
+    """Decide 表三 rows left with several readings by the table's column sums and identities.
+
+    ``pending`` holds (row key, logical row, fit with candidates); ``read`` the cells already
+    read (dicts with row, requester, value). Returns every pending row with its final fit.
+    """
+    if not pending:
+        return []
+    requesters = form.requesters()
+    known: dict[tuple[str, str], int | None] = {(cell["row"], cell["requester"]): cell["value"] for cell in read}
+    options = [fit.candidates for _, _, fit in pending]
+    n_combinations = 1
+    for candidates in options:
+        n_combinations *= len(candidates)
+    if n_combinations > MAX_COMBINATIONS:
+        return [(key, lrow, fit) for key, lrow, fit in pending]
+    outcome_rows = [row for row in form.table3_rows() if form.group_of(row) not in ("",) and row != "total"]
+    keys = [key for key, _, _ in pending]
+    combos = list(itertools.product(*options))
+
+    def value_grid(combo: tuple[Reading, ...]) -> dict[tuple[str, str], int | None]:
+        grid = dict(known)
+        for key, reading in zip(keys, combo, strict=True):
+            for requester, value in zip(requesters, reading, strict=True):
+                grid[(key, requester)] = _int(value)
+        return grid
+
+    def constraints(grid: dict[tuple[str, str], int | None]) -> list[bool | None]:
+        """Each column rule: True/False, or None when a cell it needs is not known."""
+        out: list[bool | None] = []
+        for requester in requesters:
+            total = grid.get(("total", requester))
+            parts = [grid.get((row, requester)) for row in outcome_rows if (row, requester) in grid]
+            involved = any((row, requester) in grid for row in keys) or "total" in keys
+            out.append(None if total is None or not parts or not involved else sum(v or 0 for v in parts) == total)
+            cells = [grid.get((row, requester)) for row in ("new", "carried_over", "total", "carried_forward")]
+            if any(value is None for value in cells):
+                out.append(None)
+            else:
+                out.append(cells[0] + cells[1] == cells[2] + cells[3])
+        return out
+
+    results = [constraints(value_grid(combo)) for combo in combos]
+    n_rules = len(results[0]) if results else 0
+    # a rule that no combination satisfies is the report's own error: it decides nothing
+    deciding = [i for i in range(n_rules) if any(result[i] is True for result in results)
+                and any(result[i] is False for result in results)]
+    survivors = [combo for combo, result in zip(combos, results, strict=True) if all(result[i] is not False for i in deciding)]
+    out = []
+    for index, (key, lrow, fit) in enumerate(pending):
+        chosen = {combo[index] for combo in survivors}
+        if len(chosen) == 1 and deciding:
+            reading = next(iter(chosen))
+            tokens = _tokens(lrow.values)
+            why = "行内合计及表三各列合计、新收+上年结转=总计+结转下年度"
+            out.append((key, lrow, Fit(cells_of(reading, tokens), "recovered_cells", describe(fit.detail, reading, why))))
+        else:
+            out.append((key, lrow, fit))
+    return out
