@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -200,19 +200,18 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
 
     A web page flattened to text prints ``规章000行政规范性文件8855698`` and
     ``…不予公开 1.属于国家秘密00000002.其他法律行政法规禁止公开 0000000``: the labels the label
-    table knows are found (spaces ignored), the numbers between them are kept as printed (a
-    run of digits is left whole: :mod:`govdata.recover` decides how it splits), and the
-    ordinal that sticks to a number (``…00000002.``) is given back to the label that follows,
-    by the form's own row order. None when the text is not such a run: no label in it, or
-    words between its labels that are neither numbers nor a heading before the first label.
+    table knows are found (spaces ignored; a bracketed instruction right after a label stays
+    with it), the numbers between them are kept as printed (a run of digits is left whole:
+    :mod:`govdata.recover` decides how it splits), and the ordinal that sticks to a number
+    (``…00000002.``) is given back to the label that follows, by the form's own row order.
+    None when the text is not such a run: no label in it, or words between its labels that
+    are neither numbers nor a heading before the first label.
 
     >>> split_at_labels("规章000行政规范性文件8855698", "table2")
     ['规章', '000', '行政规范性文件', '8855698']
     >>> split_at_labels("5.属于三类内部事务信息 10000016.属于四类过程性信息 2000002", "table3")
     ['5.属于三类内部事务信息', '1000001', '6.属于四类过程性信息', '2000002']
     """
-    from govdata.normalize import parse_number
-
     finder, spellings = _label_finder(table)
     positions = [index for index, char in enumerate(text) if not char.isspace()]
     squashed = "".join(text[index] for index in positions)
@@ -224,9 +223,10 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
     previous_end = 0
     for number, match in enumerate(matches):
         start, end = positions[match.start()], positions[match.end() - 1] + 1
+        if start < previous_end:  # inside the bracket of the label before
+            continue
         gap = text[previous_end:start]
-        label = spellings.get(match.group())
-        enumerator = _ordinal(label)
+        enumerator = _ordinal(spellings.get(match.group()))
         stripped = gap.rstrip()
         if enumerator and stripped.endswith(enumerator):
             gap, prefix = stripped[:-len(enumerator)], enumerator
@@ -234,22 +234,35 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
             gap, prefix = stripped[:found.start()], found.group()
         else:
             prefix = ""
-        for word in gap.split():
-            if parse_number(word) is not None:
+        for token, is_number in _gap_tokens(gap):
+            if is_number and number > 0:  # a number before the first label is an ordinal, not a cell
                 numbers += 1
             elif number > 0:  # words before the first label may be a heading or a note
-                text_chars += len(word)
-            elif any(char.isdigit() for char in word):
-                return None
-            pieces.append(word)
-        pieces.append(prefix + text[start:end])
+                text_chars += len(token)
+            pieces.append(token)
+        bracket = _BRACKET_AFTER.match(text, end)
+        if bracket is not None:
+            end = bracket.end()
+        pieces.append(prefix + text[start:end].strip())
         previous_end = end
-    for word in text[previous_end:].split():
-        if parse_number(word) is not None:
+    tail = list(_gap_tokens(text[previous_end:]))
+    for index, (token, is_number) in enumerate(tail):
+        if is_number:
             numbers += 1
-        else:
-            text_chars += len(word)
-        pieces.append(word)
+        elif not (index == len(tail) - 1 and len(token) <= 3):  # a label the end of the text cut
+            text_chars += len(token)
+        pieces.append(token)
     if len(matches) + numbers < 2 or text_chars > max(8, len(squashed) // 5):
         return None
     return pieces
+
+
+# A bracketed instruction printed right after a label: 规范性文件(指各行政机关印发的有正式文号的文件).
+_BRACKET_AFTER = re.compile(r"\s*\([^()]{1,40}\)")
+_GAP_TOKEN = re.compile(r"(?P<number>[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|%)?)|(?P<text>[^\s\d]+)")
+
+
+def _gap_tokens(gap: str) -> Iterator[tuple[str, bool]]:
+    """The numbers and the words between two labels, as printed."""
+    for match in _GAP_TOKEN.finditer(gap):
+        yield match.group(), match.group("number") is not None

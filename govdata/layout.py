@@ -179,9 +179,13 @@ def split_label_and_numbers(text: str) -> list[str] | None:
     return ([label] if label else []) + words[len(words) - numbers:]
 
 
+# Markdown heading marks a PDF-to-markdown converter puts before a table's own labels.
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+
+
 def _free_cells(number: int, reading: str, printed: str | None) -> list[Cell]:
     """Cells of a line without separators: one cell, or a label and numbers split at spaces."""
-    text = reading.strip()
+    text = _MARKDOWN_HEADING.sub("", reading.strip())
     split = split_label_and_numbers(text)
     if split is None:
         return [Cell(text, number, None, _raw(text, printed))]

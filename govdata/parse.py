@@ -35,9 +35,9 @@ import polars as pl
 
 from govdata import form, labels, layout, metadata, recover, schema
 from govdata.layout import Cell, Row
-from govdata.recover import Fit
 from govdata.normalize import label_key, parse_number
 from govdata.read import Document
+from govdata.recover import Fit
 
 REQUESTERS = form.requesters()
 PROCEEDINGS = form.proceedings()
@@ -150,7 +150,8 @@ def parse_tables(doc: Document) -> ParsedTables:
         grid = layout.rows_from_segments(part, layout=layouts[name] or layout.TABBED)
         rows[name] = split_run_together_cells(grid, name)
 
-    table2, t2_template = parse_table2(rows.get("table2", []), doc, findings)
+    table2, t2_template = parse_table2(rows.get("table2", []), doc, findings,
+                                       reaches_end=regions.get("table2", (0, 0))[1] >= len(segments))
     t3_template = table3_template(rows.get("table3", []))
     template = t2_template or t3_template or detect_template([], rows.get("table3", []))
     if t2_template and t3_template and t2_template != t3_template:
@@ -265,6 +266,10 @@ def _is_table3_row(line: str) -> bool:
     return len(line) < 200 and any(mark in line for mark in _T3_ROW_MARKS)
 
 
+def _starts_table2_header(line: str) -> bool:
+    return line.startswith("信息内容") and ("本年" in line or "数量" in line or len(line) <= 5)
+
+
 def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
     """0-based [start, end) line ranges of 表二, 表三 and 表四, for the tables that are present."""
     squashed = _squash_all(norm_lines)
@@ -274,6 +279,9 @@ def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
         return next((i for i in range(start, n) if predicate(squashed[i])), None)
 
     t2 = first(lambda s: bool(_BLOCK.search(s)))
+    header = first(_starts_table2_header)
+    if header is not None and (t2 is None or t2 - 6 <= header < t2):
+        t2 = header  # a 表二 printed without its first 第二十条 line: it starts at 信息内容
     t3 = first(_starts_table3, t2 or 0)
     if t3 is None:  # a page that begins inside 表三
         t3 = first(_is_table3_row, t2 or 0)
@@ -333,7 +341,10 @@ def _may_run_together(cell: Cell, table: str, fields: tuple[str, ...]) -> bool:
         return False
     if len(text) < 40 and _HEADING.match(label_key(text)) and not any(char.isdigit() for char in text):
         return False  # a section heading (四、政府信息公开行政复议、行政诉讼情况), not a run of cells
-    return labels.lookup_any(table, fields, text) is None and labels.clean_lookup(table, fields, text) is None
+    if labels.lookup_any(table, fields, text) is not None or labels.clean_lookup(table, fields, text) is not None:
+        return False
+    # a label with characters dropped ("2.其他法律行政止公开") is one label, not 其他 + words
+    return any(char.isdigit() for char in labels.strip_enumerator(label_key(text))) or labels.fuzzy_lookup(table, fields, text) is None
 
 
 # --- logical rows ---------------------------------------------------------------------------
@@ -376,10 +387,14 @@ def logical_rows(rows: Sequence[Row]) -> list[LogicalRow]:
 
 
 def join_label_fragments(lrows: list[LogicalRow], table: str) -> list[LogicalRow]:
-    """Join a label broken over lines: a row whose last label the table does not know, followed
-    by rows whose labels complete it (``商业`` / ``企业``; ``本年新`` / ``公开数量``; ``（二）部分公开
-    （区分处理的，`` / ``只计这一情形…``). The join is kept only when the joined text is a known label."""
+    """Join a label broken over lines: label cells the table does not know, followed by cells
+    that complete them (``商业`` / ``企业``; ``本年新`` / ``制作数量``; ``（二）部分公开（区分处理的，``
+    / ``只计这一情形…``), in one row or in label-only rows that follow. A join is kept only when
+    the joined text is a known label."""
     fields = _TABLE_FIELDS[table]
+    for lrow in lrows:
+        if len(lrow.labels) > 1:
+            lrow.labels = _joined_labels(lrow.labels, table, fields)
     out: list[LogicalRow] = []
     index = 0
     while index < len(lrows):
@@ -393,6 +408,30 @@ def join_label_fragments(lrows: list[LogicalRow], table: str) -> list[LogicalRow
         out.append(merged)
         index += used
     return out
+
+
+def _joined_labels(cells: list[Cell], table: str, fields: tuple[str, ...]) -> list[Cell]:
+    """Adjacent label cells of one row joined where the table knows the joined text and not the first."""
+    out: list[Cell] = []
+    index = 0
+    while index < len(cells):
+        cell = cells[index]
+        if not _known(table, fields, cell.text):
+            for used in range(2, min(4, len(cells) - index) + 1):
+                text = "".join(c.text for c in cells[index:index + used])
+                if _known(table, fields, text):
+                    cell = Cell(text, cell.line, cell.column, _joined_raw(cells[index:index + used]))
+                    index += used - 1
+                    break
+        out.append(cell)
+        index += 1
+    return out
+
+
+def _joined_raw(cells: Sequence[Cell]) -> str | None:
+    if all(cell.raw is None for cell in cells):
+        return None
+    return "".join(cell.printed for cell in cells)
 
 
 def _joined_fragment(lrows: list[LogicalRow], index: int, table: str, fields: tuple[str, ...]) -> tuple[LogicalRow, int] | None:
@@ -464,12 +503,26 @@ def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None =
         if len(window) == width and not outside:
             return Fit(tuple(window))
     if any(cell.is_bar for cell in values):
-        without_bars = _fit_by_count([cell for cell in values if not cell.is_bar], width)
-        if without_bars.cells is not None:
-            return without_bars
-        as_blanks = [Cell("", cell.line, None, None) if cell.is_bar else cell for cell in values]
-        return _fit_by_count(as_blanks, width, printed=values)
+        return _fit_with_bars(list(values), width)
     return _fit_by_count(list(values), width)
+
+
+def _fit_with_bars(values: list[Cell], width: int) -> Fit:
+    """A row of the cell-per-line layout with bars (lines holding only ``|``): bars are separators
+    when the row has its width without them; else each bar is an empty cell, except bars past
+    the width at the end (a row's closing mark) or at the start (a row's opening mark)."""
+    without_bars = _fit_by_count([cell for cell in values if not cell.is_bar], width)
+    if without_bars.cells is not None:
+        return without_bars
+    cells = list(values)
+    while len(cells) > width and cells[-1].is_bar:
+        cells.pop()
+    while len(cells) > width and cells[0].is_bar:
+        cells.pop(0)
+    if len(cells) == width:
+        return Fit(tuple(Cell("", cell.line, None, None) if cell.is_bar else cell for cell in cells))
+    as_blanks = [Cell("", cell.line, None, None) if cell.is_bar else cell for cell in values]
+    return _fit_by_count(as_blanks, width, printed=values)
 
 
 def _fit_by_count(cells: list[Cell], width: int, *, printed: Sequence[Cell] | None = None) -> Fit:
@@ -507,12 +560,12 @@ def _report_fit(fit: Fit, findings: Findings, line: int, what: str, width: int, 
     elif fit.problem == "ambiguous_cells":
         shown = "；".join(" ".join("␣" if v is None else v for v in candidate) for candidate in fit.candidates[:12])
         more = f"；另有 {len(fit.candidates) - 12} 种" if len(fit.candidates) > 12 else ""
-        reason = (f"印出的数字可有 {len(fit.candidates)} 种读法，均符合表格的加总关系：{shown}{more}" if fit.candidates
+        reason = (f"印出的数字可有 {len(fit.candidates)} 种读法{fit.rule_zh}：{shown}{more}" if fit.candidates
                   else "空白单元格的位置无法确定（可能属于第一列或最后一列）")
         findings.add("ambiguous_cells", line, f"{what}: {reason}，未读取 ({fit.detail})", scope=scope)
     elif fit.problem == "missing_cells":
-        findings.add("missing_cells", line, f"{what}: 只有 {n_printed} 个数值，表格有 {width} 列，无法确定缺失哪一列，未读取 ({fit.detail})",
-                     scope=scope, expected=width, actual=n_printed)
+        findings.add("missing_cells", line, f"{what}: 只有 {n_printed} 个数值，表格有 {width} 列，"
+                     f"无法确定缺失哪一列，未读取 ({fit.detail})", scope=scope, expected=width, actual=n_printed)
     elif fit.problem == "recovered_cells":
         findings.add("recovered_cells", line, f"{what}: {fit.detail}", scope=scope, severity="warning")
     elif fit.problem == "search_capped":
@@ -528,8 +581,8 @@ def _label_match(table: str, fields: tuple[str, ...], cell: Cell, findings: Find
     if match is None:
         return None
     label, score = match
-    findings.add("fuzzy_label", cell.line, f"标签“{cell.printed}”与标准标签“{label.label_zh}”不完全一致（相似度 {score:.2f}），按 {label.key} 读取",
-                 scope=scope, severity="warning", expected=1.0, actual=round(score, 3))
+    findings.add("fuzzy_label", cell.line, f"标签“{cell.printed}”与标准标签“{label.label_zh}”不完全一致"
+                 f"（相似度 {score:.2f}），按 {label.key} 读取", scope=scope, severity="warning", expected=1.0, actual=round(score, 3))
     return label
 
 
@@ -563,7 +616,8 @@ class _T2Header:
         return list(zip(standard, units, strict=True)), templates[0]
 
 
-def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> tuple[list[dict[str, Any]], str | None]:
+def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
+                 reaches_end: bool = False) -> tuple[list[dict[str, Any]], str | None]:
     """表二: 第二十条 blocks, each a header of measures and item rows with one value per measure.
 
     Returns the cells and the template 表二's own headers show (None when they show none).
@@ -573,7 +627,8 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> tupl
     items_zh = form.labels_zh("table2", "item")
     measures_zh = form.labels_zh("table2", "measure")
     seen_measures: list[str] = []
-    for lrow in join_label_fragments(logical_rows(rows), "table2"):
+    lrows = join_label_fragments(logical_rows(rows), "table2")
+    for index, lrow in enumerate(lrows):
         item = None
         for cell in lrow.labels:
             key = label_key(cell.text)
@@ -612,6 +667,12 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> tupl
                              f"第二十条第({header.block})项的栏目标题印刷不全 ({' | '.join(c.printed for _, _, c in header.measures)})，"
                              f"按{assumed}年格式的标准栏目顺序读取", scope=f"block={header.block}", severity="warning")
         fit = fit_values(lrow.values, len(measures))
+        if fit.cells is None and fit.problem == "missing_cells" and reaches_end and index == len(lrows) - 1:
+            complete = complete_cells(lrow.values)
+            findings.add("truncated_table", lrow.line, f"表二在“{item.label_zh}”行中断 (text ends inside the table)；"
+                         f"读取该行前 {len(complete)} 个完整数值", scope="table=table2")
+            fit = Fit(tuple(complete))
+            measures = measures[:len(complete)]
         if fit.cells is None:
             fit = recover.recover_row(lrow.values, len(measures), rule=None, fit=fit)
         _report_fit(fit, findings, lrow.line, f"表二“{item.label_zh}”行", len(measures), f"item={item.key}")
@@ -676,6 +737,7 @@ def detect_template(table2: Sequence[Mapping[str, Any]], table3_rows: Sequence[R
 class _T3State:
     group: str | None = None
     seen: dict[str, int] = field(default_factory=dict)
+    next_is_other_sub_row: bool = False  # the next labelled row is a (六)其他处理 sub-row (2021 form)
 
 
 def _ordinal_free(key: str) -> str:
@@ -699,7 +761,9 @@ def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cel
             continue
         bare = _ordinal_free(key)
         if bare == "其他处理":
-            if later_labels or not lrow.has_values and state.group != "other_row":
+            # a group when its sub-rows follow (2021), else the 2019 form's single row, even when
+            # it prints no value (its cells are then blank)
+            if later_labels or (not lrow.has_values and state.next_is_other_sub_row):
                 state.group = "other"
             else:
                 row_key = "other"
@@ -742,6 +806,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     for index, lrow in enumerate(lrows):
         if index in skip:
             continue
+        state.next_is_other_sub_row = _next_is_other_sub_row(lrows, index)
         row_key, unknown = _t3_row_key(lrow, state)
         if row_key is None and unknown and lrow.has_values:
             row_key, consumed = _join_broken_label(lrow, lrows, index, state)
@@ -750,6 +815,8 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
                 unknown = []
         if unknown:
             row_key, unknown = _fuzzy_t3_labels(unknown, row_key, lrow, state, findings)
+        if unknown and reaches_end and index == len(lrows) - 1 and not lrow.has_values:
+            unknown = []  # a label the end of the text cut (一、本年新收政府信息公开…): the truncation is reported
         for cell in unknown:
             severity = "error" if lrow.has_values else "warning"
             suffix = "，该行数值未读取" if lrow.has_values else ""
@@ -757,11 +824,10 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
                          scope="table=table3", severity=severity)
         if row_key is None:
             continue
-        if not lrow.values or not any(cell.text or cell.is_bar for cell in lrow.values):
-            if row_key == "other" and not lrow.values and index + 1 < len(lrows) and not lrows[index + 1].labels:
-                continue
-            if not lrow.values:
-                continue
+        if not lrow.values:
+            if row_key == "other":
+                state.seen[row_key] = lrow.line  # the 2019 row printed without values: nothing to read
+            continue
         if row_key in state.seen:
             findings.add("duplicate_row", lrow.line, f"表三“{rows_zh[row_key]}”行重复出现 (first at line {state.seen[row_key]})，未读取",
                          scope=f"row={row_key}")
@@ -792,12 +858,27 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     return out
 
 
+_OTHER_SUB_ROW_MARKS = ("逾期不补正", "逾期未按收费", "其他")
+
+
+def _next_is_other_sub_row(lrows: Sequence[LogicalRow], index: int) -> bool:
+    """Does a (六)其他处理 sub-row label follow row ``index`` (before any other labelled row)?"""
+    for follower in lrows[index + 1:index + 4]:
+        if follower.labels:
+            key = _ordinal_free(label_key(follower.labels[0].text))
+            return any(mark in key for mark in _OTHER_SUB_ROW_MARKS) and key != "其他处理"
+    return False
+
+
 def _fuzzy_t3_labels(unknown: list[Cell], row_key: str | None, lrow: LogicalRow, state: _T3State,
                      findings: Findings) -> tuple[str | None, list[Cell]]:
     """Labels read by similarity, after exact spellings and broken-label joins found nothing:
     a row label (when the row has none yet) and header labels (groups, requester columns)."""
     still_unknown = []
     for cell in unknown:
+        if _ordinal_free(label_key(cell.text)) in ("其他", "其他处理", "总计"):  # read only in their context
+            still_unknown.append(cell)
+            continue
         if row_key is None and lrow.has_values:
             row = _label_match("table3", ("row",), cell, findings, "table=table3")
             if row is not None:
@@ -812,14 +893,21 @@ def _fuzzy_t3_labels(unknown: list[Cell], row_key: str | None, lrow: LogicalRow,
 
 def _keep_cut_row(lrow: LogicalRow, row_key: str, doc: Document, findings: Findings, out: list[dict[str, Any]],
                   rows_zh: Mapping[str, str]) -> None:
-    """The row the text stops in: its leading cells are kept (each followed by a separator in the
-    print, so complete), the last printed cell only when something printed follows it."""
-    values = [cell for cell in lrow.values if not cell.is_bar]
-    complete = values[:-1] if values and not lrow.values[-1].is_bar else values
+    """The 表三 row the text stops in: its complete leading cells are kept (:func:`complete_cells`)."""
+    complete = complete_cells(lrow.values)
     findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)；"
                  f"读取该行前 {len(complete)} 个完整数值", scope="table=table3")
     for requester, cell in zip(REQUESTERS, complete, strict=False):
         out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
+
+
+def complete_cells(values: Sequence[Cell]) -> list[Cell]:
+    """The cells of a row the text stops in that were printed whole: each but the last is
+    followed by a separator; the last counts only when it cannot be the start of a longer number
+    (it is 0, which no other count starts with) or a separator follows it."""
+    cells = [cell for cell in values if not cell.is_bar]
+    is_cut = bool(cells) and not values[-1].is_bar and cells[-1].text != "0"
+    return cells[:-1] if is_cut else cells
 
 
 def _join_broken_label(lrow: LogicalRow, lrows: Sequence[LogicalRow], index: int, state: _T3State) -> tuple[str | None, int | None]:
@@ -845,7 +933,7 @@ def _report_missing_rows(seen: dict[str, int], findings: Findings, *, template: 
     missing = [key for key in expected if key not in seen]
     if not missing:
         return
-    last_seen = max((expected.index(k) for k in seen if k in expected), default=len(expected))
+    last_seen = max((expected.index(k) for k in seen if k in expected), default=-1)
     if reaches_end and all(expected.index(key) > last_seen for key in missing):
         if findings.has("truncated_table", "table=table3"):
             return

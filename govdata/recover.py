@@ -61,6 +61,7 @@ class Fit:
     problem: str | None = None
     detail: str = ""
     candidates: tuple[Reading, ...] = ()
+    rule_zh: str = ""  # ", 均符合…" naming the rule the candidates satisfy, for the finding
 
 
 def row_sum_rule(values: Sequence[int | None]) -> bool | None:
@@ -113,7 +114,8 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     if not readings:
         return fit if rule is None else Fit(None, fit.problem, f"{fit.detail}；没有一种读法符合{_RULE_ZH.get(rule, '加总关系')}")
     if len(readings) > 1:
-        return Fit(None, "ambiguous_cells", printed, tuple(readings))
+        why = f"，均符合{_RULE_ZH[rule]}" if rule in _RULE_ZH else "，本表没有可据以判断的加总关系"
+        return Fit(None, "ambiguous_cells", printed, tuple(readings), why)
     return Fit(cells_of(readings[0], tokens), "recovered_cells", describe(printed, readings[0], rule))
 
 

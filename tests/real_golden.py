@@ -190,7 +190,7 @@ def table(scores: dict[str, dict[str, Score]]) -> str:
 if __name__ == "__main__":
     import sys
 
-    verbose = "-v" in sys.argv
+    verbose = any(arg.startswith("-v") for arg in sys.argv)
     scores = score_all()
     print(table(scores))
     if verbose:
