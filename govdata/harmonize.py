@@ -82,7 +82,7 @@ def crosswalk() -> tuple[Mapping, ...]:
 @lru_cache(maxsize=1)
 def legacy_fact_map() -> dict[str, tuple[str, ...]]:
     """附表 indicator -> the fact keys whose sum states the same number in prose (like for like)."""
-    return {row["indicator"]: tuple(row["fact_keys"].split("|")) for row in _read_csv("legacy_fact_map.csv")}
+    return {row["indicator"]: tuple(filter(None, row["fact_keys"].split("|"))) for row in _read_csv("legacy_fact_map.csv")}
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
