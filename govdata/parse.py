@@ -55,7 +55,10 @@ _UNIT_IN_HEADER = re.compile(r"单位:?(万元|元)|\((万元|元)\)")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+\..*情况")
 # A line this long that holds table anchors is a whole page flattened into one line.
 _LONG_LINE = 300
-_SECTION_CUT = re.compile(r"(?<=\s)(?=[一二三四五六七八九十]\.\S)|(?=第二十条第\()")
+_SECTION_CUT = re.compile(
+    r"(?<=\s)(?=[一二三四五六七八九十]\.\S)|(?=第二十条第\()"
+    r"|(?=[一二三四五六七八九十]\.(?:总体情况|主动公开|收到和处理|政府信息公开行政|因政府信息公开|存在的主要问题|其他需要报告))"
+)
 
 
 @dataclass

@@ -34,14 +34,13 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from math import comb
 from typing import Any
 
 from govdata import form
 from govdata.layout import Cell
 from govdata.normalize import parse_number
 
-MAX_READINGS = 5000
+MAX_READINGS = 20000
 MAX_COMBINATIONS = 20000
 _DIGITS = re.compile(r"^\d+$")
 
@@ -98,25 +97,34 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     if not tokens or any(parse_number(cell.text) is None or parse_number(cell.text).value is None for cell in tokens):
         return fit
     printed = " ".join(cell.text for cell in tokens)
-    full: list[Reading] = []  # every column printed, and the rule holds
-    partial: list[Reading] = []  # some columns blank, and the rule is not broken
-    for count, reading in enumerate(_readings([cell.text for cell in tokens], width)):
-        if count > MAX_READINGS * 4:
-            return Fit(None, "search_capped", f"印出“{printed}”的读法超过 {MAX_READINGS * 4} 种，停止搜索")
-        verdict = rule([_int(value) for value in reading]) if rule is not None else True
-        if None not in reading and verdict is True:
-            full.append(reading)
-        elif None in reading and verdict is not False and not full:
-            partial.append(reading)
+    texts = [cell.text for cell in tokens]
     # A reading that needs no blank cell is preferred: blanks are only assumed where the
-    # printed digits cannot fill every column.
-    readings = full or partial
+    # printed digits cannot fill every column the rule accepts.
+    full, capped = _accepted(_full_readings(texts, width), rule, require=True)
+    readings = full
+    if not readings and not capped:
+        readings, capped = _accepted(_partial_readings(texts, width), rule, require=False)
+    if capped:
+        return Fit(None, "search_capped", f"印出“{printed}”的读法超过 {MAX_READINGS} 种，停止搜索")
     if not readings:
         return fit if rule is None else Fit(None, fit.problem, f"{fit.detail}；没有一种读法符合{_RULE_ZH.get(rule, '加总关系')}")
     if len(readings) > 1:
         why = f"，均符合{_RULE_ZH[rule]}" if rule in _RULE_ZH else "，本表没有可据以判断的加总关系"
         return Fit(None, "ambiguous_cells", printed, tuple(readings), why)
     return Fit(cells_of(readings[0], tokens), "recovered_cells", describe(printed, readings[0], rule))
+
+
+def _accepted(readings: Iterator[Reading], rule: Rule | None, *, require: bool) -> tuple[list[Reading], bool]:
+    """The readings a rule accepts (``require``: it must hold; else: it must not be broken), and
+    whether the search stopped at :data:`MAX_READINGS` readings tried."""
+    out: list[Reading] = []
+    for count, reading in enumerate(readings):
+        if count >= MAX_READINGS:
+            return out, True
+        verdict = rule([_int(value) for value in reading]) if rule is not None else True
+        if verdict is True or (not require and verdict is None):
+            out.append(reading)
+    return out, False
 
 
 def describe(printed: str, reading: Reading, rule: Rule | str | None) -> str:
@@ -141,33 +149,49 @@ def _int(value: str | None) -> int | None:
     return int(number.value) if float(number.value).is_integer() else None
 
 
-def _readings(tokens: list[str], width: int) -> Iterator[Reading]:
-    """Every reading of printed tokens into ``width`` columns, in a fixed order."""
+def _full_readings(tokens: list[str], width: int) -> Iterator[Reading]:
+    """Readings that fill every column: runs of digits cut, or (too many cells) adjacent cells joined."""
     if len(tokens) > width:
         yield from _merged(tokens, width)
         return
-    for numbers in _cut(tokens, width):
-        if len(numbers) == width:
-            yield tuple(numbers)
-        else:
+    for numbers in _cut(tokens, width, exact=True):
+        yield tuple(numbers)
+
+
+def _partial_readings(tokens: list[str], width: int) -> Iterator[Reading]:
+    """Readings with blank columns: fewer numbers than columns, placed in order among them (a
+    copy that dropped its empty cells)."""
+    if len(tokens) > width:
+        return
+    for numbers in _cut(tokens, width, exact=False):
+        if len(numbers) < width:
             yield from _placed(numbers, width)
 
 
-def _cut(tokens: list[str], width: int) -> Iterator[list[str]]:
-    """Each token kept or, when it is a run of digits, cut into numbers; at most ``width`` numbers."""
+def _cut(tokens: list[str], width: int, *, exact: bool) -> Iterator[list[str]]:
+    """Each token kept or, when it is a run of digits, cut into numbers; ``width`` numbers in all
+    when ``exact``, at most ``width`` otherwise."""
     if not tokens:
-        yield []
+        if not exact or width == 0:
+            yield []
         return
     head, rest = tokens[0], tokens[1:]
-    splits = _splits(head, width - len(rest)) if _DIGITS.match(head) else [[head]]
+    most = width - len(rest)
+    if most < 1:
+        return
+    if _DIGITS.match(head):
+        least = width - sum(len(token) if _DIGITS.match(token) else 1 for token in rest) if exact else 1
+        splits = _splits(head, most, least=max(1, least))
+    else:
+        splits = iter([[head]])
     for first in splits:
-        for tail in _cut(rest, width - len(first)):
+        for tail in _cut(rest, width - len(first), exact=exact):
             yield first + tail
 
 
-def _splits(digits: str, most: int) -> Iterator[list[str]]:
-    """A run of digits cut into 1..``most`` numbers, none starting with 0 unless it is 0."""
-    for parts in range(1, min(most, len(digits)) + 1):
+def _splits(digits: str, most: int, *, least: int = 1) -> Iterator[list[str]]:
+    """A run of digits cut into ``least``..``most`` numbers, none starting with 0 unless it is 0."""
+    for parts in range(max(1, least), min(most, len(digits)) + 1):
         for cuts in itertools.combinations(range(1, len(digits)), parts - 1):
             bounds = (0, *cuts, len(digits))
             numbers = [digits[a:b] for a, b in itertools.pairwise(bounds)]
@@ -178,8 +202,6 @@ def _splits(digits: str, most: int) -> Iterator[list[str]]:
 def _placed(numbers: list[str], width: int) -> Iterator[Reading]:
     """Numbers placed in order among ``width`` columns, the other columns blank (a copy that
     dropped its empty cells)."""
-    if comb(width, len(numbers)) > MAX_READINGS * 4:
-        return
     for columns in itertools.combinations(range(width), len(numbers)):
         reading: list[str | None] = [None] * width
         for column, number in zip(columns, numbers, strict=True):
