@@ -311,6 +311,8 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
     previous_was_bar = False
     for number, line, printed in numbered:
         stripped = line.strip()
+        if stripped and _PIPE_RULE.match(stripped):
+            continue  # a markdown table's |---|---| line
         if not stripped:
             if uses_tab_marker and line.startswith("\t"):
                 # a tab-marker line holding nothing is an empty cell (2020 台商区 seed, blank 总计)

@@ -357,17 +357,24 @@ def _is_value(cell: Cell) -> bool:
     return cell.is_bar or cell.text == "" or parse_number(cell.text) is not None
 
 
-def logical_rows(rows: Sequence[Row]) -> list[LogicalRow]:
+def logical_rows(rows: Sequence[Row], *, width: int | None = None) -> list[LogicalRow]:
     """Join grid rows into form rows, reading cells as a stream: a label after values starts a
     new form row, values belong to the label before them (one cell per line, a label line
     followed by its values, a whole table on one line); a grid row that holds a label starts a
     new form row at it. Blank cells at the start of such a row are its label columns (an
-    indented sub-row), not values of the row above.
+    indented sub-row), not values of the row above. With ``width``, a grid row of values only
+    that follows a row which has its width already starts a row of its own, without a label
+    (a PDF conversion that printed a row's values apart from its label).
     """
     out: list[LogicalRow] = []
     current: LogicalRow | None = None
     for row in rows:
         cells = row.cells
+        if (width is not None and current is not None
+                and sum(1 for cell in current.values if cell.text) >= width
+                and sum(1 for cell in cells if cell.text) >= 2 and all(_is_value(cell) for cell in cells)):
+            current = LogicalRow([], [])
+            out.append(current)
         first_label = next((i for i, cell in enumerate(cells) if not _is_value(cell)), None)
         if first_label is not None:
             leading = cells[:first_label]
@@ -802,12 +809,19 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     out: list[dict[str, Any]] = []
     state = _T3State()
     rows_zh = form.labels_zh("table3", "row")
-    lrows = join_label_fragments(logical_rows(rows), "table3")
+    lrows = join_label_fragments(logical_rows(rows, width=len(REQUESTERS)), "table3")
     start_column = value_start_column(lrows, len(REQUESTERS))
     skip = set()
     pending: list[tuple[str, LogicalRow, Fit]] = []  # rows the table's sums may still decide
+    orphans: list[tuple[int, LogicalRow]] = []  # rows of values whose label was printed apart
+    anchors: list[tuple[int, str]] = []  # rows read with their own label, in printed order
+    after_dangling = False
     for index, lrow in enumerate(lrows):
         if index in skip:
+            continue
+        if not lrow.labels:
+            if lrow.has_values:
+                orphans.append((index, lrow))
             continue
         state.next_is_other_sub_row = _next_is_other_sub_row(lrows, index)
         row_key, unknown = _t3_row_key(lrow, state)
@@ -830,12 +844,21 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         if not lrow.values:
             if row_key == "other":
                 state.seen[row_key] = lrow.line  # the 2019 row printed without values: nothing to read
+            elif _is_dangling(lrows, index):
+                after_dangling = True  # a row label printed apart from its values (PDF conversion)
             continue
+        if (after_dangling or _follows_stray_label(lrows, index)) and lrow.values[0].line != lrow.labels[-1].line:
+            # values printed below a label that itself follows labels printed apart from their
+            # rows: whose values they are is decided by the form's row order (_placed_orphans)
+            orphans.append((index, LogicalRow([], lrow.values)))
+            continue
+        after_dangling = False
         if row_key in state.seen:
             findings.add("duplicate_row", lrow.line, f"表三“{rows_zh[row_key]}”行重复出现 (first at line {state.seen[row_key]})，未读取",
                          scope=f"row={row_key}")
             continue
         state.seen[row_key] = lrow.line
+        anchors.append((index, row_key))
         fit = fit_values(lrow.values, len(REQUESTERS), start_column=start_column)
         at_end = reaches_end and index == len(lrows) - 1
         if fit.cells is None and at_end and fit.problem == "missing_cells":
@@ -851,6 +874,15 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
             continue
         for requester, cell in zip(REQUESTERS, fit.cells, strict=True):
             out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
+    for row_key, lrow, fit in _placed_orphans(orphans, anchors, state, template, findings):
+        state.seen[row_key] = lrow.line
+        if fit.cells is None and fit.candidates:
+            pending.append((row_key, lrow, fit))
+            continue
+        _report_fit(fit, findings, lrow.line, f"表三“{rows_zh[row_key]}”行", len(REQUESTERS), f"row={row_key}")
+        if fit.cells is not None:
+            for requester, cell in zip(REQUESTERS, fit.cells, strict=True):
+                out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
     for row_key, lrow, fit in recover.resolve_table3(pending, out):
         _report_fit(fit, findings, lrow.line, f"表三“{rows_zh[row_key]}”行", len(REQUESTERS), f"row={row_key}")
         if fit.cells is not None:
@@ -859,6 +891,72 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     if rows:
         _report_missing_rows(state.seen, findings, template=template, reaches_end=reaches_end, last_line=rows[-1].line)
     return out
+
+
+def _follows_stray_label(lrows: Sequence[LogicalRow], index: int) -> bool:
+    """Is the row before ``index`` a label with no values that is neither a group header nor a
+    heading (a fragment the parser could not read, e.g. a PDF conversion's interleaved text)?"""
+    if index == 0:
+        return False
+    before = lrows[index - 1]
+    if not before.labels or before.has_values:
+        return False
+    for cell in before.labels:
+        key = label_key(cell.text)
+        if "勾稽关系" in key or "本列数据" in key or _HEADING.match(key):
+            continue
+        if labels.lookup_any("table3", ("group", "requester", "header"), cell.text) is None:
+            return True
+    return False
+
+
+def _is_dangling(lrows: Sequence[LogicalRow], index: int) -> bool:
+    """A 表三 row label with no values whose next row is another label: its values were printed
+    elsewhere (a PDF-to-markdown conversion that wrote multi-line labels apart from their row)."""
+    following = lrows[index + 1] if index + 1 < len(lrows) else None
+    if following is None or not following.labels:
+        return False
+    key = label_key(following.labels[0].text)
+    return labels.lookup("table3", "row", key) is not None or labels.clean_lookup("table3", ("row",), key) is not None
+
+
+def _placed_orphans(orphans: list[tuple[int, LogicalRow]], anchors: list[tuple[int, str]], state: _T3State, template: str,
+                    findings: Findings) -> list[tuple[str, LogicalRow, Fit]]:
+    """Rows of values printed apart from their labels, placed by the form's row order.
+
+    Between two rows printed with their own labels, the rows the form has there and the text
+    did not read are filled with the label-less rows printed there, in order, when the two
+    counts agree. Otherwise each such row is a finding and stays unread.
+    """
+    if not orphans:
+        return []
+    expected = list(T3_ROWS.get(template, T3_ROWS["2021"]))
+    position = {key: number for number, key in enumerate(expected)}
+    gaps: dict[tuple[int, int], list[LogicalRow]] = {}
+    for index, lrow in orphans:
+        before = max(((i, position[k]) for i, k in anchors if i < index and k in position), default=(-1, -1))[1]
+        after = min(((i, position[k]) for i, k in anchors if i > index and k in position), default=(-1, len(expected)))[1]
+        gaps.setdefault((before, after), []).append(lrow)
+    placed: list[tuple[str, LogicalRow, Fit]] = []
+    for (before, after), rows_in_gap in gaps.items():
+        missing = [key for key in expected[before + 1:after] if key not in state.seen]
+        if len(missing) != len(rows_in_gap):
+            for lrow in rows_in_gap:
+                findings.add("ambiguous_cells", lrow.line, f"表三中一行数值 ({_printed(lrow.values)}) 与其行标签分开印出，"
+                             f"此处缺少 {len(missing)} 行、印有 {len(rows_in_gap)} 行数值，无法按表式顺序对应，未读取",
+                             scope="table=table3")
+            continue
+        for key, lrow in zip(missing, rows_in_gap, strict=True):
+            fit = fit_values(lrow.values, len(REQUESTERS))
+            if fit.cells is None and fit.problem in ("missing_cells", "extra_cells"):
+                fit = recover.recover_row(lrow.values, len(REQUESTERS), rule=recover.row_sum_rule, fit=fit)
+            if fit.cells is not None:
+                how = f"；{fit.detail}" if fit.problem == "recovered_cells" else ""
+                fit = Fit(fit.cells, "recovered_cells",
+                          f"数值行 ({_printed(lrow.values)}) 与行标签分开印出，按表式行序置于“{form.label_zh('table3', 'row', key)}”行"
+                          f"（前后各行均印有标签，此处缺 {len(missing)} 行、印有 {len(rows_in_gap)} 行数值）{how}")
+            placed.append((key, lrow, fit))
+    return placed
 
 
 _OTHER_SUB_ROW_MARKS = ("逾期不补正", "逾期未按收费", "其他")
