@@ -252,9 +252,18 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
         elif not (index == len(tail) - 1 and len(token) <= 3):  # a label the end of the text cut
             text_chars += len(token)
         pieces.append(token)
-    if len(matches) + numbers < 2 or text_chars > max(8, len(squashed) // 5):
+    labelled = {piece for piece in pieces if finder.fullmatch(label_key(piece)) or _is_enumerated_label(piece, finder)}
+    if numbers == 0:
+        # labels only: a run of header cells (信息内容本年处理决定数量), never labels and words
+        return pieces if len(matches) >= 2 and all(piece in labelled for piece in pieces) else None
+    if text_chars > max(8, len(squashed) // 5):
         return None
     return pieces
+
+
+def _is_enumerated_label(piece: str, finder: re.Pattern[str]) -> bool:
+    key = strip_enumerator(label_key(piece))
+    return bool(key) and finder.fullmatch(key) is not None
 
 
 # A bracketed instruction printed right after a label: 规范性文件(指各行政机关印发的有正式文号的文件).

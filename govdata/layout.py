@@ -113,7 +113,7 @@ def rows_from_lines(lines: Sequence[str], *, first_line: int, layout: str, print
     ``Cell.raw``).
     """
     numbered = [(number, line, printed[index] if printed is not None else None)
-                for index, (number, line) in enumerate(enumerate(lines, start=first_line))]
+                for index, (number, line) in enumerate(enumerate(lines, start=first_line)) if not is_page_furniture(line)]
     if layout == PIPE:
         return _pipe_rows(numbered)
     if layout == CELL_PER_LINE:
@@ -121,10 +121,26 @@ def rows_from_lines(lines: Sequence[str], *, first_line: int, layout: str, print
     return _tabbed_rows(numbered)
 
 
+# Page furniture a PDF conversion leaves inside a table that runs over a page break: a page
+# number framed by dashes ("— 3 —"), 第 3 页 (共 5 页), 3/5, Page 3, a flipbook's "P. 3".
+_PAGE_FURNITURE = re.compile(
+    r"^(?:-\s*\d{1,4}\s*-|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}"
+    r"|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?|p\.\s*\d{1,4})$", re.IGNORECASE)
+
+
+def is_page_furniture(line: str) -> bool:
+    """A line that only numbers a page (``— 3 —``, ``第 3 页``): never a table row.
+
+    >>> is_page_furniture("— 3 —"), is_page_furniture("- 12 -"), is_page_furniture("3 0 0")
+    (True, True, False)
+    """
+    return bool(_PAGE_FURNITURE.match(line.strip().replace("—", "-").replace("–", "-")))
+
+
 def rows_from_segments(segments: Sequence[tuple[int, str, str | None]], *, layout: str) -> list[Row]:
     """:func:`rows_from_lines` of (line, reading text, printed text) segments, whose line
     numbers may repeat (a long line cut into pieces) and need not be consecutive."""
-    numbered = list(segments)
+    numbered = [segment for segment in segments if not is_page_furniture(segment[1])]
     if layout == PIPE:
         return _pipe_rows(numbered)
     if layout == CELL_PER_LINE:

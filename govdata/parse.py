@@ -254,10 +254,8 @@ def _squash_all(lines: Sequence[str]) -> list[str]:
     return _SPACE_BUT_NEWLINE.sub("", text).split("\n") if lines else []
 
 
-# Row labels that only 表三 prints: a page that starts inside 表三 (a PDF page, a page excerpt)
-# is found by them when the 申请人情况 header is not on it.
-_T3_ROW_MARKS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "属于国家秘密", "本机关不掌握相关政府信息",
-                 "信访举报投诉类申请", "结转下年度继续办理")
+# A page that starts inside 表三 (a PDF page, a page excerpt) is found by its row labels when
+# the 申请人情况 header is not on it (_is_table3_row).
 _T3_START = re.compile("勾稽关系|^申请人情况|本年新收政府信息公开申请数量")
 
 
@@ -266,7 +264,15 @@ def _starts_table3(line: str) -> bool:
 
 
 def _is_table3_row(line: str) -> bool:
-    return len(line) < 200 and any(mark in line for mark in _T3_ROW_MARKS)
+    return len(line) < 200 and _table3_row_marks().search(line) is not None
+
+
+@lru_cache(maxsize=1)
+def _table3_row_marks() -> re.Pattern[str]:
+    """表三 row labels long enough that prose does not print them (属于国家秘密, 本机关不掌握相关政府信息…)."""
+    spellings = {labels.strip_enumerator(label_key(row["variant"])) for row in labels.label_rows()
+                 if row["table"] == "table3" and row["field"] == "row"}
+    return re.compile("|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True) if len(s) >= 6))
 
 
 def _starts_table2_header(line: str) -> bool:
@@ -677,8 +683,8 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                              f"第二十条第({header.block})项的栏目标题印刷不全 ({' | '.join(c.printed for _, _, c in header.measures)})，"
                              f"按{assumed}年格式的标准栏目顺序读取", scope=f"block={header.block}", severity="warning")
         fit = fit_values(lrow.values, len(measures))
-        if fit.cells is None and fit.problem == "missing_cells" and reaches_end and index == len(lrows) - 1:
-            complete = complete_cells(lrow.values)
+        if reaches_end and index == len(lrows) - 1 and len(complete_cells(lrow.values, doc)) < len(measures):
+            complete = complete_cells(lrow.values, doc)
             findings.add("truncated_table", lrow.line, f"表二在“{item.label_zh}”行中断 (text ends inside the table)；"
                          f"读取该行前 {len(complete)} 个完整数值", scope="table=table2")
             fit = Fit(tuple(complete))
@@ -859,11 +865,11 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
             continue
         state.seen[row_key] = lrow.line
         anchors.append((index, row_key))
-        fit = fit_values(lrow.values, len(REQUESTERS), start_column=start_column)
         at_end = reaches_end and index == len(lrows) - 1
-        if fit.cells is None and at_end and fit.problem == "missing_cells":
+        if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS):
             _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh)
             continue
+        fit = fit_values(lrow.values, len(REQUESTERS), start_column=start_column)
         if fit.cells is None and fit.problem in ("missing_cells", "extra_cells"):
             fit = recover.recover_row(lrow.values, len(REQUESTERS), rule=recover.row_sum_rule, fit=fit)
         if fit.cells is None and fit.candidates:
@@ -995,20 +1001,35 @@ def _fuzzy_t3_labels(unknown: list[Cell], row_key: str | None, lrow: LogicalRow,
 def _keep_cut_row(lrow: LogicalRow, row_key: str, doc: Document, findings: Findings, out: list[dict[str, Any]],
                   rows_zh: Mapping[str, str]) -> None:
     """The 表三 row the text stops in: its complete leading cells are kept (:func:`complete_cells`)."""
-    complete = complete_cells(lrow.values)
+    complete = complete_cells(lrow.values, doc)
     findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)；"
                  f"读取该行前 {len(complete)} 个完整数值", scope="table=table3")
     for requester, cell in zip(REQUESTERS, complete, strict=False):
         out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
 
 
-def complete_cells(values: Sequence[Cell]) -> list[Cell]:
+def complete_cells(values: Sequence[Cell], doc: Document | None = None) -> list[Cell]:
     """The cells of a row the text stops in that were printed whole: each but the last is
     followed by a separator; the last counts only when it cannot be the start of a longer number
-    (it is 0, which no other count starts with) or a separator follows it."""
+    (it is 0, which no other count starts with) or something follows it in the text (a
+    separator, a space). Without ``doc`` the last cell is taken as cut unless it is 0 or a bar."""
     cells = [cell for cell in values if not cell.is_bar]
-    is_cut = bool(cells) and not values[-1].is_bar and cells[-1].text != "0"
-    return cells[:-1] if is_cut else cells
+    if not cells or values[-1].is_bar or cells[-1].text == "0":
+        return cells
+    if doc is not None and not _ends_the_text(cells[-1], doc):
+        return cells
+    return cells[:-1]
+
+
+def _ends_the_text(cell: Cell, doc: Document) -> bool:
+    """Is ``cell`` the very last thing the text prints (nothing, not even a space or a line
+    break, after it)?"""
+    if doc.ends_with_newline:
+        return False
+    last = len(doc.norm_lines)
+    while last > 0 and not doc.norm_lines[last - 1].strip():
+        last -= 1
+    return cell.line == last and doc.lines[last - 1].endswith(cell.printed)
 
 
 def _join_broken_label(lrow: LogicalRow, lrows: Sequence[LogicalRow], index: int, state: _T3State) -> tuple[str | None, int | None]:

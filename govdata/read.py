@@ -62,6 +62,9 @@ class Document:
     locators: tuple[str, ...] = field(default=(), repr=False)
     is_traditional: bool = False  # printed in Traditional characters: norm_lines read them as Simplified
     has_glosses: bool = False  # pinyin glosses (報(bào)告) that norm_lines leave out
+    # False for text that stops without a final line break, as a web store's page excerpt cut
+    # at a byte count does: its last number may be cut too (parse.complete_cells)
+    ends_with_newline: bool = True
 
     @property
     def line_count(self) -> int:
@@ -163,4 +166,5 @@ def _document(source: str, raw: bytes, rendering: formats.Rendering) -> Document
         locators=tuple(rendering.locators),
         is_traditional=traditional,
         has_glosses=glosses,
+        ends_with_newline=rendering.format != "text" or raw.rstrip(b" \t").endswith((b"\n", b"\r")),
     )

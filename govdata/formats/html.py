@@ -198,10 +198,14 @@ def _cell(td: lxml.html.HtmlElement) -> Cell:
 
 
 def _span(value: str | None) -> int:
-    """A span attribute as an int; junk ("2;", "") counts as 1, rowspan="0" reaches the end."""
+    """A span attribute as an int; junk ("2;", "") counts as 1, rowspan="0" reaches the end.
+
+    Markup copied out of a JavaScript string keeps its escaped quotes (``colspan=\\"2\\"``, an
+    attribute value ``\\"2\\"``): the quotes and backslashes around the number are skipped.
+    """
     if value is None:  # the usual case: no span attribute
         return 1
-    digits = re.match(r"\s*(\d+)", value or "")
+    digits = re.match(r"[\s\\\"']*(\d+)", value or "")
     if not digits:
         return 1
     number = int(digits.group(1))

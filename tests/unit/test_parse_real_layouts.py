@@ -1,0 +1,350 @@
+"""The layout families real reports come in (issue 12), each pinned on a snippet written from the
+form's own labels with invented agencies and numbers (docs/formats.md, "Layout families").
+
+The real pages these families were found in are read against hand-read golden values in
+tests/integration/test_real_reports.py.
+"""
+
+from __future__ import annotations
+
+from govdata import parse_report
+
+HEAD = "某某县某某镇人民政府2022年政府信息公开工作年度报告\n本报告所列数据的统计期限自2022年1月1日至2022年12月31日。\n"
+T3_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+
+
+def _t2(report) -> dict[tuple[str, str], float | None]:
+    return {(r["item"], r["measure"]): r["value"] for r in report.table2.iter_rows(named=True)}
+
+
+def _t3(report) -> dict[tuple[str, str], int | None]:
+    return {(r["row"], r["requester"]): r["value"] for r in report.table3.iter_rows(named=True)}
+
+
+def _found(report, check: str) -> list[dict]:
+    return [r for r in report.checks.iter_rows(named=True) if r["check"] == check and r["status"] == "fail"]
+
+
+def _row(report, row: str) -> list[int | None]:
+    cells = _t3(report)
+    return [cells.get((row, requester)) for requester in
+            ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org", "total")]
+
+
+# --- 1. pipe rows without a border | at the start ------------------------------------------------
+
+PIPE_NO_BORDER = HEAD + f"""二、主动公开政府信息情况
+第二十条第(一)项 | |||
+信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |
+规章 | 0 | 0 | 1 |
+行政规范性文件 | 3 | 1 | 12 |
+第二十条第(五)项 | |||
+信息内容 | 本年处理决定数量 | ||
+行政许可 | 58 | ||
+三、收到和处理政府信息公开申请情况
+{T3_NOTE} | 申请人情况 | ||||||||
+自然人 | 法人或其他组织 | 总计 | |||||||
+商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |||||
+一、本年新收政府信息公开申请数量 | 58 | 7 | 0 | 0 | 1 | 0 | 66 | ||
+二、上年结转政府信息公开申请数量 | 2 | 0 | 0 | 0 | 0 | 0 | 2 | ||
+三、本年度办理结果 | (一)予以公开 | 30 | 4 | 0 | 0 | 1 | 0 | 35 | |
+"""
+
+
+def test_pipe_rows_without_a_border_pipe_and_with_padding_runs_read_every_cell():
+    report = parse_report(PIPE_NO_BORDER)
+    assert _t2(report)[("normative_documents", "in_force")] == 12 and _t2(report)[("licensing", "decisions")] == 58
+    assert _row(report, "new") == [58, 7, 0, 0, 1, 0, 66]
+    assert _row(report, "granted") == [30, 4, 0, 0, 1, 0, 35]
+    assert not _found(report, "unmapped_label") and not _found(report, "extra_cells")
+
+
+def test_pipe_row_broken_over_lines_with_its_blank_cells_on_lines_of_their_own():
+    text = HEAD + """第二十条第(一)项 |
+信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |
+规章 |
+|
+|
+|
+规范性文件 | 2 | 0 | 83 |
+"""
+    cells = _t2(parse_report(text))
+    assert [cells[("regulations", m)] for m in ("new_made", "new_published", "total_published")] == [None, None, None]
+    assert cells[("normative_documents", "total_published")] == 83
+
+
+def test_label_line_followed_by_its_values_as_a_pipe_row():
+    text = HEAD + """第二十条第(五)项 |
+信息内容 |
+本年处理决定数量 |
+行政许可 |
+114 | ||
+第二十条第(六)项 |
+信息内容 |
+本年处理决定数量 |
+行政处罚 |
+430 | ||
+"""
+    cells = _t2(parse_report(text))
+    assert cells[("licensing", "decisions")] == 114 and cells[("punishment", "decisions")] == 430
+
+
+# --- 2. one cell per line, rows found from labels and column counts -----------------------------
+
+
+def test_cells_ending_in_pipe_where_a_lone_pipe_is_an_empty_cell_or_a_row_end():
+    text = HEAD + """第二十条第(五)项 |
+||||
+信息内容 |
+上一年项目数量 |
+本年增/减 |
+处理决定数量 |
+|
+行政许可 |
+7 |
+|
+12 |
+|
+其他对外管理服务事项 |
+0 |
+0 |
+0 |
+|
+"""
+    cells = _t2(parse_report(text))
+    assert [cells[("licensing", m)] for m in ("prior_items", "change", "decisions")] == [7, None, 12]
+    assert [cells[("other_services", m)] for m in ("prior_items", "change", "decisions")] == [0, 0, 0]
+
+
+def test_cells_separated_by_lines_holding_only_a_pipe_and_a_header_cell_over_two_lines():
+    text = HEAD + "\n|\n".join(["第二十条第(一)项", "信息内容", "本年新\n制作数量", "本年新\n公开数量", "对外公开总数量",
+                                "规章", "0", "0", "0", "规范性文件", "5", "4", "31"]) + "\n|\n"
+    cells = _t2(parse_report(text))
+    assert [cells[("normative_documents", m)] for m in ("new_made", "new_published", "total_published")] == [5, 4, 31]
+
+
+def test_rows_opened_by_a_lone_pipe_line():
+    text = HEAD + "第二十条第(一)项 |\n|||\n|\n信息内容 |\n本年制发件数 |\n本年废止件数 |\n现行有效件数 |\n|\n规章 |\n1 |\n0 |\n4 |\n|\n"
+    text += "行政规范性文件 |\n6 |\n2 |\n40 |\n"
+    cells = _t2(parse_report(text))
+    assert [cells[("regulations", m)] for m in ("made", "repealed", "in_force")] == [1, 0, 4]
+    assert [cells[("normative_documents", m)] for m in ("made", "repealed", "in_force")] == [6, 2, 40]
+
+
+def test_blank_lines_between_every_cell_and_table3_rows_found_by_their_labels():
+    cells = [T3_NOTE, "申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
+             "一、本年新收政府信息公开申请数量", *"5 1 0 0 0 0 6".split(),
+             "二、上年结转政府信息公开申请数量", *"0 0 0 0 0 0 0".split(),
+             "三、本年度办理结果", "(一)予以公开", *"3 1 0 0 0 0 4".split()]
+    report = parse_report(HEAD + "三、收到和处理政府信息公开申请情况\n\n" + "\n\n".join(cells) + "\n")
+    assert _row(report, "new") == [5, 1, 0, 0, 0, 0, 6] and _row(report, "granted") == [3, 1, 0, 0, 0, 0, 4]
+
+
+# --- 3. Traditional-character mirrors with pinyin glosses ---------------------------------------
+
+
+def test_traditional_mirror_with_pinyin_glosses_reads_labels_units_title_and_keeps_printed_raw():
+    text = """某某縣某某鎮2021年政府信息公開工作年度報(bào)告
+本報(bào)告所列數(shù)據(jù)的統(tǒng)計(jì)期限自2021年1月1日至2021年12月31日。
+二、主動(dòng)公開政府信息情況
+第二十條第(一)項(xiàng) | |||
+信息內(nèi)容 | 本年制發(fā)件數(shù) | 本年廢止件數(shù) | 現(xiàn)行有效件數(shù) |
+規(guī)章 | 0 | 0 | 0 |
+行政規(guī)範(fàn)性文件 | 2 | 0 | 9 |
+第二十條第(八)項(xiàng) | |||
+信息內(nèi)容 | 本年收費(fèi)金額(單位:萬(wàn)元) | ||
+行政事業(yè)性收費(fèi) | 12.5 | ||
+"""
+    report = parse_report(text)
+    cells = {(r["item"], r["measure"]): r for r in report.table2.iter_rows(named=True)}
+    assert cells[("normative_documents", "in_force")]["value"] == 9
+    assert cells[("fees", "fee_amount")]["value"] == 12.5 and cells[("fees", "fee_amount")]["unit"] == "万元"
+    assert report.report["year"] == 2021 and report.report["template"] == "2021"
+
+
+def test_a_simplified_report_is_never_converted():
+    from govdata.read import read_document
+
+    doc = read_document(text="某某局2022年政府信息公开工作年度报告\n主动公开政府信息32条。\n")
+    assert not doc.is_traditional and not doc.has_glosses and doc.norm_lines[1] == "主动公开政府信息32条。"
+
+
+# --- 4. labels that are not verbatim ------------------------------------------------------------
+
+
+def test_filling_instructions_left_in_labels_are_read_without_them():
+    text = HEAD + """第二十条第(五)项 |
+信息内容 | 上一年项目数量 (指2021年事项数) | 本年增/减 (指2022年增加或减少的事项数,减用负值表示,如-8) | 处理决定数量 (指2022年办件量) |
+行政许可 | 71 | -11 | 30 |
+其他对外管理服务事项(指行政许可以外的事项) | 4 | 0 | 2 |
+"""
+    cells = _t2(parse_report(text))
+    assert [cells[("licensing", m)] for m in ("prior_items", "change", "decisions")] == [71, -11, 30]
+    assert cells[("other_services", "decisions")] == 2
+
+
+def test_label_with_characters_dropped_is_read_by_similarity_and_reported():
+    text = HEAD + f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n(三)不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+    text += "2.其他法律行政止公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
+    report = parse_report(text)
+    assert _row(report, "withheld.prohibited_by_law") == [1, 0, 0, 0, 0, 0, 1]
+    [finding] = _found(report, "fuzzy_label")
+    assert finding["severity"] == "warning" and finding["line"] == 6 and "withheld.prohibited_by_law" in finding["message"]
+    assert 0.8 <= finding["actual"] < 1
+
+
+def test_label_far_from_every_known_label_stays_unmapped_and_its_values_unread():
+    text = HEAD + f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n(五)不予处理 | 6.其他不予处理情形 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
+    report = parse_report(text)
+    assert not report.table3.height
+    assert any("其他不予处理情形" in f["message"] for f in _found(report, "unmapped_label"))
+
+
+def test_converter_localised_word_and_stray_spaces_inside_labels():
+    text = "某某鎮2020年政府信息公開工作年度報告\n統計期限自2020年1月1日至2020年12月31日。\n第二十條第(一)項 |\n"
+    text += "信息內容 | 本年新制作數量 | 本年新公開數量 | 對外公開總數量 |\n規範性檔案 | 1 | 1 | 7 |\n規 章 | 0 | 0 | 0 |\n"
+    cells = _t2(parse_report(text))
+    assert cells[("normative_documents", "total_published")] == 7 and cells[("regulations", "new_made")] == 0
+
+
+# --- 5. sparse grids ----------------------------------------------------------------------------
+
+
+def test_all_blank_row_is_null_cells_and_blank_total_column_stays_null():
+    # the last row prints all seven values, so the grid's value columns are known
+    rows = [f"{T3_NOTE}\t\t\t申请人情况", "一、本年新收政府信息公开申请数量\t\t\t2\t0\t0\t0\t0\t0\t",
+            "二、上年结转政府信息公开申请数量\t\t\t\t\t\t\t\t\t", "三、本年度办理结果\t(一)予以公开\t\t2\t0\t0\t0\t0\t0\t",
+            "四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0"]
+    report = parse_report(HEAD + "\n".join(rows) + "\n")
+    assert _row(report, "carried_over") == [None] * 7
+    assert _row(report, "new") == [2, 0, 0, 0, 0, 0, None]
+
+
+def test_value_less_other_row_in_a_2019_table_is_the_2019_row_not_the_2021_group():
+    text = HEAD + f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n"
+    text += "(五)不予处理 | 5.要求行政机关确认或重新出具已获取信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+    text += "(六)其他处理 | | | | | | | |\n(七)总计 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+    report = parse_report(text)
+    assert _row(report, "other") == [None] * 7
+    assert "other.other" not in {r for r, _ in _t3(report)}
+
+
+def test_html_copied_out_of_a_script_string_keeps_its_escaped_span_quotes():
+    page = ("<html><body><p>某某局2022年政府信息公开工作年度报告</p><table>"
+            r"<tr><td colspan=\"2\">信息内容</td><td>本年处理决定数量</td></tr>"
+            r"<tr><td colspan=\"2\">行政许可</td><td>9</td></tr></table></body></html>")
+    from govdata.read import read_document
+
+    assert read_document(raw=page.encode()).lines[1:] == ("信息内容\t\t本年处理决定数量", "行政许可\t\t9")
+
+
+# --- 6. pages that begin mid-table --------------------------------------------------------------
+
+
+def test_page_that_starts_inside_table3_is_found_by_its_row_labels_and_single_space_cells():
+    page = """某某区某某局2023年政府信息公开工作年度报告
+3.危及“三安全一稳定” 0 0 0 0 0 0 0
+4.保护第三方合法权益 1 0 0 0 0 0 1
+5.属于三类内部事务信息 0 0 0 0 0 0 0
+(四)无法提供 1.本机关不掌握相关政府信息 4 1 0 0 0 0 5
+"""
+    report = parse_report(page)
+    assert _row(report, "withheld.third_party") == [1, 0, 0, 0, 0, 0, 1]
+    assert _row(report, "unable.not_held") == [4, 1, 0, 0, 0, 0, 5]
+
+
+def test_stacked_header_characters_of_pdf_text_are_joined():
+    rows = ["\t".join(["结", "结", "其", "尚", "总"] * 3), "\t".join(["果", "果", "他", "未", ""] * 3),
+            "\t".join(["维", "纠", "结", "审", "计"] * 3), "\t".join(["持", "正", "果", "结", ""] * 3),
+            "\t".join(str(n) for n in [1, 0, 0, 0, 1, 2, 1, 0, 0, 3, 0, 0, 0, 0, 0])]
+    text = HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0\n"
+    text += "四、政府信息公开行政复议、行政诉讼情况\n"
+    text += "行政复议\t行政诉讼\n" + "\n".join(rows) + "\n五、存在的主要问题及改进情况\n"
+    report = parse_report(text)
+    assert report.table4["value"].to_list()[:5] == [1, 0, 0, 0, 1]
+    assert not _found(report, "header_mismatch")
+
+
+# --- 7. text that stops mid-table ---------------------------------------------------------------
+
+
+def test_row_cut_by_the_end_of_the_text_keeps_its_complete_leading_cells():
+    text = PIPE_NO_BORDER + "(二)部分公开(区分处理的,只计这一情形,不计其他情形) | 4 | 0 | 1"
+    report = parse_report(text)
+    assert _row(report, "partial") == [4, 0, None, None, None, None, None]  # "1" may be the start of 12
+    assert any(f["scope"] == "table=table3" for f in _found(report, "truncated_table"))
+
+
+def test_a_cut_row_ending_in_zero_keeps_it_no_count_starts_with_zero():
+    report = parse_report(PIPE_NO_BORDER + "(二)部分公开(区分处理的,只计这一情形,不计其他情形) | 4 | 0 | 0")
+    assert _row(report, "partial")[:3] == [4, 0, 0]
+
+
+def test_header_cells_cut_to_their_first_characters_are_read_in_the_forms_column_order():
+    text = HEAD + "第二十条第(一)项 |\n信息内容 |\n本年新 |\n本年新 |\n对外公开总数量 |\n|\n规章 |\n0 |\n0 |\n0 |\n|\n"
+    text += "规范性文件 |\n13 |\n11 |\n40 |\n|\n"
+    report = parse_report(text)
+    assert [_t2(report)[("normative_documents", m)] for m in ("new_made", "new_published", "total_published")] == [13, 11, 40]
+    [finding] = _found(report, "header_assumed")
+    assert finding["severity"] == "warning" and finding["line"] == 5
+
+
+def test_text_cut_inside_table2_reports_the_later_tables_as_cut_not_missing():
+    report = parse_report(PIPE_NO_BORDER.split("三、收到")[0] + "第二十条第(六)项 | |||\n信息内容 | 本年处理决定数量 |\n行政处罚 | 4")
+    assert {f["scope"] for f in _found(report, "truncated_table")} >= {"table=table3", "table=table4"}
+    assert not _found(report, "missing_table")
+
+
+# --- 8. tables converted from PDF ---------------------------------------------------------------
+
+
+def test_cell_holding_a_number_and_a_note_reads_the_number():
+    text = HEAD + "第二十条第(一)项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+    text += "行政规范性文件 | 22 （其中修订 16 件） | 3 | 120 |\n"
+    assert _t2(parse_report(text))[("normative_documents", "made")] == 22
+
+
+def test_page_footer_inside_a_table_is_not_a_row():
+    rows = ["3.危及“三安全一稳定” 0 0 0 0 0 0 0", "— 3 —", "4.保护第三方合法权益 2 0 0 0 0 0 2", "第 4 页",
+            "5.属于三类内部事务信息 0 0 0 0 0 0 0"]
+    report = parse_report(HEAD + "三、收到和处理政府信息公开申请情况\n" + T3_NOTE + "\n" + "\n".join(rows) + "\n")
+    assert _row(report, "withheld.security_stability") == [0] * 7
+    assert _row(report, "withheld.third_party") == [2, 0, 0, 0, 0, 0, 2]
+
+
+def test_ocr_misread_character_in_a_label_is_read_by_similarity():
+    text = HEAD + f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n一、本年新收政府信息公开申清数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n"
+    report = parse_report(text)
+    assert _row(report, "new") == [3, 0, 0, 0, 0, 0, 3] and _found(report, "fuzzy_label")
+
+
+def test_markdown_heading_marks_and_separator_rows_are_layout():
+    text = HEAD + f"## 三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n### 一、本年新收政府信息公开申请数量\n"
+    text += "| 类别 | 数据1 | 总计 |\n|---|---|---|\n"
+    text += "| 本年新收政府信息公开申请数量 | 7 | 0 | 0 | 0 | 0 | 0 | 7 |\n"
+    assert _row(parse_report(text), "new") == [7, 0, 0, 0, 0, 0, 7]
+
+
+# --- 9. hybrid templates ------------------------------------------------------------------------
+
+
+def test_2021_table2_with_a_2019_single_other_row_follows_table2_and_reports_the_hybrid():
+    text = HEAD + """第二十条第(一)项
+信息内容\t本年制发件数\t本年废止件数\t现行有效件数
+规章\t0\t0\t0
+三、收到和处理政府信息公开申请情况
+(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)\t\t\t申请人情况
+\t(六)其他处理\t\t1\t0\t0\t0\t0\t0\t1
+\t(七)总计\t\t1\t0\t0\t0\t0\t0\t1
+"""
+    report = parse_report(text)
+    assert report.report["template"] == "2021"
+    assert _row(report, "other") == [1, 0, 0, 0, 0, 0, 1]
+    [finding] = _found(report, "hybrid_template")
+    assert finding["severity"] == "warning" and "2019" in finding["message"]
+
+
+def test_2019_table2_headers_in_a_later_year_make_a_2019_template_report():
+    text = HEAD.replace("2022", "2023") + "第二十条第(一)项\n信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n"
+    text += "规章 | 0 | 0 | 0 |\n"
+    assert parse_report(text).report["template"] == "2019"
