@@ -267,7 +267,7 @@ def _is_enumerated_label(piece: str, finder: re.Pattern[str]) -> bool:
 
 
 # A bracketed instruction printed right after a label: 规范性文件(指各行政机关印发的有正式文号的文件).
-_BRACKET_AFTER = re.compile(r"\s*\([^()]{1,40}\)")
+_BRACKET_AFTER = re.compile(r"\s*\((?![一二三四五六七八九十]+\))[^()]{1,40}\)")
 _GAP_TOKEN = re.compile(r"(?P<number>[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|%)?)|(?P<text>[^\s\d]+)")
 
 

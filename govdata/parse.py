@@ -683,7 +683,8 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                              f"第二十条第({header.block})项的栏目标题印刷不全 ({' | '.join(c.printed for _, _, c in header.measures)})，"
                              f"按{assumed}年格式的标准栏目顺序读取", scope=f"block={header.block}", severity="warning")
         fit = fit_values(lrow.values, len(measures))
-        if reaches_end and index == len(lrows) - 1 and len(complete_cells(lrow.values, doc)) < len(measures):
+        if (reaches_end and index == len(lrows) - 1 and not doc.ends_with_newline
+                and len(complete_cells(lrow.values, doc)) < len(measures)):
             complete = complete_cells(lrow.values, doc)
             findings.add("truncated_table", lrow.line, f"表二在“{item.label_zh}”行中断 (text ends inside the table)；"
                          f"读取该行前 {len(complete)} 个完整数值", scope="table=table2")
@@ -785,6 +786,8 @@ def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cel
                 row_key = "other"
             continue
         if bare == "其他":
+            if later_labels:  # the requester column's header, printed before a row's own label
+                continue
             if lrow.has_values and state.group == "other":
                 row_key = "other.other"
             elif lrow.has_values:
@@ -865,7 +868,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
             continue
         state.seen[row_key] = lrow.line
         anchors.append((index, row_key))
-        at_end = reaches_end and index == len(lrows) - 1
+        at_end = reaches_end and index == len(lrows) - 1 and not doc.ends_with_newline
         if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS):
             _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh)
             continue

@@ -100,10 +100,11 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     texts = [cell.text for cell in tokens]
     # A reading that needs no blank cell is preferred: blanks are only assumed where the
     # printed digits cannot fill every column the rule accepts.
-    full, capped = _accepted(_full_readings(texts, width), rule, require=True)
+    full, capped, n_full = _accepted(_full_readings(texts, width), rule, require=True)
     readings = full
-    if not readings and not capped:
-        readings, capped = _accepted(_partial_readings(texts, width), rule, require=False)
+    if n_full == 0 and not capped:
+        # only when the printed digits cannot fill every column are blank cells assumed
+        readings, capped, _ = _accepted(_partial_readings(texts, width), rule, require=False)
     if capped:
         return Fit(None, "search_capped", f"印出“{printed}”的读法超过 {MAX_READINGS} 种，停止搜索")
     if not readings:
@@ -114,17 +115,18 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     return Fit(cells_of(readings[0], tokens), "recovered_cells", describe(printed, readings[0], rule))
 
 
-def _accepted(readings: Iterator[Reading], rule: Rule | None, *, require: bool) -> tuple[list[Reading], bool]:
-    """The readings a rule accepts (``require``: it must hold; else: it must not be broken), and
-    whether the search stopped at :data:`MAX_READINGS` readings tried."""
+def _accepted(readings: Iterator[Reading], rule: Rule | None, *, require: bool) -> tuple[list[Reading], bool, int]:
+    """The readings a rule accepts (``require``: it must hold; else: it must not be broken),
+    whether the search stopped at :data:`MAX_READINGS` readings tried, and how many were tried."""
     out: list[Reading] = []
-    for count, reading in enumerate(readings):
-        if count >= MAX_READINGS:
-            return out, True
+    count = 0
+    for count, reading in enumerate(readings, start=1):
+        if count > MAX_READINGS:
+            return out, True, count
         verdict = rule([_int(value) for value in reading]) if rule is not None else True
         if verdict is True or (not require and verdict is None):
             out.append(reading)
-    return out, False
+    return out, False, count
 
 
 def describe(printed: str, reading: Reading, rule: Rule | str | None) -> str:

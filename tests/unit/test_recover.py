@@ -1,0 +1,98 @@
+"""Table cells whose boundaries were lost are put back from the form's own arithmetic (issue 14):
+recovered when exactly one reading fits, reported (and left null) when several do or none does."""
+
+from __future__ import annotations
+
+from govdata import parse_report
+from govdata.layout import Cell
+from govdata.recover import MAX_READINGS, recover_row, row_sum_rule, table4_rule
+
+HEAD = "某某区某某局2023年政府信息公开工作年度报告\n本报告所列数据的统计期限自2023年1月1日至2023年12月31日。\n"
+T3 = "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） 申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他 "
+
+
+def _t3(report) -> dict[tuple[str, str], int | None]:
+    return {(r["row"], r["requester"]): r["value"] for r in report.table3.iter_rows(named=True)}
+
+
+def _row(report, row: str) -> list[int | None]:
+    cells = _t3(report)
+    return [cells.get((row, r)) for r in ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org",
+                                           "total")]
+
+
+def _found(report, check: str) -> list[dict]:
+    return [r for r in report.checks.iter_rows(named=True) if r["check"] == check]
+
+
+def test_fused_row_with_one_reading_that_adds_up_is_recovered_with_a_finding():
+    report = parse_report(HEAD + T3 + "一、本年新收政府信息公开申请数量 713000074二、上年结转政府信息公开申请数量 1000001\n")
+    assert _row(report, "new") == [71, 3, 0, 0, 0, 0, 74]
+    assert _row(report, "carried_over") == [1, 0, 0, 0, 0, 0, 1]
+    finding = next(f for f in _found(report, "recovered_cells") if f["scope"] == "row=new")
+    assert finding["severity"] == "warning" and "713000074" in finding["message"] and "71 | 3 | 0 | 0 | 0 | 0 | 74" in finding["message"]
+
+
+def test_fused_ordinal_of_the_next_row_is_given_back_by_the_forms_row_order():
+    text = HEAD + T3 + "（三）不予公开 1.属于国家秘密00000002.其他法律行政法规禁止公开 10000013.危及“三安全一稳定” 0000000\n"
+    report = parse_report(text)
+    assert _row(report, "withheld.state_secret") == [0] * 7
+    assert _row(report, "withheld.prohibited_by_law") == [1, 0, 0, 0, 0, 0, 1]
+    assert _row(report, "withheld.security_stability") == [0] * 7
+
+
+def test_row_with_several_readings_is_reported_with_every_candidate_and_left_null():
+    fit = recover_row([Cell("010001011", 7)], 7, rule=row_sum_rule)
+    assert fit.cells is None and fit.problem == "ambiguous_cells"
+    assert set(fit.candidates) == {("0", "1", "0", "0", "0", "10", "11"), ("0", "10", "0", "0", "1", "0", "11")}
+    report = parse_report(HEAD + T3 + "三、本年度办理结果 （一）予以公开 010001011\n")
+    assert ("granted", "total") not in _t3(report)
+    [finding] = [f for f in _found(report, "ambiguous_cells") if f["scope"] == "row=granted"]
+    assert "2 种读法" in finding["message"] and "0 1 0 0 0 10 11" in finding["message"]
+
+
+def test_table_column_sums_decide_between_the_readings_of_a_row():
+    # 予以公开 and 总计 each read two ways; 新收 (printed with spaces) and the identity
+    # 新收 + 上年结转 = 总计 + 结转 and the column sum 予以公开 = 总计 leave one
+    text = HEAD + T3 + ("一、本年新收政府信息公开申请数量 0 11 0 0 0 0 11 二、上年结转政府信息公开申请数量 0000000三、本年度办理结果 "
+                        "（一）予以公开 011000011（七）总计 011000011四、结转下年度继续办理 0000000\n")
+    report = parse_report(text)
+    assert _row(report, "granted") == [0, 11, 0, 0, 0, 0, 11]
+    finding = next(f for f in _found(report, "recovered_cells") if f["scope"] == "row=granted")
+    assert "各列合计" in finding["message"]
+
+
+def test_printed_numbers_that_break_the_row_sum_are_never_repaired_into_other_numbers():
+    report = parse_report(HEAD + T3 + "一、本年新收政府信息公开申请数量 5000003\n")
+    assert ("new", "total") not in _t3(report)
+    [finding] = [f for f in report.checks.iter_rows(named=True) if f["scope"] == "row=new" and f["status"] == "fail"]
+    assert finding["check"] == "missing_cells" and "没有一种读法" in finding["message"]
+
+
+def test_number_split_in_two_by_pdf_text_extraction_is_joined_when_only_that_adds_up():
+    text = HEAD + "三、收到和处理政府信息公开申请情况\n4.保护第三方合法权益 1 2 0 0 0 0 0 12\n"
+    report = parse_report(text)
+    assert _row(report, "withheld.third_party") == [12, 0, 0, 0, 0, 0, 12]
+    assert _found(report, "recovered_cells")
+
+
+def test_table4_run_together_is_read_one_digit_per_column_and_checked_by_group():
+    fit = recover_row([Cell("110024001510102", 9)], 15, rule=table4_rule)
+    assert [c.text for c in fit.cells] == list("110024001510102") and fit.problem == "recovered_cells"
+
+
+def test_table2_run_has_no_sum_so_only_a_one_digit_per_column_run_is_recovered():
+    unique = recover_row([Cell("000", 3)], 3, rule=None)
+    assert [c.text for c in unique.cells] == ["0", "0", "0"]
+    several = recover_row([Cell("8855698", 3)], 3, rule=None)
+    assert several.cells is None and len(several.candidates) == 15
+
+
+def test_dropped_blank_cells_are_ambiguous_unless_one_placement_adds_up():
+    dropped = recover_row([Cell("1", 4), Cell("1", 4)], 7, rule=row_sum_rule)
+    assert dropped.cells is None and len(dropped.candidates) == 21  # 1 anywhere with 1 in 总计, or two 1s and 总计 blank
+
+
+def test_a_hostile_run_of_digits_stops_the_search_at_the_cap_and_says_so():
+    fit = recover_row([Cell("9" * 80, 1)], 7, rule=row_sum_rule)
+    assert fit.cells is None and fit.problem == "search_capped" and str(MAX_READINGS) in fit.detail
