@@ -241,3 +241,11 @@ def test_ingest_lists_a_fetched_letter_as_not_an_annual_report_instead_of_an_emp
     assert corpus.reports.height == 0
     [failure] = corpus.failures
     assert failure.reason.startswith("not an annual report: ") and "函 (letter)" in failure.reason
+
+
+def test_without_the_real_folder_these_tests_skip_and_name_it(monkeypatch, tmp_path):
+    from tests import agency_site as site_module
+
+    monkeypatch.setattr(site_module, "PINGTAN", tmp_path / "shared" / "real" / "pingtan")
+    with pytest.raises(pytest.skip.Exception, match=r"shared/real/pingtan"):
+        site_module.AgencySite()
