@@ -378,12 +378,10 @@ def fetch_command(sources: Path | None, index_urls: tuple[str, ...], out_dir: Pa
                 outcomes += fetch.fetch_index(url, out_dir, client=client, progress=lambda _s: bar.update(), on_list=grow).outcomes
         finally:
             client.close()
-    for outcome in outcomes:
-        if outcome.status == "skipped":
-            click.echo(f"  skipped: {outcome.url}: {outcome.reason}", err=True)
-    for outcome in outcomes:
-        if outcome.status == "failed":
-            click.echo(f"  failed: {outcome.url}: {outcome.reason}", err=True)
+    for status in ("skipped", "failed"):
+        for outcome in outcomes:
+            if outcome.status == status:
+                click.echo(f"  {status}: {fetch.printable(outcome.url)}: {outcome.reason}", err=True)
     counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("stored", "unchanged", "skipped", "failed")}
     click.echo(f"fetched {len(outcomes) - counts['skipped']} URL(s) into {out_dir}/: {counts['stored']} stored, "
                f"{counts['unchanged']} unchanged, {counts['failed']} failed; {counts['skipped']} skipped (not annual reports)")

@@ -33,6 +33,7 @@ import csv
 import datetime as dt
 import os
 import time
+import unicodedata
 import urllib.robotparser
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -47,7 +48,7 @@ from govdata.formats.errors import ReadError
 from govdata.formats.sniff import sniff_format
 
 __all__ = ["FetchError", "FetchRun", "FetchSettings", "Outcome", "Robots", "Source", "WebClient", "fetch_index", "fetch_sources",
-           "read_sources", "user_agent"]
+           "printable", "read_sources", "user_agent"]
 
 # The token robots.txt rules are matched against ("User-agent: govdata").
 ROBOTS_TOKEN = "govdata"
@@ -95,10 +96,22 @@ class FetchSettings:
     user_agent: str = field(default_factory=user_agent)
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters: URLs and server answers are untrusted, and an escape
+    sequence in a Location header or a link must not reach a terminal or a log as one.
+
+    Example:
+        >>> printable("http://a.gov.cn/\x1b[2Jx\u202e.htm")
+        'http://a.gov.cn/[2Jx.htm'
+    """
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch == "\t").replace("\t", " ")
+
+
 class FetchError(Exception):
-    """A URL that could not be fetched, with the reason in words (``str(error)``)."""
+    """A URL that could not be fetched, with the reason in words (``str(error)``), safe to print."""
 
     def __init__(self, url: str, reason: str):
+        reason = printable(reason)
         super().__init__(reason)
         self.url = url
         self.reason = reason
@@ -360,7 +373,7 @@ class Outcome:
 
     def __str__(self) -> str:
         where = f" -> {self.file}" if self.file else ""
-        return f"{self.status}: {self.url}{where}" + (f": {self.reason}" if self.reason else "")
+        return printable(f"{self.status}: {self.url}{where}" + (f": {self.reason}" if self.reason else ""))
 
 
 @dataclass

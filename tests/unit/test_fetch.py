@@ -119,3 +119,17 @@ def test_list_page_keeps_the_reports_of_its_column_with_year_and_agency_and_skip
 @pytest.mark.parametrize(("value", "seconds"), [("7", 7.0), (None, None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
 def test_retry_after_is_read_as_seconds_or_a_date(value, seconds):
     assert fetch._retry_after(value) == seconds
+
+
+def test_reasons_and_outcomes_print_without_control_characters_from_untrusted_urls():
+    error = FetchError("http://a.gov.cn/x", "redirected to http://a.gov.cn/\x1b]0;pwned\x07\u202eevil, disallowed")
+    assert error.reason == "redirected to http://a.gov.cn/]0;pwnedevil, disallowed"
+    assert "\x1b" not in str(fetch.Outcome("http://a.gov.cn/\x1b[2J", "failed", "x"))
+
+
+def test_fetch_and_collection_docstring_examples_hold():
+    import doctest
+
+    from govdata import collection
+
+    assert doctest.testmod(fetch).failed == 0 and doctest.testmod(collection).failed == 0
