@@ -429,6 +429,8 @@ class _Collector:
                 return previous["file"]
             if response.status != 200:
                 raise FetchError(source.url, f"HTTP {response.status} {_reason_phrase(response.status)}".strip())
+            if role != "attachment":  # an attachment is described by its page
+                source = _described(source, response.content, response.final_url)
             file = self._store(source, response, previous, role=role, page_file=page_file)
         except FetchError as exc:
             self._record(Outcome(source.url, "failed", exc.reason, None, role))
@@ -446,7 +448,6 @@ class _Collector:
     def _store(self, source: Source, response: Response, previous: dict[str, str] | None, *, role: str, page_file: str) -> str:
         data = response.content
         digest = collection.sha256_hex(data)
-        source = _described(source, data, response.final_url)
         validators = {"etag": response.headers.get("ETag", ""), "last_modified": response.headers.get("Last-Modified", "")}
         if previous and previous["sha256"] == digest:
             changed = any(previous[key] != value for key, value in validators.items())
