@@ -146,7 +146,7 @@ class AgencySite:
         if path == "/wrapped/report2019.htm":
             return self._page(self._wrapper(), headers)
         if path == "/files/report2019.docx":
-            return self._file(self._attachment(), headers,
+            return self._file(self.attachment(), headers,
                               "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         if path.startswith("/private/"):
             return self._page(self.entry(2019).page(), headers)
@@ -198,7 +198,9 @@ class AgencySite:
                 f'<nav><a href="/">首页</a></nav><div class="article"><h1>{title}</h1>'
                 f'<p>附件：<a href="/files/report2019.docx">{title}.docx</a></p></div></body></html>').encode()
 
-    def _attachment(self) -> bytes:
+    def attachment(self) -> bytes:
+        """The .docx the wrapping page links to. Building it takes a second or more: a test calls this
+        before fetching, so that the server answers from the cache instead of past a short time-out."""
         return report_as_docx(self.entry(2019).folder)
 
 

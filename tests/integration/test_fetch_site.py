@@ -195,6 +195,7 @@ def test_requests_to_one_host_are_spaced_by_the_delay(agency_site, tmp_path):
 
 
 def test_wrapping_page_is_stored_with_its_attachment_linked_to_it(agency_site, tmp_path):
+    agency_site.attachment()
     result = run([Source(agency_site.url("/wrapped/report2019.htm"), "平潭综合实验区", 2019)], tmp_path)
     assert result.is_ok and [o.role for o in result.outcomes] == ["page", "attachment"]
     page, attachment = manifest(tmp_path)
@@ -206,6 +207,7 @@ def test_wrapping_page_is_stored_with_its_attachment_linked_to_it(agency_site, t
 
 
 def test_ingest_reads_the_attachment_of_a_page_that_holds_no_tables(agency_site, tmp_path):
+    agency_site.attachment()
     run([Source(agency_site.url("/wrapped/report2019.htm"), "平潭综合实验区", 2019)], tmp_path)
     corpus = load(tmp_path)
     assert not corpus.failures
