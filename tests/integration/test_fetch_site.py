@@ -57,6 +57,12 @@ def test_report_page_is_stored_byte_for_byte_under_year_agency_and_hash_with_a_m
     assert not stored.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH), "stored files are read-only"
 
 
+def test_a_source_without_agency_or_year_is_named_from_the_title_of_the_page(agency_site, tmp_path):
+    run([Source(agency_site.served_url(agency_site.entry(2014).url))], tmp_path)
+    [row] = manifest(tmp_path)
+    assert (row["agency_id"], row["year"]) == ("pingtan_zone", "2014") and row["file"].startswith("2014_pingtan-zone_")
+
+
 def test_every_request_names_govdata_and_a_contact_in_its_user_agent(agency_site, tmp_path):
     run([Source(agency_site.served_url(agency_site.entry(2020).url))], tmp_path)
     agents = {hit.headers.get("User-Agent") for hit in agency_site.hits}
