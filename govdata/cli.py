@@ -324,6 +324,72 @@ def synth_command(n_reports: int, out_dir: Path, seed: int, layouts: str, inject
     click.echo(f"  parse with: GOVDATA_AGENCIES={out_dir}/agencies.csv govdata ingest {out_dir}/reports")
 
 
+@main.command("fetch")
+@click.argument("sources", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--index", "index_urls", multiple=True, metavar="URL",
+              help="An agency's 年报 list page: fetch the links whose title names an annual report (repeatable).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The collection folder, e.g. data/raw/<collection>: files and manifest.csv.")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between two requests to one host (a longer robots.txt Crawl-delay wins).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds to wait for a server (connecting, and between bytes).")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Further attempts after a time-out, a dropped connection or a 429/5xx answer, with doubling back-off.")
+@click.option("--contact", default=None, help="Your e-mail or URL, sent in the User-Agent so a site can reach you [env GOVDATA_CONTACT].")
+@click.option("--attachments/--no-attachments", default=True, show_default=True,
+              help="Also store the PDF/DOC/DOCX/WPS/XLS files a report page links to.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
+def fetch_command(sources: Path | None, index_urls: tuple[str, ...], out_dir: Path, delay: float, timeout: float, retries: int,
+                  contact: str | None, attachments: bool, progress: bool | None) -> None:
+    """Collect reports from agencies' websites into --out, unchanged, with a manifest.
+
+    SOURCES is a CSV with a `url` column and optional `agency`, `year` and `note`
+    (data/sources/pingtan.csv is one); or give --index URL of a 年报 list page. Files are
+    stored once, named <year>_<agency>_<sha256 prefix>.<ext>, never overwritten; a re-run
+    downloads only what is new or changed. Every URL that fails is listed with its reason,
+    and the exit status is 1 when any failed. docs/collecting.md has the details.
+    """
+    from tqdm import tqdm
+
+    from govdata import fetch
+
+    if not sources and not index_urls:
+        raise click.UsageError("give a SOURCES csv, or --index URL of an agency's 年报 list page")
+    settings = fetch.FetchSettings(delay=delay, connect_timeout=min(timeout, 10.0), read_timeout=timeout, retries=retries,
+                                   follow_attachments=attachments, user_agent=fetch.user_agent(contact))
+    try:
+        listed = fetch.read_sources(sources) if sources else []
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="SOURCES") from exc
+    show = sys.stderr.isatty() if progress is None else progress
+    outcomes: list[fetch.Outcome] = []
+    client = fetch.WebClient(settings)
+    with tqdm(total=len(listed), desc="fetch", unit="url", disable=not show, file=sys.stderr) as bar:
+
+        def grow(found: list[fetch.Source]) -> None:  # an index's reports are known once its list is read
+            bar.total += len(found)
+            bar.refresh()
+
+        try:
+            if listed:
+                outcomes += fetch.fetch_sources(listed, out_dir, client=client, progress=lambda _s: bar.update()).outcomes
+            for url in index_urls:
+                outcomes += fetch.fetch_index(url, out_dir, client=client, progress=lambda _s: bar.update(), on_list=grow).outcomes
+        finally:
+            client.close()
+    for status in ("skipped", "failed"):
+        for outcome in outcomes:
+            if outcome.status == status:
+                click.echo(f"  {status}: {fetch.printable(outcome.url)}: {outcome.reason}", err=True)
+    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("stored", "unchanged", "skipped", "failed")}
+    click.echo(f"fetched {len(outcomes) - counts['skipped']} URL(s) into {out_dir}/: {counts['stored']} stored, "
+               f"{counts['unchanged']} unchanged, {counts['failed']} failed; {counts['skipped']} skipped (not annual reports)")
+    click.echo(f"manifest: {out_dir / 'manifest.csv'}")
+    if counts["failed"]:
+        sys.exit(1)
+
+
 def _echo_check_counts(checks: pl.DataFrame | pl.LazyFrame) -> None:
     counts = checks.lazy().group_by("status", "severity").len().sort("status", "severity").collect()
     if counts.height == 0:

@@ -22,7 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from govdata import __version__, check, facts, harmonize, legacy, parse, schema, store
+from govdata import __version__, check, collection, facts, harmonize, legacy, parse, reportkind, schema, store
 from govdata.metadata import registry_path
 from govdata.model import TABLE_FRAMES, Corpus, Failure, Report
 from govdata.read import Document, ReadError, display_path, read_document
@@ -92,7 +92,8 @@ def discover(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Pat
     for item in paths:
         p = Path(item)
         if p.is_dir():
-            found.extend(_sorted_paths(_report_files_under(p)))
+            # A collected folder's attachments are read through their page, superseded versions not at all.
+            found.extend(collection.files_to_ingest(_sorted_paths(_report_files_under(p))))
         else:
             found.append(p)
     return found
@@ -130,11 +131,36 @@ def _sorted_paths(paths: list[Path]) -> list[Path]:
 
 def _parse_one(path: Path) -> ReportRows | Failure:
     try:
-        return parse_document_rows(read_document(path))
+        doc = read_document(path)
+        return _annual_report_rows(doc, parse_document_rows(doc), path)
     except ReadError as exc:
         return Failure(exc.source, exc.reason, exc.line)
     except Exception as exc:  # noqa: BLE001 - a batch must go on; the failure is reported, not hidden
         return Failure(str(path), f"internal error while parsing ({type(exc).__name__}: {exc})")
+
+
+def _annual_report_rows(doc: Document, rows: ReportRows, path: Path) -> ReportRows | Failure:
+    """What a collected file gives (docs/collecting.md): a page that holds no tables is read through
+    the attachment its collection manifest links to it, when that one holds more; a file whose title
+    says it is another kind of document (a 函, a notice) is a Failure, not an empty report."""
+    if _n_cells(rows):
+        return rows
+    chosen = rows
+    for attachment in collection.attachments_of(path):
+        try:
+            found = parse_document_rows(read_document(attachment))
+        except ReadError:
+            continue
+        if (bool(_n_cells(found)), bool(found.frames["facts"])) > (bool(_n_cells(chosen)), bool(chosen.frames["facts"])):
+            chosen = found
+    if chosen is not rows:
+        return chosen
+    kind = reportkind.classify_document(doc.lines, has_tables=False)
+    return rows if kind.is_annual_report else Failure(doc.source, f"not an annual report: {kind.reason}")
+
+
+def _n_cells(rows: ReportRows) -> int:
+    return sum(len(rows.frames[name]) for name in ("table2", "table3", "table4", "legacy"))
 
 
 def load(paths: str | os.PathLike | Iterable[str | os.PathLike], *, jobs: int = 1,
@@ -426,9 +452,9 @@ def _reused(index: pl.DataFrame, previous: pl.DataFrame | None) -> set[str]:
     return set(same.filter(pl.col("report_id").is_not_null())["source"].to_list())
 
 
-# Modules that only present or generate data: editing them does not change a parsed report.
+# Modules that only present, generate or collect data: editing them does not change a parsed report.
 # Every other module (new ones too) counts, so a change to the parse path is never missed.
-_PRESENTATION_MODULES = frozenset({"briefings.py", "charts.py", "cli.py", "explorer.py", "metrics.py", "notebooks.py",
+_PRESENTATION_MODULES = frozenset({"briefings.py", "charts.py", "cli.py", "explorer.py", "fetch.py", "metrics.py", "notebooks.py",
                                    "sections.py", "synth.py"})
 
 
