@@ -46,10 +46,6 @@ LISTED_IDS = [f"{row['year']}-{AGENCY_IDS[row['agency']]}" for row in LISTED]
 # The parser's known faults on these real pages (for the lead; parse.py and metadata.py are not changed here).
 TAX_BUREAU_AGENCY = ("metadata._TITLE needs 政府信息公开 in the title; the 地方税务局's 2013 title prints only …2013年信息公开年度报告, "
                      "so read_title_and_year finds no agency: agency None, agency_id unk_unnamed instead of pingtan_zone_local_tax")
-TABLE3_2021 = ("the 2021 page prints 8 cells in every 表三 row for 7 requester columns (a stray empty cell after 商业企业), "
-               "so parse reports extra_cells on every row and reads no 表三 of 2021 (missing_table); no 表三 means "
-               "no carry-over comparison with 2020 or 2022 and no outcomes for 2021")
-
 
 @dataclasses.dataclass(frozen=True)
 class Series:
@@ -135,8 +131,7 @@ def _continuity(series: Series, year: int, scope_start: str) -> pl.DataFrame:
 
 
 @pytest.mark.parametrize("year", [
-    2020, pytest.param(2021, marks=pytest.mark.xfail(strict=True, reason=TABLE3_2021)),
-    pytest.param(2022, marks=pytest.mark.xfail(strict=True, reason=TABLE3_2021)), 2023, 2024, 2025])
+    2020, 2021, 2022, 2023, 2024, 2025])
 def test_carry_over_of_table3_is_assessed_between_consecutive_years_of_the_form(series, year):
     rows = _continuity(series, year, "column=")
     assert rows.height == 7 and set(rows["status"]) <= {"pass", "fail"}
@@ -174,6 +169,5 @@ def test_trends_notebook_charts_the_series_across_the_2019_change_and_marks_it(t
 
 
 @pytest.mark.notebook
-@pytest.mark.xfail(strict=True, reason=TABLE3_2021)
 def test_trends_notebook_charts_all_fifteen_years(trends_specs):
     assert _years_charted(trends_specs, "办理结果构成") == set(ZONE_YEARS)

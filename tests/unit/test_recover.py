@@ -8,7 +8,8 @@ from govdata.layout import Cell
 from govdata.recover import MAX_READINGS, recover_row, row_sum_rule, table4_rule
 
 HEAD = "某某区某某局2023年政府信息公开工作年度报告\n本报告所列数据的统计期限自2023年1月1日至2023年12月31日。\n"
-T3 = "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） 申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他 "
+T3 = ("三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） "
+      "申请人情况 自然人 法人或其他组织 总计 商业企业 科研机构 社会公益组织 法律服务机构 其他 ")
 
 
 def _t3(report) -> dict[tuple[str, str], int | None]:
