@@ -683,8 +683,8 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                              f"第二十条第({header.block})项的栏目标题印刷不全 ({' | '.join(c.printed for _, _, c in header.measures)})，"
                              f"按{assumed}年格式的标准栏目顺序读取", scope=f"block={header.block}", severity="warning")
         fit = fit_values(lrow.values, len(measures))
-        if (reaches_end and index == len(lrows) - 1 and not doc.ends_with_newline
-                and len(complete_cells(lrow.values, doc)) < len(measures)):
+        if (reaches_end and index == len(lrows) - 1 and len(complete_cells(lrow.values, doc)) < len(measures)
+                and not _is_run_together(lrow.values, len(measures))):
             complete = complete_cells(lrow.values, doc)
             findings.add("truncated_table", lrow.line, f"表二在“{item.label_zh}”行中断 (text ends inside the table)；"
                          f"读取该行前 {len(complete)} 个完整数值", scope="table=table2")
@@ -868,8 +868,8 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
             continue
         state.seen[row_key] = lrow.line
         anchors.append((index, row_key))
-        at_end = reaches_end and index == len(lrows) - 1 and not doc.ends_with_newline
-        if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS):
+        at_end = reaches_end and index == len(lrows) - 1
+        if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS) and not _is_run_together(lrow.values, len(REQUESTERS)):
             _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh)
             continue
         fit = fit_values(lrow.values, len(REQUESTERS), start_column=start_column)
@@ -1009,6 +1009,14 @@ def _keep_cut_row(lrow: LogicalRow, row_key: str, doc: Document, findings: Findi
                  f"读取该行前 {len(complete)} 个完整数值", scope="table=table3")
     for requester, cell in zip(REQUESTERS, complete, strict=False):
         out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
+
+
+def _is_run_together(values: Sequence[Cell], width: int) -> bool:
+    """May a row's runs of digits hold several cells each (a flattened page: it prints enough
+    digits to fill every column), so that its cells cannot be kept by position when the text
+    stops in it?"""
+    runs = [cell.text for cell in values if cell.text.isdigit()]
+    return any(len(run) >= 2 for run in runs) and sum(len(run) for run in runs) >= width
 
 
 def complete_cells(values: Sequence[Cell], doc: Document | None = None) -> list[Cell]:
