@@ -61,6 +61,7 @@ _FULL_STOP = re.compile(r"[。!?]")
 # part, "#" for the number itself (a cue naming the number from after it: "收到…#…申请"),
 # "^" / "$" tying the cue to the start / end of the words before the number.
 _CUE_GAP, _CUE_OR, _CUE_NUMBER = "…", "|", "#"
+_APPLY = "申请"  # a request, and also the verb "to apply for" (申请行政复议)
 _GAP = 32
 # Where a line starts a new item, never the continuation of the line above: bullets, 一、 (一)
 # 1. ① 第一, markdown headings.
@@ -432,7 +433,7 @@ def _count_facts(doc: Document, paragraph: _Paragraph) -> Iterator[tuple[int, tu
 
 def _is_new_statement(text: str, full_stops: list[int], since: int, until: int) -> bool:
     """Has a statement ended between two positions? A full stop ends one, unless the next starts
-    with 其中 (its parts: "主动公开信息 350 条。其中微信公众号 162 条")."""
+    with 其中 (its parts: "主动公开信息 305 条。其中微信公众号 140 条")."""
     first, last = bisect_left(full_stops, since), bisect_left(full_stops, until)
     return any(not text[stop + 1:stop + 4].lstrip().startswith("其中") for stop in full_stops[first:last])
 
@@ -445,8 +446,8 @@ def _lead(text: str, previous_end: int, start: int) -> str:
 
 
 def _tail(text: str, end: int, next_start: int) -> str:
-    """The words after a number: up to the next clause break, 、 or quantity ("行政诉讼案件1件、
-    行政复议案件2件": the 1 is not named by the 行政复议 after it)."""
+    """The words after a number: up to the next clause break, 、 or quantity ("行政诉讼案件 1 件、
+    行政复议案件 3 件": the 1 is not named by the 行政复议 after it)."""
     segment = text[end:next_start]
     cut = _TAIL_END.search(segment)
     return segment[:cut.start()] if cut else segment
@@ -567,7 +568,7 @@ def _zero_facts(doc: Document, paragraph: _Paragraph, *, stated: set[tuple[int, 
             else:
                 spans = []
             for span in spans:
-                if not _clause_is_ignored(form, *span):
+                if not _clause_is_ignored(form, *span) and not _names_another_noun(form, span[1], pattern.key):
                     by_end.setdefault(span[1], []).append((pattern, span[0]))
         keys: dict[str, tuple[Pattern, int]] = {}
         for match_end in sorted(by_end):
@@ -596,6 +597,20 @@ def _phrase_position(text: str, start: int, end: int, form: str, pattern: Patter
         if position < 0:
             return start
     return position
+
+
+def _names_another_noun(form: str, end: int, key: str) -> bool:
+    """Did a ``none`` cue end on 申请 used as a verb, right before the noun of a cue of another
+    key? 申请 in "未收到因政府信息公开申请行政复议的案件" applies for a review, it is no request.
+    (Only 申请 is both a noun and a verb here; nouns of a list are adjacent once 、 is dropped.)"""
+    return form.endswith(_APPLY, 0, end) and any(
+        form.startswith(spelling, end) for other, spelling in _none_nouns() if other != key)
+
+
+@lru_cache(maxsize=1)
+def _none_nouns() -> tuple[tuple[str, str], ...]:
+    """(key, spelling) of the last part of every ``none`` cue: the nouns zeros are stated of."""
+    return tuple((pattern.key, spelling) for pattern in _none_patterns() for spelling in pattern.parts[-1])
 
 
 def _clause_is_ignored(form: str, start: int, end: int) -> bool:
