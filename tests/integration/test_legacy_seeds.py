@@ -164,6 +164,9 @@ FACTS_2023 = [
     ('records.made', 8011.0, '份', None, 23),
     ('records.proactive', 3612.0, '份', None, 23),
     ('records.on_request', 2063.0, '份', None, 23),
+    # 依托中国晋江政府网站发布各类政府信息22084条: a release on the website worded without 主动
+    # (read since the website cues allow words between place, verb and noun).
+    ('proactive.channel.website', 22084.0, '条', None, 23),
     ('requests.received', 248.0, '件', None, 35),
     ('requests.concluded', 243.0, '件', None, 35),
     ('requests.carried_forward', 5.0, '件', None, 35),

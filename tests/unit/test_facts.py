@@ -136,7 +136,7 @@ def test_every_fact_key_is_documented_and_every_documented_key_exists():
 
 def test_fact_patterns_rows_are_well_formed():
     for pattern in patterns():
-        assert pattern.kind in {"count", "none", "ignore"}, pattern
+        assert pattern.kind in {"count", "sequel", "none", "ignore"}, pattern
         assert pattern.cue, pattern
         assert bool(pattern.key) == (pattern.kind != "ignore"), pattern
 

@@ -1,0 +1,72 @@
+"""Where prose numbers are looked for: lines rejoined where PDF text was wrapped, tables left to
+the table stages (snippets written for the tests)."""
+
+from __future__ import annotations
+
+from govdata.facts import extract_facts
+from govdata.read import read_document
+
+
+def rows(text: str, *columns: str) -> list[tuple]:
+    return extract_facts(read_document(text=text)).select(*(columns or ("key", "value"))).rows()
+
+
+# A PDF page wrapped at a fixed width: words and numbers are cut anywhere, headings are short.
+WRAPPED = """二、主动公开政府信息情况
+2023 年，本局在门户网站主动公开政
+府信息 126 条，其中政策文件解读 12 篇，
+工作动态 87 条。本年度收到政府信息公
+开申请 9 件，全部依法办结，结转下一年
+度办理 0 件。2023 年本局有 1 件涉及政府
+信息公开的行政复议，该复议维持原答复，
+未发生行政诉讼。
+三、收到和处理政府信息公开申请情况"""
+
+
+def test_prose_wrapped_at_a_fixed_width_is_read_as_one_text():
+    assert rows(WRAPPED, "key", "value", "line") == [
+        ("proactive.total", 126.0, 3), ("requests.received", 9.0, 5), ("requests.carried_forward", 0.0, 6),
+        ("review.total", 1.0, 6), ("litigation.total", 0.0, 8)]
+
+
+def test_snippet_of_a_wrapped_sentence_keeps_the_printed_characters_of_every_line():
+    frame = extract_facts(read_document(text=WRAPPED))
+    assert frame.filter(key="proactive.total")["snippet"][0] == (
+        "2023 年，本局在门户网站主动公开政府信息 126 条，其中政策文件解读 12 篇，工作动态 87 条。")
+
+
+def test_a_short_line_without_clause_break_in_wrapped_text_is_a_heading():
+    text = "（二）依申请公开\n" + "本年度共收到政府信息公开申请，详见下表。" * 1 + "\n主动公开情况\n34 条信息已公开。"
+    assert rows(text) == []
+
+
+def test_lines_of_prose_are_joined_only_when_next_to_each_other():
+    # A blank line ends a paragraph unless a number or its unit was cut off (the seeds' rule).
+    assert rows("2023 年，本局主动公开政府\n\n信息 40 条。") == []
+    assert rows("2023 年，本局主动公开政府\n信息 40 条。") == [("proactive.total", 40.0)]
+
+
+def test_a_line_starting_a_new_item_is_not_joined_to_the_line_above():
+    assert rows("本年度收到政府信息公开申请，\n（一）办结 3 件。") == []
+
+
+def test_cell_per_line_table_without_delimiters_is_not_prose():
+    # A 2019-form table copied from a web page: one cell per line, no | and no tab, cells with units.
+    table = "依申请公开情况如下，\n本年新收政府信息公开申请数量\n\n12件\n\n0件\n\n0件\n\n结转下年度继续办理\n\n1件\n\n0件"
+    assert rows(table) == []
+
+
+def test_prose_whose_digits_stand_on_lines_of_their_own_is_still_prose():
+    # A Word export that puts every run of Latin digits on its own line.
+    text = "本年度主动公开政府信息\n352\n条，统计期限为\n2021\n年\n1\n月\n1\n日至\n2021\n年\n12\n月\n31\n日。"
+    assert rows(text) == [("proactive.total", 352.0)]
+
+
+def test_table_row_flattened_to_one_line_with_spaces_is_not_prose():
+    assert rows("受理政府信息公开申请总数 件 21 56\n主动公开政府信息 88 条。") == [("proactive.total", 88.0)]
+    assert rows("同意公开答复数 12 件 30 件") == []
+
+
+def test_a_tab_that_only_indents_prose_does_not_make_a_table_line():
+    assert rows("\t（二）依申请公开。本年度收到依申请公开 7 件，均在期限内答复。") == [("requests.received", 7.0)]
+    assert rows("同意公开\t3\t0\t0") == []
