@@ -1078,14 +1078,22 @@ def _report_missing_rows(seen: dict[str, int], findings: Findings, *, template: 
         findings.add("missing_cells", None, f"表三缺少“{rows_zh.get(key, key)}”行", scope=f"row={key}")
 
 
+# Counts are Int64; a longer number is two cells run together (or garbage), never a count.
+_MAX_COUNT = 2**63 - 1
+
+
 def _count_cell(doc: Document, findings: Findings, cell: Cell, keys: dict[str, str]) -> dict[str, Any]:
     number = parse_number(cell.text)
     value = None
     if number is not None and number.value is not None:
-        if number.is_integer:
+        scope = ";".join(f"{k}={v}" for k, v in keys.items())
+        digits = cell.text.replace(",", "").lstrip("+-")
+        if number.is_integer and (abs(number.value) > _MAX_COUNT or (digits.isdigit() and int(digits) > _MAX_COUNT)):
+            findings.add("value_out_of_range", cell.line,
+                         f"计数“{cell.printed[:40]}”超出可存储的整数范围（可能是多个单元格连在一起），未读取", scope=scope)
+        elif number.is_integer:
             value = int(number.value)
         else:
-            scope = ";".join(f"{k}={v}" for k, v in keys.items())
             findings.add("not_integer", cell.line, f"计数“{cell.printed}”不是整数，未读取", scope=scope)
     return {"report_id": doc.report_id, **keys, "value": value, "raw": cell.printed, "line": cell.line}
 

@@ -132,3 +132,19 @@ def test_read_corpus_of_a_missing_directory_says_how_to_make_it(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     with pytest.raises(FileNotFoundError, match="make demo"):
         read_corpus("nowhere/processed")
+
+
+def test_a_count_too_long_for_int64_is_a_finding_with_raw_kept_and_the_batch_goes_on(tmp_path):
+    # two cells run together can print 19+ digits; Polars' Int64 cannot hold them
+    huge = "1234567890123456789012"
+    label = "一、本年新收政府信息公开申请数量"
+    text = SEED_2023_CITY.read_text(encoding="utf-8").replace(f"{label}\t\t231", f"{label}\t\t{huge}", 1)
+    assert huge in text
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(SEED_2023_CITY.read_text(encoding="utf-8"), encoding="utf-8")
+    corpus = load(tmp_path)
+    assert corpus.reports.height == 2 and not corpus.failures
+    cell = corpus.table3.filter(raw=huge).row(0, named=True)
+    assert cell["value"] is None and cell["requester"] == "natural_person"
+    [finding] = corpus.checks.filter(check="value_out_of_range").to_dicts()
+    assert finding["line"] == cell["line"] and finding["scope"] == "row=new;row_zh=本年新收政府信息公开申请数量;requester=natural_person"
