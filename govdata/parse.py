@@ -171,26 +171,36 @@ def _report_missing_tables(tables: dict[str, list[dict[str, Any]]], findings: Fi
 
 
 def read_report_row(doc: Document, findings: Findings, *, template: str, layouts: dict[str, str | None]) -> dict[str, Any]:
-    """The ``reports`` row: agency (resolved through the registry), year, template, layout."""
-    title = metadata.read_title_and_year(doc.lines)
-    year, year_line = metadata.read_statistics_year(doc.norm_lines)
-    if year is None and title.title_year is not None:
-        year, year_line = title.title_year, title.agency_line
-    if year is None:
-        findings.add("missing_year", None, "未找到统计年度 (no 统计期限 sentence and no year in the title)", severity="warning")
-    agency = metadata.resolve_agency(title.agency, title.letterhead)
-    if not agency.is_known:
-        findings.add("unknown_agency", title.agency_line,
-                     f"机构“{title.agency or '?'}”不在 data/agencies.csv 中，临时编号 {agency.agency_id}", severity="warning")
+    """The ``reports`` row: agency (resolved through the registry), year, template, layout.
+
+    ``template`` is what the tables decided; ``legacy`` there means no 2019/2021 table was read,
+    and the citation and year decide instead (:func:`govdata.metadata.template_from_text`).
+    """
+    identity = metadata.read_identity(doc.norm_lines)
+    if not identity.is_report:
+        findings.add("not_annual_report", None, "不是政府信息公开工作年度报告 (its title names another kind of document "
+                     "such as a 函, it indexes reports of many years, or nothing on it is about 公开)")
+    elif identity.year is None:
+        findings.add("missing_year", None, "未找到统计年度 (no 统计期限 sentence, title or opening sentence with a year)",
+                     severity="warning")
+    from_text = metadata.template_from_text(doc.norm_lines, identity.year) if template == "legacy" else None
+    if identity.is_report and from_text in ("2019", "2021"):
+        template = from_text
+        findings.add("template_from_text", None, f"未读到表格，模板按引用的格式通知或统计年度定为{template} "
+                     "(no 2019/2021 table was read)", severity="warning")
+    agency = metadata.resolve_agency(identity.agency, identity.letterhead)
+    if identity.is_report and not agency.is_known:
+        findings.add("unknown_agency", identity.agency_line,
+                     f"机构“{identity.agency or '?'}”不在 data/agencies.csv 中，临时编号 {agency.agency_id}", severity="warning")
     if doc.format != "text":
         report_layout = doc.format
     else:
         report_layout = layouts.get("table3") or layouts.get("table2") or legacy_layout(doc) or "none"
     return {
-        "report_id": doc.report_id, "source": doc.source, "agency": title.agency or agency.name or None,
-        "agency_id": agency.agency_id, "level": agency.level, "parent": agency.parent, "year": year,
-        "template": template, "layout": report_layout, "encoding": doc.encoding,
-        "agency_line": title.agency_line, "year_line": year_line, "n_lines": doc.line_count,
+        "report_id": doc.report_id, "source": doc.source, "agency": identity.agency or agency.name or None,
+        "agency_id": agency.agency_id, "level": agency.level, "parent": agency.parent, "year": identity.year,
+        "template": template if identity.is_report else None, "layout": report_layout, "encoding": doc.encoding,
+        "agency_line": identity.agency_line, "year_line": identity.year_line, "n_lines": doc.line_count,
     }
 
 

@@ -5,6 +5,7 @@ Snippets are written for these tests from the form's own wording; agency names a
 
 from __future__ import annotations
 
+from govdata import parse_report
 from govdata.metadata import is_annual_report, read_identity, template_from_text
 from govdata.read import read_document
 
@@ -278,6 +279,17 @@ def test_page_with_only_the_form_tables_is_a_report():
     assert is_annual_report(["一、本年新收政府信息公开申请数量\t3\t0\t0\t0\t0\t0\t3"])
 
 
+def test_letter_gets_null_identity_and_a_finding():
+    report = parse_report("关于2021年政务公开重点工作推进情况的函\n市政府办公室:\n"
+                          "现将我县2021年政务公开重点工作推进情况函告如下:\n")
+    row = report.report
+    assert (row["agency"], row["year"], row["template"]) == (None, None, None)
+    assert report.checks.filter(check="not_annual_report").height == 1
+
+
+# --- template without tables -------------------------------------------------------------------
+
+
 def test_template_follows_the_year_when_nothing_is_cited():
     assert [template_from_text([], year) for year in (2017, 2019, 2020, 2021, 2024)] == ["legacy", "2019", "2019", "2021", "2021"]
 
@@ -291,3 +303,16 @@ def test_template_follows_the_cited_notice_even_across_a_line_break():
 def test_report_after_2018_without_tables_is_never_legacy():
     assert template_from_text(["2020年，我乡认真执行《条例》规定。"], 2020) == "2019"
     assert template_from_text([], None) is None
+
+
+def test_narrative_only_report_gets_the_template_from_its_year_with_a_finding():
+    report = parse_report("青禾县水利局2022年政府信息公开工作年度报告\n"
+                          "本报告所列数据的统计期限自2022年1月1日至2022年12月31日。\n一、总体情况\n2022年，我局认真贯彻《条例》。\n")
+    assert (report.report["template"], report.report["year"], report.report["agency"]) == ("2021", 2022, "青禾县水利局")
+    assert report.checks.filter(check="template_from_text").height == 1
+
+
+def test_pre_2019_report_without_tables_stays_legacy_without_a_finding():
+    report = parse_report("青禾县2016年政府信息公开工作年度报告\n本报告所列数据的统计期限自2016年1月1日起至2016年12月31日止。\n")
+    assert report.report["template"] == "legacy"
+    assert report.checks.filter(check="template_from_text").height == 0
