@@ -156,17 +156,17 @@ def parse_tables(doc: Document) -> ParsedTables:
     table2, t2_template = parse_table2(rows.get("table2", []), doc, findings,
                                        reaches_end=regions.get("table2", (0, 0))[1] >= len(segments))
     t3_template = table3_template(rows.get("table3", []))
-    template = t2_template or t3_template or detect_template([], rows.get("table3", []))
     if t2_template and t3_template and t2_template != t3_template:
         findings.add("hybrid_template", rows["table3"][0].line if rows.get("table3") else None,
                      f"表二按{t2_template}年格式印制，表三按{t3_template}年格式印制；报告格式取表二的 {t2_template}",
                      scope="table=table3", severity="warning")
-    table3 = parse_table3(rows.get("table3", []), doc, findings, template=t3_template or template,
+    table3 = parse_table3(rows.get("table3", []), doc, findings, template=t3_template or t2_template or "2019",
                           reaches_end=regions.get("table3", (0, 0))[1] >= len(segments))
     table4 = parse_table4(rows.get("table4", []), doc, findings, reaches_end=regions.get("table4", (0, 0))[1] >= len(segments))
-    if template != "legacy":
-        _report_missing_tables({"table2": table2, "table3": table3, "table4": table4}, findings, template=template)
-    report = read_report_row(doc, findings, template=template, layouts=layouts)
+    report = read_report_row(doc, findings, template=t2_template or t3_template, has_tables=bool(table2 or rows.get("table3")),
+                             layouts=layouts)
+    if report["template"] in form.TEMPLATES:
+        _report_missing_tables({"table2": table2, "table3": table3, "table4": table4}, findings, template=report["template"])
     return ParsedTables(report, table2, table3, table4, findings.rows)
 
 
@@ -186,27 +186,42 @@ def _report_missing_tables(tables: dict[str, list[dict[str, Any]]], findings: Fi
                          scope=f"table={name}")
 
 
-def read_report_row(doc: Document, findings: Findings, *, template: str, layouts: dict[str, str | None]) -> dict[str, Any]:
-    """The ``reports`` row: agency (resolved through the registry), year, template, layout."""
-    title = metadata.read_title_and_year(doc.norm_lines)
-    year, year_line = metadata.read_statistics_year(doc.norm_lines)
-    if year is None and title.title_year is not None:
-        year, year_line = title.title_year, title.agency_line
-    if year is None:
-        findings.add("missing_year", None, "未找到统计年度 (no 统计期限 sentence and no year in the title)", severity="warning")
-    agency = metadata.resolve_agency(title.agency, title.letterhead)
-    if not agency.is_known:
-        findings.add("unknown_agency", title.agency_line,
-                     f"机构“{title.agency or '?'}”不在 data/agencies.csv 中，临时编号 {agency.agency_id}", severity="warning")
+def read_report_row(doc: Document, findings: Findings, *, template: str | None, layouts: dict[str, str | None],
+                    has_tables: bool = False) -> dict[str, Any]:
+    """The ``reports`` row: agency (resolved through the registry), year, template, layout.
+
+    ``template`` is what the tables' own headers decided; None when they decided nothing (no
+    table read, or a table cut before it shows its form): the citation and year decide then
+    (:func:`govdata.metadata.template_from_text`), and a report whose 表三 was found but says
+    nothing else is 2019, the first form with one.
+    """
+    identity = metadata.read_identity(doc.norm_lines)
+    if not identity.is_report:
+        findings.add("not_annual_report", None, "不是政府信息公开工作年度报告 (its title names another kind of document "
+                     "such as a 函, it indexes reports of many years, or nothing on it is about 公开)")
+    elif identity.year is None:
+        findings.add("missing_year", None, "未找到统计年度 (no 统计期限 sentence, title or opening sentence with a year)",
+                     severity="warning")
+    from_text = metadata.template_from_text(doc.norm_lines, identity.year) if template is None else None
+    if template is None and identity.is_report and from_text in form.TEMPLATES:
+        template = from_text
+        findings.add("template_from_text", None, f"表格未显示格式，模板按引用的格式通知或统计年度定为{template} "
+                     "(no table showed its 2019/2021 form)", severity="warning")
+    elif template is None:
+        template = "2019" if has_tables else "legacy"
+    agency = metadata.resolve_agency(identity.agency, identity.letterhead)
+    if identity.is_report and not agency.is_known:
+        findings.add("unknown_agency", identity.agency_line,
+                     f"机构“{identity.agency or '?'}”不在 data/agencies.csv 中，临时编号 {agency.agency_id}", severity="warning")
     if doc.format != "text":
         report_layout = doc.format
     else:
         report_layout = layouts.get("table3") or layouts.get("table2") or legacy_layout(doc) or "none"
     return {
-        "report_id": doc.report_id, "source": doc.source, "agency": title.agency or agency.name or None,
-        "agency_id": agency.agency_id, "level": agency.level, "parent": agency.parent, "year": year,
-        "template": template, "layout": report_layout, "encoding": doc.encoding,
-        "agency_line": title.agency_line, "year_line": year_line, "n_lines": doc.line_count,
+        "report_id": doc.report_id, "source": doc.source, "agency": identity.agency or agency.name or None,
+        "agency_id": agency.agency_id, "level": agency.level, "parent": agency.parent, "year": identity.year,
+        "template": template if identity.is_report else None, "layout": report_layout, "encoding": doc.encoding,
+        "agency_line": identity.agency_line, "year_line": identity.year_line, "n_lines": doc.line_count,
     }
 
 
@@ -730,21 +745,6 @@ def table3_template(rows: Sequence[Row]) -> str | None:
     if "其他处理" in text:
         return "2019"
     return None
-
-
-def detect_template(table2: Sequence[Mapping[str, Any]], table3_rows: Sequence[Row]) -> str:
-    """legacy, 2019 or 2021, from what the tables print (not from the year).
-
-    表二's measures decide (the report's template follows 表二); else 表三's rows; a report
-    with 表三 but no sign of either form is 2019.
-    """
-    by_measures = _template_of_measures([row["measure"] for row in table2])
-    if by_measures:
-        return by_measures
-    by_rows = table3_template(table3_rows)
-    if by_rows:
-        return by_rows
-    return "2019" if table3_rows else "legacy"
 
 
 # --- 表三 -------------------------------------------------------------------------------------

@@ -44,9 +44,6 @@ LISTED = _listed()
 LISTED_IDS = [f"{row['year']}-{AGENCY_IDS[row['agency']]}" for row in LISTED]
 
 # The parser's known faults on these real pages (for the lead; parse.py and metadata.py are not changed here).
-TAX_BUREAU_AGENCY = ("metadata._TITLE needs 政府信息公开 in the title; the 地方税务局's 2013 title prints only …2013年信息公开年度报告, "
-                     "so read_title_and_year finds no agency: agency None, agency_id unk_unnamed instead of pingtan_zone_local_tax")
-
 @dataclasses.dataclass(frozen=True)
 class Series:
     raw: Path
@@ -99,9 +96,7 @@ def test_every_report_has_the_statistics_year_and_template_of_its_year(series, l
     assert (report["year"], report["template"]) == (year, _template(year))
 
 
-@pytest.mark.parametrize("listed", [
-    pytest.param(row, marks=pytest.mark.xfail(strict=True, reason=TAX_BUREAU_AGENCY))
-    if AGENCY_IDS[row["agency"]] == "pingtan_zone_local_tax" else row for row in LISTED], ids=LISTED_IDS)
+@pytest.mark.parametrize("listed", LISTED, ids=LISTED_IDS)
 def test_every_report_resolves_to_its_own_agency(series, listed):
     assert series.report_of(listed)["agency_id"] == AGENCY_IDS[listed["agency"]]
 
