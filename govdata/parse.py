@@ -27,30 +27,20 @@ from typing import Any
 
 import polars as pl
 
-from govdata import labels, layout, metadata, schema
+from govdata import form, labels, layout, metadata, schema
 from govdata.layout import Cell, Row
 from govdata.normalize import label_key, parse_number
 from govdata.read import Document
 
-REQUESTERS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org", "total")
-PROCEEDINGS = ("review", "litigation_direct", "litigation_after_review")
-T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+# The form's columns and rows (govdata/data/form.csv).
+REQUESTERS = form.requesters()
+PROCEEDINGS = form.proceedings()
+T4_OUTCOMES = form.t4_outcomes()
 
-_OUTCOME_GROUPS = ("withheld", "unable", "not_processed")
-_T3_COMMON_HEAD = ("new", "carried_over", "granted", "partial")
-_T3_GROUPED = (
-    "withheld.state_secret", "withheld.prohibited_by_law", "withheld.security_stability", "withheld.third_party",
-    "withheld.internal_affairs", "withheld.process_info", "withheld.enforcement_files", "withheld.query_matter",
-    "unable.not_held", "unable.needs_creation", "unable.unclear",
-    "not_processed.petition", "not_processed.duplicate", "not_processed.publication", "not_processed.excessive",
-    "not_processed.confirmation",
-)
-T3_ROWS = {
-    "2019": (*_T3_COMMON_HEAD, *_T3_GROUPED, "other", "total", "carried_forward"),
-    "2021": (*_T3_COMMON_HEAD, *_T3_GROUPED, "other.no_amendment", "other.unpaid_fee", "other.other", "total", "carried_forward"),
-}
+_OUTCOME_GROUPS = form.outcome_groups()
+T3_ROWS = {template: form.table3_rows(template) for template in form.TEMPLATES}
 # Rows that end a group: after them a sub-row label must name its group again.
-_T3_TOP_LEVEL = frozenset({"new", "carried_over", "granted", "partial", "other", "total", "carried_forward"})
+_T3_TOP_LEVEL = frozenset(row for row in form.table3_rows() if not form.is_sub_row(row))
 _MONEY_MEASURES = frozenset({"procurement_amount", "fee_amount"})
 _COUNT_UNIT = "件"
 
@@ -361,8 +351,8 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> list
     """表二: 第二十条 blocks, each a header of measures and item rows with one value per measure."""
     out: list[dict[str, Any]] = []
     measures: list[tuple[str, str | None]] = []  # (measure key, unit printed in the header)
-    items_zh = labels.labels_for("table2", "item")
-    measures_zh = labels.labels_for("table2", "measure")
+    items_zh = form.labels_zh("table2", "item")
+    measures_zh = form.labels_zh("table2", "measure")
     for lrow in logical_rows(rows):
         item = None
         for cell in lrow.labels:
@@ -400,9 +390,15 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings) -> list
 
 # --- template ---------------------------------------------------------------------------------
 
-_MEASURES_2021 = frozenset({"made", "repealed", "in_force", "fee_amount"})
-_MEASURES_2019 = frozenset({"new_made", "new_published", "total_published", "prior_items", "change", "procurement_items",
-                            "procurement_amount"})
+
+
+def _measures_only_in(template: str, other: str) -> frozenset[str]:
+    """The 表二 measures one form prints and the other does not (本年处理决定数量 is in both)."""
+    return frozenset(form.keys("table2", "measure", template=template)) - frozenset(form.keys("table2", "measure", template=other))
+
+
+_MEASURES_2021 = _measures_only_in("2021", "2019")
+_MEASURES_2019 = _measures_only_in("2019", "2021")
 
 
 def detect_template(table2: Sequence[Mapping[str, Any]], table3_rows: Sequence[Row]) -> str:
@@ -464,7 +460,7 @@ def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cel
             continue
         group = labels.lookup("table3", "group", cell.text)
         if group is not None:
-            state.group = group.key if group.key in (*_OUTCOME_GROUPS, "other") else state.group
+            state.group = group.key if group.key in _OUTCOME_GROUPS else state.group
             continue
         row = labels.lookup("table3", "row", cell.text)
         if row is not None:
@@ -484,7 +480,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     """表三: requests received and how they ended, one value per requester column."""
     out: list[dict[str, Any]] = []
     state = _T3State()
-    rows_zh = labels.labels_for("table3", "row")
+    rows_zh = form.labels_zh("table3", "row")
     lrows = logical_rows(rows)
     start_column = value_start_column(lrows, len(REQUESTERS))
     skip = set()
@@ -556,7 +552,7 @@ def _report_missing_rows(seen: dict[str, int], findings: Findings, *, template: 
                      scope="table=table3")
         return
     for key in missing:
-        findings.add("missing_cells", None, f"表三缺少“{labels.labels_for('table3', 'row').get(key, key)}”行", scope=f"row={key}")
+        findings.add("missing_cells", None, f"表三缺少“{form.labels_zh('table3', 'row').get(key, key)}”行", scope=f"row={key}")
 
 
 def _count_cell(doc: Document, findings: Findings, cell: Cell, keys: dict[str, str]) -> dict[str, Any]:
