@@ -47,7 +47,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 
-from govdata import labels, schema
+from govdata import labels, paths, schema
 from govdata.harmonize import legacy_fact_map
 from govdata.model import Corpus, Report
 
@@ -752,8 +752,6 @@ def _with_line(op: Operand) -> Operand:
 
 REVIEW_COLUMNS = ("fingerprint", "verdict", "note", "reviewer", "date")
 VERDICTS = ("confirmed", "dismissed")
-# Where verdicts live: the project's data/reviews.csv, or $GOVDATA_REVIEWS.
-DEFAULT_REVIEWS = Path(__file__).resolve().parents[1] / "data" / "reviews.csv"
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 
 
@@ -803,7 +801,8 @@ def empty_reviews() -> pl.DataFrame:
 
 
 def reviews_path() -> Path:
-    return Path(os.environ.get("GOVDATA_REVIEWS", DEFAULT_REVIEWS))
+    """Where verdicts live: the project's data/reviews.csv, or $GOVDATA_REVIEWS (:mod:`govdata.paths`)."""
+    return paths.reviews_path()
 
 
 def read_reviews(path: str | os.PathLike | None = None) -> pl.DataFrame:
@@ -814,7 +813,7 @@ def read_reviews(path: str | os.PathLike | None = None) -> pl.DataFrame:
     """
     p = Path(path) if path is not None else reviews_path()
     if not p.exists():
-        if path is not None or "GOVDATA_REVIEWS" in os.environ:
+        if path is not None or paths.is_reviews_path_chosen():
             raise ReviewsError(f"{p}: no such reviews file")
         return empty_reviews()
     return _read_reviews_file(p)

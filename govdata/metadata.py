@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from govdata import paths
 from govdata.normalize import label_key, normalize_text
-
-# Where the registry lives: the project's data/agencies.csv, or $GOVDATA_AGENCIES.
-DEFAULT_REGISTRY = Path(__file__).resolve().parents[1] / "data" / "agencies.csv"
 
 _TITLE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?(?:的)?政府信息公开(?:工作)?(?:年度)?报告")
 _TITLE_MARK = re.compile(r"政府信息公开(?:工作)?(?:年度)?报告")
@@ -124,10 +121,6 @@ def guess_level(name: str) -> str:
     return "unknown"
 
 
-def registry_path() -> Path:
-    return Path(os.environ.get("GOVDATA_AGENCIES", DEFAULT_REGISTRY))
-
-
 @lru_cache(maxsize=4)
 def _registry(path: str) -> dict[str, Agency]:
     by_name: dict[str, Agency] = {}
@@ -148,7 +141,7 @@ def resolve_agency(*names: str | None) -> Agency:
     An unknown agency gets ``unk_`` + 10 hex digits of sha1 of its normalized name, so the
     same name always gets the same id across runs and machines.
     """
-    registry = _registry(str(registry_path()))
+    registry = _registry(str(paths.registry_path()))
     for name in names:
         if name and label_key(name) in registry:
             return registry[label_key(name)]

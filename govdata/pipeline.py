@@ -22,8 +22,7 @@ from typing import Any
 
 import polars as pl
 
-from govdata import __version__, check, facts, harmonize, legacy, parse, schema, store
-from govdata.metadata import registry_path
+from govdata import __version__, check, facts, harmonize, legacy, parse, paths, schema, store
 from govdata.model import TABLE_FRAMES, Corpus, Failure, Report
 from govdata.read import Document, ReadError, display_path, read_document
 
@@ -439,7 +438,7 @@ def settings_fingerprint() -> str:
     package = Path(__file__).resolve().parent
     sources = [p for p in [*package.rglob("*.py"), *package.rglob("*.csv")] if p.name not in _PRESENTATION_MODULES]
     named = [(str(p.relative_to(package)), p) for p in sorted(sources)]
-    for name, path in [*named, ("agencies", registry_path()), ("reviews", check.reviews_path())]:
+    for name, path in [*named, ("agencies", paths.registry_path()), ("reviews", check.reviews_path())]:
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import polars as pl
 
-from govdata import schema
+from govdata import paths, schema
 from govdata.model import Corpus, Failure
 
 
@@ -96,20 +96,18 @@ def read_corpus(in_dir: str | os.PathLike) -> Corpus:
     return Corpus(**frames, failures=_read_failures(src / "failures.csv"))
 
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
 def resolve_data_dir(in_dir: str | os.PathLike) -> Path:
-    """The processed-data directory, from the working directory or else the project root.
+    """The processed-data directory, from the working directory or else the project root (:mod:`govdata.paths`).
 
     Raises FileNotFoundError naming both places tried, instead of returning empty frames.
     """
     src = Path(in_dir)
     if src.is_dir():
         return src
-    if not src.is_absolute() and (PROJECT_ROOT / src).is_dir():
-        return PROJECT_ROOT / src
-    raise FileNotFoundError(f"no processed data at {src} (nor {PROJECT_ROOT / src}); run `make demo` or "
+    root = paths.project_root()
+    if not src.is_absolute() and (root / src).is_dir():
+        return root / src
+    raise FileNotFoundError(f"no processed data at {src} (nor {root / src}); run `make demo` or "
                             f"`govdata ingest data/raw --out {src}` first")
 
 

@@ -120,9 +120,7 @@ def test_extract_names_file_and_line_of_each_finding_on_stderr(messy_folder):
 
 def test_read_corpus_finds_relative_data_dir_from_the_project_root(tmp_path, monkeypatch):
     # A notebook opened in JupyterLab runs in notebooks/, where "data/processed" does not exist.
-    from govdata import store
-
-    monkeypatch.setattr(store, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setenv("GOVDATA_PROJECT", str(tmp_path))
     write_corpus(load([SEED_2023_CITY]), tmp_path / "data" / "processed")
     monkeypatch.chdir(tmp_path / "data")
     assert read_corpus("data/processed").reports.height == 1
@@ -132,3 +130,13 @@ def test_read_corpus_of_a_missing_directory_says_how_to_make_it(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     with pytest.raises(FileNotFoundError, match="make demo"):
         read_corpus("nowhere/processed")
+def test_read_corpus_finds_the_project_above_the_working_directory(tmp_path, monkeypatch):
+    # No GOVDATA_PROJECT: the nearest folder above that holds data/agencies.csv is the project.
+    monkeypatch.delenv("GOVDATA_PROJECT", raising=False)
+    write_corpus(load([SEED_2023_CITY]), tmp_path / "data" / "processed")
+    (tmp_path / "data" / "agencies.csv").write_text("agency_id,name,aliases,level,parent,notes\n", encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert read_corpus("data/processed").reports.height == 1
+
+
