@@ -16,7 +16,7 @@ How rules are declared (one approach throughout, docs/data-quality.md):
   error-level rule fails.
 
 A person's verdict on a finding lives in ``data/reviews.csv`` and is attached by
-``fingerprint`` (sha256 of report_id, check and scope), so it survives re-runs.
+``fingerprint`` (:mod:`govdata.reviews`), so it survives re-runs.
 
 Example:
     >>> from govdata.model import Report
@@ -30,26 +30,23 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import hashlib
 import math
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import polars as pl
 
-from govdata import labels, paths, schema
+from govdata import labels, schema
 from govdata.harmonize import legacy_fact_map
 from govdata.model import Corpus, Report
+from govdata.reviews import apply_reviews, fingerprinted, with_fingerprints
 
 PASS, FAIL, NOT_ASSESSABLE = "pass", "fail", "not_assessable"
 ERROR, WARNING = "error", "warning"
@@ -747,128 +744,6 @@ def _with_line(op: Operand) -> Operand:
 
 
 # ---------------------------------------------------------------------------------------------
-# Fingerprints and review verdicts
-# ---------------------------------------------------------------------------------------------
-
-REVIEW_COLUMNS = ("fingerprint", "verdict", "note", "reviewer", "date")
-VERDICTS = ("confirmed", "dismissed")
-_FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
-
-
-class ReviewsError(ValueError):
-    """data/reviews.csv holds a row that cannot be a verdict (names the file and line)."""
-
-
-def fingerprint(report_id: str, check: str, scope: str, occurrence: int = 1) -> str:
-    """The stable id of a finding: the same report (same bytes), rule and scope give the same id.
-
-    Neither row order nor run time enters it, so a verdict in data/reviews.csv survives
-    re-ingests. ``occurrence`` only separates findings that share all three (two structure
-    rows of one kind and scope), counted in line order.
-
-    Example:
-        >>> fingerprint("000f1ea699ab4fca", "row_sum", "row=partial")
-        '6797bf93afc93038'
-    """
-    material = f"{report_id}|{check}|{scope}" + (f"|{occurrence}" if occurrence > 1 else "")
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
-
-
-def with_fingerprints(checks: pl.DataFrame) -> pl.DataFrame:
-    """Set ``fingerprint`` on every row (recomputed, so older outputs get current ids)."""
-    columns = ("report_id", "check", "scope", "line")
-    prints = _fingerprints(list(zip(*(checks[name].to_list() for name in columns), strict=True)))
-    return checks.with_columns(pl.Series("fingerprint", prints, dtype=pl.String))
-
-
-def _fingerprints(findings: Sequence[tuple[Any, Any, Any, int | None]]) -> list[str]:
-    """The fingerprint of each (report_id, check, scope, line): the n-th finding sharing report,
-    check and scope, in line order (findings without a line last, ties in the given order), has
-    occurrence n."""
-    seen: dict[tuple[str, str, str], int] = defaultdict(int)
-    prints = [""] * len(findings)
-    for index in sorted(range(len(findings)), key=lambda i: (findings[i][3] is None, findings[i][3] or 0, i)):
-        report_id, name, scope, _ = findings[index]
-        key = (str(report_id), str(name), str(scope))
-        seen[key] += 1
-        prints[index] = fingerprint(*key, seen[key])
-    return prints
-
-
-def empty_reviews() -> pl.DataFrame:
-    """A reviews frame with no verdicts (for tests and for running without data/reviews.csv)."""
-    return pl.DataFrame(schema={name: pl.String for name in REVIEW_COLUMNS})
-
-
-def reviews_path() -> Path:
-    """Where verdicts live: the project's data/reviews.csv, or $GOVDATA_REVIEWS (:mod:`govdata.paths`)."""
-    return paths.reviews_path()
-
-
-def read_reviews(path: str | os.PathLike | None = None) -> pl.DataFrame:
-    """Read and validate a reviews CSV; a missing default file means no verdicts yet.
-
-    Every row must name a 16-hex fingerprint once, a verdict (confirmed/dismissed), a
-    reviewer and an ISO date; anything else raises :class:`ReviewsError` with file:line.
-    """
-    p = Path(path) if path is not None else reviews_path()
-    if not p.exists():
-        if path is not None or paths.is_reviews_path_chosen():
-            raise ReviewsError(f"{p}: no such reviews file")
-        return empty_reviews()
-    return _read_reviews_file(p)
-
-
-def _read_reviews_file(path: Path) -> pl.DataFrame:
-    rows: list[dict[str, str]] = []
-    seen: dict[str, int] = {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = set(REVIEW_COLUMNS) - set(reader.fieldnames or ())
-        if missing:
-            raise ReviewsError(f"{path}:1: missing column(s) {sorted(missing)}; expected {', '.join(REVIEW_COLUMNS)}")
-        for row in reader:
-            line = reader.line_num
-            row = {k: (row.get(k) or "").strip() for k in REVIEW_COLUMNS}
-            _validate_review(row, f"{path}:{line}")
-            if row["fingerprint"] in seen:
-                raise ReviewsError(f"{path}:{line}: fingerprint {row['fingerprint']} already reviewed on line {seen[row['fingerprint']]}")
-            seen[row["fingerprint"]] = line
-            rows.append(row)
-    return pl.DataFrame(rows, schema={name: pl.String for name in REVIEW_COLUMNS}) if rows else empty_reviews()
-
-
-def _validate_review(row: Mapping[str, str], where: str) -> None:
-    if not _FINGERPRINT.match(row["fingerprint"]):
-        raise ReviewsError(f"{where}: fingerprint must be 16 hex digits, got {row['fingerprint']!r}")
-    if row["verdict"] not in VERDICTS:
-        raise ReviewsError(f"{where}: verdict must be one of {', '.join(VERDICTS)}, got {row['verdict']!r}")
-    if not row["reviewer"]:
-        raise ReviewsError(f"{where}: reviewer is empty")
-    try:
-        date.fromisoformat(row["date"])
-    except ValueError:
-        raise ReviewsError(f"{where}: date must be YYYY-MM-DD, got {row['date']!r}") from None
-
-
-def _resolve_reviews(reviews: pl.DataFrame | str | os.PathLike | None) -> pl.DataFrame:
-    return reviews if isinstance(reviews, pl.DataFrame) else read_reviews(reviews)
-
-
-def apply_reviews(checks: pl.DataFrame, reviews: pl.DataFrame | str | os.PathLike | None = None) -> pl.DataFrame:
-    """Attach each finding's verdict and note (replacing any older ones); status never changes."""
-    verdicts = _resolve_reviews(reviews).select("fingerprint", "verdict", pl.col("note").alias("review_note"))
-    joined = checks.drop("verdict", "review_note", strict=False).join(verdicts, on="fingerprint", how="left",
-                                                                      maintain_order="left")
-    return schema.conform("checks", joined)
-
-
-def stale_reviews(checks: pl.DataFrame, reviews: pl.DataFrame | str | os.PathLike | None = None) -> pl.DataFrame:
-    """Verdicts whose fingerprint matches no check: the finding went away or its scope changed."""
-    return _resolve_reviews(reviews).join(checks.select("fingerprint"), on="fingerprint", how="anti")
-
-
-# ---------------------------------------------------------------------------------------------
 # Entry points
 # ---------------------------------------------------------------------------------------------
 
@@ -919,15 +794,7 @@ def check_rows(view: ReportView, *, structure: Iterable[Mapping[str, Any]] = ())
     for declared in RULES.values():
         if not declared.corpus:
             rows.extend({"report_id": view.report_id, **row} for row in declared.func(view))
-    return _fingerprinted(rows)
-
-
-def _fingerprinted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """:func:`with_fingerprints` on row dicts."""
-    prints = _fingerprints([(row["report_id"], row["check"], row["scope"], row.get("line")) for row in rows])
-    for row, value in zip(rows, prints, strict=True):
-        row["fingerprint"] = value
-    return rows
+    return fingerprinted(rows)
 
 
 def with_corpus_checks(corpus: Corpus, *, strict: bool = False,
@@ -946,83 +813,7 @@ def with_corpus_checks(corpus: Corpus, *, strict: bool = False,
     return dataclasses.replace(corpus, checks=enforce(checks, strict=strict))
 
 
-# ---------------------------------------------------------------------------------------------
-# Reading the results (the `govdata check` command prints these)
-# ---------------------------------------------------------------------------------------------
-
-
-def summary_by_rule(checks: pl.DataFrame) -> pl.DataFrame:
-    """One row per check key: how many passed, failed, could not be assessed, and error-level failures."""
-    if checks.height == 0:
-        return pl.DataFrame(schema={"check": pl.String, PASS: pl.UInt32, FAIL: pl.UInt32, NOT_ASSESSABLE: pl.UInt32,
-                                    "errors": pl.UInt32})
-    return (checks.group_by("check")
-            .agg(*[(pl.col("status") == status).sum().alias(status) for status in (PASS, FAIL, NOT_ASSESSABLE)],
-                 ((pl.col("status") == FAIL) & (pl.col("severity") == ERROR)).sum().alias("errors"))
-            .sort("check"))
-
-
-def failure_lines(checks: pl.DataFrame, reports: pl.DataFrame, *, statuses: Sequence[str] = (FAIL,)) -> list[str]:
-    """Findings grouped by report, each as ``file:line  check  severity  message  [fingerprint verdict]``.
-
-    The fingerprint is printed so a reviewer can copy it into data/reviews.csv.
-    """
-    sources = {r["report_id"]: r for r in reports.iter_rows(named=True)}
-    order = pl.col("report_id").replace_strict({k: v.get("source") or k for k, v in sources.items()}, default=pl.col("report_id"),
-                                               return_dtype=pl.String)
-    shown = checks.filter(pl.col("status").is_in(list(statuses))).sort(order, pl.col("line"), nulls_last=True)
-    out: list[str] = []
-    for (report_id,), part in shown.group_by("report_id", maintain_order=True):
-        meta = sources.get(report_id, {})
-        source = meta.get("source") or report_id
-        title = " ".join(str(meta[k]) for k in ("agency", "year") if meta.get(k) is not None)
-        out.append(f"{source}{'  ' + title if title else ''} ({part.height} finding(s))")
-        for row in part.iter_rows(named=True):
-            where = f"{source}:{row['line']}" if row["line"] else source
-            review = f"{row['fingerprint']} {row['verdict']}" if row["verdict"] else row["fingerprint"]
-            status = "" if row["status"] == FAIL else f" {row['status']}"
-            out.append(f"  {where}  {row['check']}  {row['severity']}{status}  {row['message']}  [{review}]")
-    return out
-
-
-def summary_lines(checks: pl.DataFrame) -> list[str]:
-    """The summary by rule as aligned text lines (what `govdata check` and `make demo` print)."""
-    summary = summary_by_rule(checks)
-    header = f"  {'check':<22}{PASS:>6}{FAIL:>6}{NOT_ASSESSABLE:>16}{'errors':>8}"
-    lines = ["summary by rule:", header]
-    for row in summary.iter_rows(named=True):
-        lines.append(f"  {row['check']:<22}{row[PASS]:>6}{row[FAIL]:>6}{row[NOT_ASSESSABLE]:>16}{row['errors']:>8}")
-    return lines
-
-
-def is_processed_dir(path: Path) -> bool:
-    """True for a directory written by `govdata ingest`: a partitioned store, or flat frames (checks.parquet)."""
-    from govdata.store import is_partitioned
-
-    return path.is_dir() and ((path / "checks.parquet").exists() or is_partitioned(path))
-
-
-def corpus_for_path(path: str | os.PathLike | None = None, *,
-                    reviews: pl.DataFrame | str | os.PathLike | None = None) -> Corpus:
-    """The corpus `govdata check` reports on, with current verdicts attached.
-
-    ``path`` is a directory written by ``ingest`` (read back, checks as stored) or raw
-    reports (parsed and checked now); by default data/processed when it holds outputs, else
-    data/raw.
-    """
-    from govdata.pipeline import load  # the pipeline imports this module
-    from govdata.store import read_corpus
-
-    if path is None:
-        path = Path("data/processed") if is_processed_dir(Path("data/processed")) else Path("data/raw")
-    path = Path(path)
-    corpus = read_corpus(path) if is_processed_dir(path) else load(path)
-    return dataclasses.replace(corpus, checks=apply_reviews(with_fingerprints(corpus.checks), reviews))
-
-
 __all__ = [
-    "FAIL", "NOT_ASSESSABLE", "PASS", "RULES", "ChecksFailed", "Operand", "ReviewsError", "apply_reviews",
-    "check_report", "corpus_for_path", "empty_reviews", "enforce", "errors", "failure_lines", "fingerprint", "judge",
-    "judge_share", "read_reviews", "rule", "stale_reviews", "summary_by_rule", "summary_lines", "with_corpus_checks",
-    "with_fingerprints",
+    "FAIL", "NOT_ASSESSABLE", "PASS", "RULES", "ChecksFailed", "Operand", "check_report", "check_rows", "enforce", "errors",
+    "judge", "judge_share", "rule", "with_corpus_checks",
 ]

@@ -111,6 +111,33 @@ def resolve_data_dir(in_dir: str | os.PathLike) -> Path:
                             f"`govdata ingest data/raw --out {src}` first")
 
 
+def is_processed_dir(path: str | os.PathLike) -> bool:
+    """True for a directory written by `govdata ingest`: a partitioned store, or flat frames (checks.parquet)."""
+    path = Path(path)
+    return path.is_dir() and ((path / "checks.parquet").exists() or is_partitioned(path))
+
+
+# Switching layouts in one folder must not leave the other layout's files behind: readers prefer
+# the partitioned store when both are there (read_corpus), so a flat ingest into a folder holding
+# a store would be read as the old store, and stale flat frames beside a new store mislead.
+def remove_flat_frames(out_dir: str | os.PathLike) -> None:
+    """Delete ``<out>/<frame>.parquet`` and ``<out>/failures.csv`` left by an earlier flat ingest."""
+    out = Path(out_dir)
+    for name in (*(f"{frame}.parquet" for frame in schema.FRAME_NAMES), "failures.csv"):
+        (out / name).unlink(missing_ok=True)
+
+
+def remove_partitioned_store(out_dir: str | os.PathLike) -> None:
+    """Delete the ``current`` link and the version folders of an earlier partitioned ingest."""
+    out = Path(out_dir)
+    link = out / CURRENT
+    if link.is_symlink():
+        link.unlink()  # one unlink: readers switch to the flat frames just written
+    for version in out.glob("v-*"):
+        if version.is_dir() and not version.is_symlink():
+            shutil.rmtree(version)
+
+
 def _read_failures(path: Path) -> list[Failure]:
     failures = []
     if path.exists():

@@ -24,7 +24,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from govdata import parse_report, schema
-from govdata.pipeline import ingest
+from govdata.ingest import ingest
 from govdata.store import CURRENT, NULL_PARTITION, PARTITION, scan_frame
 from tests.conftest import SEED_2023_CITY, SEEDS
 
@@ -45,7 +45,7 @@ def _report_without_a_year(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Path:
-    """A store written by ``pipeline.ingest``: the five seeds and a report of unknown year."""
+    """A store written by ``govdata.ingest.ingest``: the five seeds and a report of unknown year."""
     raw = tmp_path_factory.mktemp("raw")
     for seed in SEEDS:
         shutil.copy(seed, raw / seed.name)

@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 
 from govdata import check
-from govdata.check import COLUMNS, check_report, empty_reviews, printed_decimals, with_corpus_checks
+from govdata.check import COLUMNS, check_report, printed_decimals, with_corpus_checks
 from govdata.model import Corpus, Report
+from govdata.reviews import empty_reviews
 from govdata.schema import frame
 
 RID = "aaaaaaaaaaaaaaaa"

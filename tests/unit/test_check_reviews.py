@@ -6,7 +6,8 @@ import polars as pl
 import pytest
 
 from govdata import check
-from govdata.check import ReviewsError, apply_reviews, check_report, fingerprint, read_reviews, stale_reviews, with_fingerprints
+from govdata.check import check_report
+from govdata.reviews import ReviewsError, apply_reviews, fingerprint, read_reviews, stale_reviews, with_fingerprints
 from govdata.schema import frame
 from tests.unit.test_check import CONSISTENT_2019, report, table3, with_cells
 
