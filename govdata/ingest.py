@@ -5,7 +5,7 @@ on many; keeping a store current is a different job. A national corpus (10^5 rep
 does not fit in memory and is mostly unchanged from one run to the next, so ingest writes each
 batch's frames as it is parsed (in worker processes), keeps the frames of unchanged files from
 the previous version without parsing them, runs the corpus-wide rules on only the cells they
-read (:data:`CORPUS_RULE_CELLS`), and writes nothing at all when nothing changed
+read (:func:`govdata.check.corpus_rule_cells`), and writes nothing at all when nothing changed
 (:func:`settings_fingerprint`). docs/scaling.md and docs/benchmarks.md have the figures.
 
 Example:
@@ -32,15 +32,13 @@ from govdata.model import Corpus
 from govdata.pipeline import _MAX_BATCH, _batches, _in_pool, discover, merge_corpora, parse_batch
 from govdata.read import display_path
 
-# The corpus-wide rules (check.py, ``corpus=True``) read only these cells, and only compare
-# reports of one agency (its consecutive years), so they are given the corpus cut down to these
-# cells, agency group by agency group: a 10^5-report 表三 does not fit the memory target, and
-# check.py builds a view of every report it is given (~1 ms and ~20 KB each).
-# tests/property/test_ingest_store.py fails if this ever gives other rows than the whole corpus.
-CORPUS_RULE_CELLS = {
-    "table3": ("row", ("carried_forward", "carried_over")),
-    "table2": ("measure", ("in_force", "made", "repealed")),
-}
+# The corpus-wide rules (check.py, ``corpus=True``) read only these cells, as they declare
+# (``cells=``), and only compare reports of one agency (its consecutive years), so they are
+# given the corpus cut down to these cells, agency group by agency group: a 10^5-report 表三
+# does not fit the memory target, and check.py builds a view of every report it is given
+# (~1 ms and ~20 KB each). tests/property/test_ingest_store.py fails if this ever gives other
+# rows than the whole corpus.
+CORPUS_RULE_CELLS = check.corpus_rule_cells()
 _CORPUS_PART = "corpus"
 
 

@@ -1583,7 +1583,7 @@ def continuity_checks(reports: Sequence[SynthReport]) -> list[dict[str, Any]]:
             for item in cur.in_force:
                 expected = [int(prev.table2[(item, "in_force")]), int(cur.table2[(item, "made")]), -int(cur.table2[(item, "repealed")])]
                 out.append({"report_id": after.report_id, **judged(
-                    "carry_over_continuity", f"item={item};previous={before.report_id}", expected,
+                    "in_force_continuity", f"item={item};previous={before.report_id}", expected,
                     [int(cur.table2[(item, "in_force")])], line=after.cell_lines[("table2", item, "in_force")],
                     severity="warning")})
     return out
