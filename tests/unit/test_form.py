@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 
 from govdata import form, labels
+
+PACKAGE = Path(__file__).resolve().parents[2] / "govdata"
 
 
 def test_every_key_labels_csv_names_is_a_key_of_the_form():
@@ -58,3 +64,27 @@ def test_header_rows_are_keys_but_not_columns_with_cells():
 def test_a_key_printed_differently_by_template_has_the_first_rows_label_in_the_frames():
     assert form.label_zh("table2", "item", "normative_documents") == "规范性文件"
     assert form.label_zh("table2", "item", "normative_documents", template="2021") == "行政规范性文件"
+
+
+# Literal keys of the form that must not be spelled out again in a module: the lists of
+# requesters, of withheld grounds and their Chinese labels live in form.csv only.
+_FORM_LITERALS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org",
+                  "withheld.state_secret", "withheld.third_party", "unable.not_held", "not_processed.petition",
+                  "other.no_amendment", "litigation_after_review", "自然人", "法律服务机构", "属于国家秘密", "尚未审结")
+
+
+def _code_literals(path: Path) -> set[str]:
+    """String constants of a module outside docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return {node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings}
+
+
+@pytest.mark.parametrize("module", sorted(PACKAGE.glob("*.py")), ids=lambda path: path.name)
+def test_no_module_spells_out_the_forms_requesters_rows_or_their_labels(module):
+    literals = _code_literals(module)
+    found = sorted(word for word in _FORM_LITERALS if any(re.search(rf"(?<![\w.]){re.escape(word)}(?![\w])", text) for text in literals))
+    assert found == [], f"{module.name} spells out form keys or labels: take them from govdata.form"
