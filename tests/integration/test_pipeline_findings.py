@@ -15,7 +15,7 @@ import pytest
 from govdata import form, load, metrics, synth
 from govdata.ingest import ingest
 from govdata.store import read_corpus
-from tests.conftest import SEEDS
+from tests.conftest import SEED_2017_CITY, SEEDS
 
 pytestmark = pytest.mark.integration
 
@@ -76,6 +76,22 @@ def test_the_store_holds_the_same_continuity_checks_as_load(tmp_path, monkeypatc
     stored = read_corpus(tmp_path / "store").checks.filter(continuity).select(columns).sort(columns)
     loaded = load(reports).checks.filter(continuity).select(columns).sort(columns)
     assert stored.equals(loaded) and stored.height == 9
+
+
+def test_an_unknown_label_in_a_parsed_appendix_is_an_unmapped_label_finding_with_its_line(tmp_path):
+    # The 2017 seed's 附表 with one row more, under a label labels.csv does not know (line 256).
+    text = SEED_2017_CITY.read_text(encoding="utf-8").rstrip("\n") + "\n| 依申请公开信息收费金额 | 元 | 0 | 0 |"
+    (tmp_path / "2017_extra-row.txt").write_text(text, encoding="utf-8")
+    corpus = load(tmp_path)
+    [row] = corpus.legacy.filter(pl.col("indicator").is_null()).to_dicts()
+    assert (row["label"], row["line"], row["value"]) == ("依申请公开信息收费金额", 256, 0.0)
+    [finding] = corpus.checks.filter(check="unmapped_label").to_dicts()
+    assert (finding["scope"], finding["line"], finding["status"], finding["severity"]) == ("table=legacy", 256, "fail", "warning")
+    assert "依申请公开信息收费金额" in finding["message"]
+    # Nothing else changes: every other check of the report is the seed's own.
+    columns = ["check", "scope", "status", "message"]
+    seed = load(SEED_2017_CITY).checks.select(columns).sort(columns)
+    assert corpus.checks.filter(pl.col("check") != "unmapped_label").select(columns).sort(columns).equals(seed)
 
 
 def _keys_outside_the_form(corpus) -> dict[str, set]:
