@@ -49,7 +49,7 @@ def extract(file: Path, fmt: str) -> None:
     from govdata.read import ReadError
 
     try:
-        report = parse_report(file)
+        report = parse_report(path=file)
     except ReadError as exc:
         click.echo(f"govdata extract: {exc}", err=True)
         sys.exit(2)

@@ -12,6 +12,7 @@ import dataclasses
 import math
 import multiprocessing
 import os
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -66,20 +67,32 @@ def parse_document_rows(doc: Document) -> ReportRows:
                                       "checks": check.check_rows(view, structure=structure), "outcomes": outcome_rows})
 
 
-def parse_report(path_or_text: str | os.PathLike, *, source: str | None = None) -> Report:
-    """Parse one report from a file path, or from its text when given a string with a newline.
+_NOT_GIVEN: Any = object()
+
+
+def parse_report(positional: str | os.PathLike = _NOT_GIVEN, /, *, path: str | os.PathLike | None = None,
+                 text: str | None = None, source: str | None = None) -> Report:
+    """Parse one report: a file (``path=``) or its text (``text=``), never guessed from a string.
+
+    ``source`` names a text in the frames (default ``<text>``). A path given positionally
+    still works, with a DeprecationWarning: say ``path=``.
 
     Example:
-        >>> report = parse_report("data/raw/2023_jinjiang-city.txt")  # doctest: +SKIP
+        >>> report = parse_report(path="data/raw/2023_jinjiang-city.txt")  # doctest: +SKIP
         >>> report.table3.filter(row="total", requester="total")["value"][0]  # doctest: +SKIP
         243
+        >>> parse_report(text="某某区 2019 年政府信息公开工作年度报告\n…").report["template"]  # doctest: +SKIP
+        'legacy'
     """
-    if isinstance(path_or_text, str) and ("\n" in path_or_text or not Path(path_or_text).exists()):
-        if "\n" not in path_or_text and len(path_or_text) < 4096 and not path_or_text.strip().startswith(("<", "|")):
-            raise ReadError(path_or_text, "no such file")
-        doc = read_document(text=path_or_text, source=source)
-    else:
-        doc = read_document(path_or_text, source=source)
+    if positional is not _NOT_GIVEN:
+        if path is not None or text is not None:
+            raise TypeError("parse_report: give the report once, as path= or text=")
+        warnings.warn("parse_report(x) is deprecated: pass path=x (or text=x for a report's text)", DeprecationWarning,
+                      stacklevel=2)
+        path = positional
+    if (path is None) == (text is None):
+        raise TypeError("parse_report: give exactly one of path= or text=")
+    doc = read_document(path, source=source) if path is not None else read_document(text=text, source=source)
     return parse_document(doc)
 
 

@@ -39,7 +39,7 @@ def _report_without_a_year(folder: Path) -> Path:
     """The 2023 seed with every year removed: its statistics year cannot be known."""
     path = folder / "unknown_year.txt"
     path.write_text(re.sub(r"20\d\d", "某", SEED_2023_CITY.read_text(encoding="utf-8")), encoding="utf-8")
-    assert parse_report(path).report["year"] is None
+    assert parse_report(path=path).report["year"] is None
     return path
 
 
