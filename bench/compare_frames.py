@@ -69,8 +69,13 @@ def canonical(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(frame.columns, nulls_last=True, maintain_order=True) if frame.height else frame
 
 
-def compare(before: Path, after: Path) -> bool:
-    """Print one line per frame (rows before/after, identical or how it differs); True when all are identical."""
+def compare(before: Path, after: Path, *, ignore: tuple[str, ...] = ()) -> bool:
+    """Print one line per frame (rows before/after, identical or how it differs); True when all are identical.
+
+    ``ignore`` names columns to leave out in a second comparison of a frame that differs, to
+    show a difference is confined to them (a renamed check key changes ``check`` and
+    ``fingerprint`` only).
+    """
     names = sorted({p.stem for p in before.glob("*.parquet")} | {p.stem for p in after.glob("*.parquet")})
     same_everywhere = True
     for name in names:
@@ -96,6 +101,10 @@ def compare(before: Path, after: Path) -> bool:
                 if rows.height:
                     by_check = rows.group_by("check").len().sort("check")
                     print(f"  {label}: " + ", ".join(f"{c} {n:,}" for c, n in by_check.iter_rows()))
+        kept = [column for column in old.columns if column not in ignore]
+        if ignore and len(kept) < len(old.columns):
+            same = canonical(old.select(kept)).equals(canonical(new.select(kept)), null_equal=True)
+            print(f"  without {', '.join(c for c in ignore if c in old.columns)}: {'identical' if same else 'still different'}")
     for label, path in (("before", before), ("after", after)):
         about = path / "about.json"
         if about.exists():
@@ -121,12 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     comparing = commands.add_parser("compare", help="compare two dumps frame by frame (sorted, exact)")
     comparing.add_argument("before", type=Path)
     comparing.add_argument("after", type=Path)
+    comparing.add_argument("--ignore", default="", help="comma-separated columns left out in a second comparison of a frame that differs")
     args = parser.parse_args(argv)
     if args.command == "dump":
         counts = dump(args.src, args.out, via=args.via, jobs=args.jobs)
         print(", ".join(f"{name} {n:,}" for name, n in counts.items()), f"-> {args.out}")
         return 0
-    return 0 if compare(args.before, args.after) else 1
+    return 0 if compare(args.before, args.after, ignore=tuple(filter(None, args.ignore.split(",")))) else 1
 
 
 if __name__ == "__main__":
