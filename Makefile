@@ -51,8 +51,9 @@ format: $(STAMP) ## Ruff format and fix imports
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-docs: $(STAMP) ## Regenerate the generated parts of docs/ (column tables of docs/schema.md)
+docs: $(STAMP) ## Regenerate the generated parts of docs/ (column tables of docs/schema.md, key tables of docs/facts.md)
 	$(BIN)/python -c "from govdata.schema import update_schema_doc; update_schema_doc()"
+	$(BIN)/python -c "from govdata.fact_keys import update_facts_doc; update_facts_doc()"
 
 fuzz-long: $(STAMP) ## Long property + fuzz run (N examples per test, default 5000), then a PER_CELL x 12 round trip (default 3,600 reports)
 	GOVDATA_HYPOTHESIS=long GOVDATA_HYPOTHESIS_EXAMPLES=$(or $(N),5000) $(BIN)/python -m pytest tests/fuzz tests/property -q

@@ -45,9 +45,12 @@ print(json.dumps({"n": len(files), "cpu_s": time.process_time() - start}))
 _INGEST = r"""
 import json, os, sys, time
 os.environ["GOVDATA_AGENCIES"] = sys.argv[2]
-from govdata import pipeline
+try:
+    from govdata.ingest import ingest
+except ImportError:  # code from before govdata.ingest existed
+    from govdata.pipeline import ingest
 start = time.perf_counter()
-summary = pipeline.ingest(sys.argv[1], sys.argv[3], jobs=int(sys.argv[4]))
+summary = ingest(sys.argv[1], sys.argv[3], jobs=int(sys.argv[4]))
 print(json.dumps({"n": summary.n_parsed, "wall_s": time.perf_counter() - start}))
 """
 

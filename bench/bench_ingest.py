@@ -2,7 +2,7 @@
 
 What it measures, on synthetic corpora (govdata.synth, every name marked 合成) of each size:
 
-1. ingest: ``govdata.pipeline.ingest`` of the whole corpus into a fresh year-partitioned
+1. ingest: ``govdata.ingest.ingest`` of the whole corpus into a fresh year-partitioned
    store using every core: reports/s, MB/s, peak RSS of the whole process tree;
 2. the floor, over the same files: read + decode + NFKC + six regex scans in pure Python,
    on one core and on every core;
@@ -83,7 +83,7 @@ def floor_scan(files: list[Path]) -> int:
 
 def step_ingest(corpus: Path, store: Path, jobs: int, verify: bool) -> dict:
     os.environ["GOVDATA_AGENCIES"] = str(corpus / "agencies.csv")
-    from govdata.pipeline import ingest
+    from govdata.ingest import ingest
 
     summary = ingest(corpus / "reports", store, jobs=jobs, verify=verify)
     return {"n": summary.n_files, "parsed": summary.n_parsed, "failed": summary.n_failed, "unchanged": summary.is_unchanged}

@@ -2,7 +2,7 @@
 as clean, checked, comparable Polars frames.
 
 Entry points:
-    parse_report(path_or_text) -> Report   one report, frames as attributes
+    parse_report(path=... | text=...) -> Report   one report, frames as attributes
     load(paths_or_dir) -> Corpus           many reports, frames concatenated, failures listed
 """
 

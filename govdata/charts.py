@@ -58,14 +58,16 @@ STATUS_LABELS_ZH: dict[str, str] = {
     "unchecked": "未校验",
 }
 
-OUTCOME_COLORS: dict[str, str] = {
-    "予以公开": "#2b8a3e",
-    "部分公开": "#8ce99a",
-    "不予公开": "#c92a2a",
-    "无法提供": "#f08c00",
-    "不予处理": "#ffd43b",
-    "其他处理": "#adb5bd",
+_OUTCOME_COLOR_BY_KEY: dict[str, str] = {
+    "granted": "#2b8a3e",
+    "partial": "#8ce99a",
+    "withheld": "#c92a2a",
+    "unable": "#f08c00",
+    "not_processed": "#ffd43b",
+    "other": "#adb5bd",
 }
+OUTCOME_COLORS: dict[str, str] = {metrics.OUTCOME_LABELS_ZH[key]: color for key, color in _OUTCOME_COLOR_BY_KEY.items()}
+"""Colour of each outcome, by its Chinese label (the legend the outcome-mix chart draws)."""
 
 METRIC_COLORS: dict[str, str] = {
     "share_withheld": "#c92a2a",

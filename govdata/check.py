@@ -15,8 +15,14 @@ How rules are declared (one approach throughout, docs/data-quality.md):
 - soft mode (the default) records; ``strict=True`` raises :class:`ChecksFailed` when an
   error-level rule fails.
 
-A person's verdict on a finding lives in ``data/reviews.csv`` and is attached by
-``fingerprint`` (sha256 of report_id, check and scope), so it survives re-runs.
+- each rule declares the frames it ``reads``, so a consumer derives which rules concern which
+  tables (metrics leaves rules about 表二 or 表四 alone out of outcome shares:
+  :func:`checks_reading_only`) and the ingest knows which cells the corpus-wide rules need
+  (:func:`corpus_rule_cells`).
+
+The form's keys and Chinese labels come from :mod:`govdata.form`, what the prose's numbers
+restate from :mod:`govdata.fact_keys`. A person's verdict on a finding is attached by
+``fingerprint`` (:mod:`govdata.reviews`), so it survives re-runs.
 
 Example:
     >>> from govdata.model import Report
@@ -30,26 +36,22 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import hashlib
 import math
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import polars as pl
 
-from govdata import labels, schema
-from govdata.harmonize import legacy_fact_map
+from govdata import fact_keys, form, schema
 from govdata.model import Corpus, Report
+from govdata.reviews import apply_reviews, fingerprinted, with_fingerprints
 
 PASS, FAIL, NOT_ASSESSABLE = "pass", "fail", "not_assessable"
 ERROR, WARNING = "error", "warning"
@@ -58,107 +60,16 @@ ERROR, WARNING = "error", "warning"
 # come from the parser already as check rows; check_report keeps them as given (docs/schema.md).
 
 # ---------------------------------------------------------------------------------------------
-# The form's rows and columns (keys from the data contract; Chinese labels from labels.csv)
+# What the rules sum (the form's keys: govdata/data/form.csv)
 # ---------------------------------------------------------------------------------------------
 
-REQUESTERS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org")
-COLUMNS = (*REQUESTERS, "total")
-WITHHELD_ROWS = tuple(f"withheld.{k}" for k in ("state_secret", "prohibited_by_law", "security_stability", "third_party",
-                                                 "internal_affairs", "process_info", "enforcement_files", "query_matter"))
-UNABLE_ROWS = ("unable.not_held", "unable.needs_creation", "unable.unclear")
-NOT_PROCESSED_ROWS = tuple(f"not_processed.{k}" for k in ("petition", "duplicate", "publication", "excessive", "confirmation"))
-OTHER_ROWS = {"2019": ("other",), "2021": ("other.no_amendment", "other.unpaid_fee", "other.other")}
-# (一)…(六): every row that counts how a request ended. 部分公开 counts once (the form says so).
-BASE_OUTCOME_ROWS = ("granted", "partial", *WITHHELD_ROWS, *UNABLE_ROWS, *NOT_PROCESSED_ROWS)
-
-T4_PROCEEDINGS = ("review", "litigation_direct", "litigation_after_review")
-T4_PARTS = ("upheld", "corrected", "other", "pending")
-
-# Short forms of the long 表三 labels, for messages; the canonical labels stay in labels.csv.
-_SHORT_ROW_ZH = {"new": "本年新收", "carried_over": "上年结转", "total": "（七）总计", "carried_forward": "结转下年度继续办理"}
-# 其他 alone is ambiguous in messages (其他处理 is also a row): name the column's group.
-_SHORT_REQUESTER_ZH = {"other_org": "其他（法人或其他组织）"}
-_T4_PROCEEDING_ZH = {"review": "行政复议", "litigation_direct": "行政诉讼（未经复议直接起诉）",
-                     "litigation_after_review": "行政诉讼（复议后起诉）"}
-
-# ---------------------------------------------------------------------------------------------
-# What the narrative's numbers are about (fact keys: docs/facts.md)
-# ---------------------------------------------------------------------------------------------
-
-# fact key -> the 表三 rows whose 总计 cells the stated number adds up. 受理 counts 新收 and
-# 上年结转 (晋江市 2023: 受理 248 = 新收 247 + 结转 1).
-FACT_TABLE3_ROWS: dict[str, tuple[str, ...]] = {
-    "requests.received": ("new", "carried_over"),
-    "requests.concluded": ("total",),
-    "requests.carried_forward": ("carried_forward",),
-    "outcome.granted": ("granted",),
-    "outcome.partial": ("partial",),
-    "outcome.withheld": WITHHELD_ROWS,
-    "outcome.unable": UNABLE_ROWS,
-    "outcome.not_processed": NOT_PROCESSED_ROWS,
-    # the 2019 form's grounds for 不予公开 restate one 表三 row each
-    **{f"withheld_reason.{row.partition('.')[2]}": (row,) for row in WITHHELD_ROWS},
-}
-# fact key -> 表四 (proceeding, outcome) cells it adds up.
-FACT_TABLE4_CELLS: dict[str, tuple[tuple[str, str], ...]] = {
-    "review.total": (("review", "total"),),
-    "litigation.total": (("litigation_direct", "total"), ("litigation_after_review", "total")),
-}
-# Which prose numbers restate which 附表 indicator (this year's column) is data shared with the
-# harmonize stage: govdata/data/legacy_fact_map.csv (one key, or several keys whose sum it is).
-# fact key -> 附表 indicator (历史累计 column); the map above covers this year's column only.
-FACT_LEGACY_CUMULATIVE: dict[str, str] = {
-    "proactive.cumulative": "proactive_total",
-    "requests.cumulative": "requests_total",
-    "review.cumulative": "reviews",
-    "litigation.cumulative": "litigations",
-}
-# 附表 totals and the indicators that must add up to them.
-LEGACY_PARTS: dict[str, tuple[str, ...]] = {
-    "requests_total": ("requests_in_person", "requests_online", "requests_letter"),
-    "responses_total": ("responses_granted", "responses_partial", "responses_withheld", "responses_other"),
-}
-# A family of stated counts -> the stated total they add up to (and that their shares are of), in
-# order of preference: answers add up to the requests concluded when the prose states that
-# number (晋江市 2023: 办结 243 of 受理 248), else to the requests received.
-FACT_FAMILY_TOTAL: dict[str, tuple[str, ...]] = {
-    "proactive.category.": ("proactive.total",),
-    "proactive.issuer.": ("proactive.total",),
-    "requests.channel.": ("requests.received",),
-    "outcome.": ("requests.concluded", "requests.received"),
-    "withheld_reason.": ("outcome.withheld",),
-}
-_FACT_ZH = {
-    "proactive.total": "主动公开信息", "proactive.cumulative": "历年累计主动公开信息",
-    "proactive.channel.website": "政府网站公开", "proactive.channel.gazette": "政府公报公开",
-    "requests.received": "受理申请", "requests.concluded": "办结申请", "requests.carried_forward": "结转下年度",
-    "requests.cumulative": "历年累计受理申请",
-    "requests.channel.in_person": "当面申请", "requests.channel.online": "网络申请", "requests.channel.letter": "信函申请",
-    "outcome.granted": "予以公开", "outcome.partial": "部分公开", "outcome.withheld": "不予公开",
-    "outcome.already_public": "属于已主动公开", "outcome.not_ours": "不属于本机关", "outcome.not_exist": "信息不存在",
-    "outcome.amend": "告知补正", "outcome.other_channel": "通过其他途径办理", "outcome.unable": "无法提供",
-    "outcome.not_processed": "不予处理",
-    "complaints.total": "申诉举报", "review.total": "行政复议", "litigation.total": "行政诉讼",
-    "review.cumulative": "历年累计行政复议", "litigation.cumulative": "历年累计行政诉讼",
-    "proactive.issuer.government": "各级政府主动公开", "proactive.issuer.department": "各级政府部门主动公开",
-    "proactive.channel.reading_room": "公共查阅场所", "proactive.channel.media": "微博微信、报刊广播电视",
-    "proactive.category.organization": "机构职能类信息", "proactive.category.policy_documents": "政策、规范性文件类信息",
-    "proactive.category.plans": "规划计划类信息", "proactive.category.licensing": "行政许可类信息",
-    "proactive.category.major_projects": "重大建设项目类信息", "proactive.category.public_service_projects": "为民办实事类信息",
-    "proactive.category.social_security": "民政扶贫救灾社会保障就业类信息",
-    "proactive.category.land_construction_environment": "国土资源城乡建设环保能源类信息",
-    "proactive.category.education_culture_health": "科教文体卫生类信息",
-    "proactive.category.safety_emergency": "安全生产、应急管理类信息", "proactive.category.other": "其他类信息",
-    "withheld_reason.state_secret": "涉及国家秘密", "withheld_reason.commercial_secret": "涉及商业秘密",
-    "withheld_reason.personal_privacy": "涉及个人隐私", "withheld_reason.security_stability": "危及“三安全一稳定”",
-    "withheld_reason.not_government_info": "不属于《条例》所指的政府信息",
-    "withheld_reason.prohibited_by_law": "法律法规禁止公开", "withheld_reason.third_party": "保护第三方合法权益",
-    "withheld_reason.internal_affairs": "属于三类内部事务信息", "withheld_reason.process_info": "属于四类过程性信息",
-    "withheld_reason.enforcement_files": "属于行政执法案卷", "withheld_reason.query_matter": "属于行政查询事项",
-}
-_FAMILY_ZH = {"proactive.category.": "主动公开信息类别", "proactive.issuer.": "主动公开主体", "requests.channel.": "申请方式",
-              "outcome.": "答复类型",
-              "withheld_reason.": "不予公开原因"}
+# (一)…(五): the rows that count how a request ended, (六)其他处理 aside (one row in 2019, three
+# in 2021). 部分公开 counts once (the form says so).
+_OUTCOME_ROWS_BUT_OTHER = tuple(row for outcome in form.outcome_keys() if outcome not in ("other", "total")
+                                for row in form.outcome_rows(outcome))
+# 附表 totals whose 其中 rows add up to them. 主动公开文件数 has 其中 rows too, but 政府网站 and
+# 政府公报 are two channels among others, so they need not add up to it.
+_LEGACY_SUMMED_TOTALS = ("requests_total", "responses_total")
 
 # ---------------------------------------------------------------------------------------------
 # Operands and the one way a rule judges them
@@ -303,27 +214,69 @@ def judge_share(check: str, scope: str, subject: str, count: Operand, base: Oper
 
 @dataclass(frozen=True)
 class Rule:
-    """A declared rule: the check key its rows carry, whether it reads one report or the corpus."""
+    """A declared rule: the check key its rows carry, the frames it reads, whether it reads one report or the corpus.
+
+    ``cells`` (corpus-wide rules) names the only cells of each frame the rule reads, as
+    (column, keys): the ingest hands those rules the corpus cut down to them.
+    """
 
     check: str
     name: str
     description: str
     func: Callable[..., Iterable[dict[str, Any]]]
+    reads: frozenset[str]
     corpus: bool = False
+    cells: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 RULES: dict[str, Rule] = {}
+FRAMES_READ = ("table2", "table3", "table4", "legacy", "facts")
 
 
-def rule(check: str, *, corpus: bool = False) -> Callable:
-    """Register a rule function under its ``check`` key (several functions may share one key)."""
+def rule(check: str, *, reads: Iterable[str], corpus: bool = False,
+         cells: Mapping[str, tuple[str, tuple[str, ...]]] | None = None) -> Callable:
+    """Register a rule function under its ``check`` key (several functions may share one key).
+
+    ``reads`` names the frames the rule reads (of :data:`FRAMES_READ`); a corpus-wide rule
+    also names its ``cells``.
+    """
+    read = frozenset(reads)
+    if not read or not read <= set(FRAMES_READ):
+        raise ValueError(f"rule {check}: reads must name frames of {FRAMES_READ}, got {sorted(read)}")
+    if corpus and set(cells or {}) != read:
+        raise ValueError(f"corpus rule {check}: cells must name the cells of every frame it reads")
 
     def register(func: Callable) -> Callable:
         description = (func.__doc__ or "").strip().splitlines()[0]
-        RULES[func.__name__] = Rule(check, func.__name__, description, func, corpus)
+        RULES[func.__name__] = Rule(check, func.__name__, description, func, read, corpus, dict(cells or {}))
         return func
 
     return register
+
+
+def checks_reading_only(frames: Iterable[str]) -> frozenset[str]:
+    """The check keys whose every rule reads nothing but ``frames``.
+
+    Example: ``checks_reading_only({"table4"})`` is ``{"t4_total"}``: a 表四 sum that fails says
+    nothing about how requests ended, so outcome shares leave it out (govdata.metrics).
+    """
+    allowed = frozenset(frames)
+    by_check: dict[str, list[Rule]] = defaultdict(list)
+    for declared in RULES.values():
+        by_check[declared.check].append(declared)
+    return frozenset(check for check, rules in by_check.items() if all(r.reads <= allowed for r in rules))
+
+
+def corpus_rule_cells() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """frame -> (column, keys): every cell the corpus-wide rules read, and nothing more."""
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for declared in RULES.values():
+        for frame, (column, keys) in declared.cells.items():
+            known = out.get(frame, (column, ()))
+            if known[0] != column:
+                raise ValueError(f"corpus rules read {frame} by {known[0]} and by {column}")
+            out[frame] = (column, tuple(dict.fromkeys((*known[1], *keys))))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,28 +311,33 @@ def _index(rows: Rows, keys: tuple[str, ...]) -> dict[tuple, _Printed]:
 
 @lru_cache(maxsize=256)
 def _row_zh(row: str) -> str:
-    if row in _SHORT_ROW_ZH:
-        return _SHORT_ROW_ZH[row]
-    group, _, sub = row.partition(".")
-    label = labels.labels_for("table3", "row").get(row, row)
-    return f"{labels.labels_for('table3', 'group').get(group, group)}·{label}" if sub else label
+    """A 表三 row as messages name it: 本年新收, （七）总计, or a sub-row with its group (不予公开·属于国家秘密)."""
+    if not form.is_key("table3", "row", row):
+        return row
+    if form.is_sub_row(row):
+        return f"{form.label_zh('table3', 'group', form.group_of(row))}·{form.label_zh('table3', 'row', row)}"
+    return form.short_label_zh("table3", "row", row)
 
 
 @lru_cache(maxsize=64)
 def _requester_zh(requester: str) -> str:
-    return _SHORT_REQUESTER_ZH.get(requester) or labels.labels_for("table3", "requester").get(requester, requester)
+    """A requester column as messages name it (其他 alone is ambiguous: 其他（法人或其他组织）)."""
+    return form.label_zh("table3", "requester", requester) if form.is_key("table3", "requester", requester) else requester
 
 
-@lru_cache(maxsize=1024)
-def _fact_zh(key: str) -> str:
-    if key in _FACT_ZH:
-        return _FACT_ZH[key]
-    family = _family(key)
-    return f"{_FAMILY_ZH[family]}“{key[len(family):]}”" if family else key
+def _proceeding_zh(proceeding: str) -> str:
+    return form.short_label_zh("table4", "proceeding", proceeding)
 
 
-def _family(key: str) -> str | None:
-    return next((family for family in FACT_FAMILY_TOTAL if key.startswith(family)), None)
+def _t4_outcome_zh(outcome: str) -> str:
+    return form.label_zh("table4", "outcome", outcome)
+
+
+def _indicator_zh(indicator: str) -> str:
+    return form.label_zh("legacy", "indicator", indicator) if form.is_key("legacy", "indicator", indicator) else indicator
+
+
+_fact_zh = fact_keys.label_zh
 
 
 class ReportView:
@@ -434,7 +392,7 @@ class ReportView:
     def legacy(self, indicator: str, column: str = "value") -> Operand:
         """A 附表 value: this year's (``value``) or the 历史累计 (``cumulative``) column."""
         row = self.legacy_rows.get(indicator)
-        zh = f"附表“{labels.labels_for('legacy', 'indicator').get(indicator, indicator)}”"
+        zh = f"附表“{_indicator_zh(indicator)}”"
         if column == "cumulative":
             zh += "历史累计"
         if row is None:
@@ -443,8 +401,9 @@ class ReportView:
 
     def outcome_rows(self) -> tuple[str, ...]:
         """(一)…(六) rows of this report: 2019 prints (六)其他处理 as one row, 2021 as three."""
-        printed_other = tuple(r for r in ("other", *OTHER_ROWS["2021"]) if r in self.rows3)
-        return (*BASE_OUTCOME_ROWS, *(printed_other or OTHER_ROWS.get(self.template or "", OTHER_ROWS["2019"])))
+        printed_other = tuple(r for r in form.outcome_rows("other") if r in self.rows3)
+        template = self.template if self.template in form.TEMPLATES else "2019"
+        return (*_OUTCOME_ROWS_BUT_OTHER, *(printed_other or form.outcome_rows("other", template)))
 
 
 def _operand(cell: _Printed | None, label: str) -> Operand:
@@ -466,32 +425,33 @@ def _fact_scope(fact: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@rule("identity")
+@rule("identity", reads=("table3",))
 def identity(view: ReportView) -> list[dict[str, Any]]:
     """收办平衡, per column of 表三: 本年新收 + 上年结转 = (七)总计 + 结转下年度继续办理 (printed in the form)."""
     if not view.table3:
         return []
     return [
         judge("identity", f"column={col}", f"收办平衡（{_requester_zh(col)}列）",
-              [view.t3("new", col, "本年新收"), view.t3("carried_over", col, "上年结转")],
-              [view.t3("total", col, "（七）总计"), view.t3("carried_forward", col, "结转下年度继续办理")],
+              [view.t3("new", col, _row_zh("new")), view.t3("carried_over", col, _row_zh("carried_over"))],
+              [view.t3("total", col, _row_zh("total")), view.t3("carried_forward", col, _row_zh("carried_forward"))],
               line=view.line3("total", col) or view.line3("new", col))
-        for col in COLUMNS
+        for col in form.requesters()
     ]
 
 
-@rule("row_sum")
+@rule("row_sum", reads=("table3",))
 def row_sum(view: ReportView) -> list[dict[str, Any]]:
     """横向合计, per row of 表三: the six requester columns add up to the row's 总计."""
     return [
         judge("row_sum", f"row={row}", f"横向合计（{_row_zh(row)}）",
-              [view.t3(row, col, _requester_zh(col)) for col in REQUESTERS], [view.t3(row, "total", "总计")],
+              [view.t3(row, col, _requester_zh(col)) for col in form.requesters(include_total=False)],
+              [view.t3(row, "total", _requester_zh("total"))],
               line=view.line3(row))
         for row in view.rows3
     ]
 
 
-@rule("column_sum")
+@rule("column_sum", reads=("table3",))
 def column_sum(view: ReportView) -> list[dict[str, Any]]:
     """明细合计, per column of 表三: the outcome rows (一)…(六) add up to (七)总计 (部分公开 counts once)."""
     if not view.table3:
@@ -499,38 +459,36 @@ def column_sum(view: ReportView) -> list[dict[str, Any]]:
     rows = view.outcome_rows()
     return [
         judge("column_sum", f"column={col}", f"纵向合计（{_requester_zh(col)}列）",
-              [view.t3(row, col, _row_zh(row)) for row in rows], [view.t3("total", col, "（七）总计")],
+              [view.t3(row, col, _row_zh(row)) for row in rows], [view.t3("total", col, _row_zh("total"))],
               line=view.line3("total", col))
-        for col in COLUMNS
+        for col in form.requesters()
     ]
 
 
-@rule("t4_total")
+@rule("t4_total", reads=("table4",))
 def t4_total(view: ReportView) -> list[dict[str, Any]]:
     """表四, per proceeding: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计."""
     if not view.table4:
         return []
-    outcome_zh = labels.labels_for("table4", "outcome")
     rows = []
-    for proceeding in T4_PROCEEDINGS:
-        total = view.t4(proceeding, "total", "总计")
-        rows.append(judge("t4_total", f"proceeding={proceeding}", f"{_T4_PROCEEDING_ZH[proceeding]}合计",
-                          [view.t4(proceeding, part, outcome_zh[part]) for part in T4_PARTS], [total], line=total.line))
+    for proceeding in form.proceedings():
+        total = view.t4(proceeding, "total", _t4_outcome_zh("total"))
+        rows.append(judge("t4_total", f"proceeding={proceeding}", f"{_proceeding_zh(proceeding)}合计",
+                          [view.t4(proceeding, part, _t4_outcome_zh(part)) for part in form.t4_outcomes(include_total=False)],
+                          [total], line=total.line))
     return rows
 
 
-@rule("text_vs_table")
+@rule("text_vs_table", reads=("table3", "table4", "facts"))
 def text_vs_table(view: ReportView) -> list[dict[str, Any]]:
     """A number the narrative states about 表三 or 表四 equals the table (受理 248 = 新收 247 + 结转 1)."""
     rows = []
     for fact in view.facts:
         key = fact["key"]
-        if key in FACT_TABLE3_ROWS and view.table3:
-            table = [view.t3(row, "total", f"表三“{_row_zh(row)}”总计") for row in FACT_TABLE3_ROWS[key]]
-            table = [op._replace(label=f"{op.label}（第{op.line}行）") if op.line else op for op in table]
-        elif key in FACT_TABLE4_CELLS and view.table4:
-            table = [view.t4(p, o, f"表四“{_T4_PROCEEDING_ZH[p]}·总计”") for p, o in FACT_TABLE4_CELLS[key]]
-            table = [op._replace(label=f"{op.label}（第{op.line}行）") if op.line else op for op in table]
+        if (rows3 := fact_keys.table3_rows(key)) and view.table3:
+            table = [_with_line(view.t3(row, "total", f"表三“{_row_zh(row)}”{_requester_zh('total')}")) for row in rows3]
+        elif (cells4 := fact_keys.table4_cells(key)) and view.table4:
+            table = [_with_line(view.t4(p, o, f"表四“{_proceeding_zh(p)}·{_t4_outcome_zh(o)}”")) for p, o in cells4]
         else:
             continue
         rows.append(judge("text_vs_table", _fact_scope(fact), f"正文与表格（{_fact_zh(key)}）", table,
@@ -538,18 +496,18 @@ def text_vs_table(view: ReportView) -> list[dict[str, Any]]:
     return rows
 
 
-@rule("legacy_vs_text")
+@rule("legacy_vs_text", reads=("legacy", "facts"))
 def legacy_vs_text(view: ReportView) -> list[dict[str, Any]]:
-    """附表 values of a pre-2019 report agree with the same quantities stated in the prose (legacy_fact_map.csv)."""
+    """附表 values of a pre-2019 report agree with the same quantities stated in the prose (fact_keys.csv)."""
     if not view.legacy_rows:
         return []
     rows = []
-    for indicator, keys in legacy_fact_map().items():
+    for indicator, keys in fact_keys.legacy_fact_map().items():
         if len(keys) == 1:
             rows.extend(_legacy_vs_statement(view, indicator, "value", fact) for fact in view.facts if fact["key"] == keys[0])
         else:
             rows.extend(_legacy_vs_listing(view, indicator, keys))
-    for key, indicator in FACT_LEGACY_CUMULATIVE.items():
+    for key, indicator in fact_keys.legacy_cumulative().items():
         rows.extend(_legacy_vs_statement(view, indicator, "cumulative", fact) for fact in view.facts if fact["key"] == key)
     return rows
 
@@ -567,7 +525,7 @@ def _legacy_vs_listing(view: ReportView, indicator: str, keys: Sequence[str]) ->
     A listing must name at least two of the types: one stray type stated elsewhere in the
     prose is not the whole of 其他类型答复数.
     """
-    zh = labels.labels_for("legacy", "indicator").get(indicator, indicator)
+    zh = _indicator_zh(indicator)
     rows = []
     for group in _fact_groups([f for f in view.facts if f["key"] in keys]):
         if len(group) < 2:
@@ -603,16 +561,16 @@ def _stated_total(view: ReportView, keys: Sequence[str], line: int) -> Mapping[s
     return None
 
 
-@rule("percent_vs_count")
+@rule("percent_vs_count", reads=("facts",))
 def percent_vs_count(view: ReportView) -> list[dict[str, Any]]:
     """A printed share (占 26.41%) matches count / stated total, rounded or truncated to the printed decimals."""
     rows = []
     for fact in view.facts:
         if fact["share"] is None:
             continue
-        family = _family(fact["key"])
+        family = fact_keys.family_of(fact["key"])
         subject = f"占比（{_fact_zh(fact['key'])}）"
-        base = _stated_total(view, FACT_FAMILY_TOTAL[family], fact["line"]) if family else None
+        base = _stated_total(view, fact_keys.family_total(family), fact["line"]) if family else None
         if base is None:
             rows.append(_not_assessable("percent_vs_count", _fact_scope(fact), subject, ["正文未写明计算占比的总数"],
                                         line=fact["line"], severity=WARNING))
@@ -625,18 +583,19 @@ def percent_vs_count(view: ReportView) -> list[dict[str, Any]]:
     return rows
 
 
-@rule("category_sum")
+@rule("category_sum", reads=("facts",))
 def category_sum(view: ReportView) -> list[dict[str, Any]]:
     """Counts the prose lists by category (类别, 申请方式, 答复类型, 不予公开原因) add up to the stated total."""
     rows = []
-    for family, total_keys in FACT_FAMILY_TOTAL.items():
+    for family, declared in fact_keys.families().items():
+        total_keys = declared.family_total
         members = [f for f in view.facts if f["key"].startswith(family) and f["key"] not in total_keys]
         for group in _fact_groups(members):
             if len(group) < 2:
                 continue
             base = _stated_total(view, total_keys, group[0]["line"])
             scope = f"facts={family}*@{group[0]['line']}"
-            subject = f"分类合计（{_FAMILY_ZH[family]}）"
+            subject = f"分类合计（{declared.label_zh}）"
             parts = [Operand(f"“{_fact_zh(f['key'])}”", f["value"], "", f["line"]) for f in group]
             if base is None:
                 rows.append(_not_assessable("category_sum", scope, subject, [f"正文未写明“{_fact_zh(total_keys[-1])}”总数"],
@@ -646,16 +605,17 @@ def category_sum(view: ReportView) -> list[dict[str, Any]]:
     return rows
 
 
-@rule("category_sum")
+@rule("category_sum", reads=("legacy",))
 def legacy_category_sum(view: ReportView) -> list[dict[str, Any]]:
     """附表: 当面 + 网络 + 信函 = 受理总数 and 同意 + 部分 + 不予 + 其他 = 答复总数, this year and 历史累计."""
     rows = []
-    for total, parts in LEGACY_PARTS.items():
+    for total in _LEGACY_SUMMED_TOTALS:
+        parts = form.legacy_parts(total)
         for column in ("value", "cumulative"):
             operands = [view.legacy(ind, column) for ind in (*parts, total)]
             if all(op.value is None for op in operands):
                 continue
-            zh = labels.labels_for("legacy", "indicator").get(total, total)
+            zh = _indicator_zh(total)
             column_zh = "历史累计" if column == "cumulative" else "本年"
             rows.append(judge("category_sum", f"indicator={total};column={column}", f"附表分项合计（{zh}，{column_zh}）",
                               operands[:-1], operands[-1:], line=operands[-1].line))
@@ -676,7 +636,7 @@ class CorpusView:
 
     def __init__(self, corpus: Corpus):
         self.reports = corpus.reports
-        self._frames = {name: getattr(corpus, name) for name in ("table2", "table3")}
+        self._frames = {name: getattr(corpus, name) for name in sorted({f for r in RULES.values() if r.corpus for f in r.reads})}
         self._rows: dict[str, dict[str, list[dict[str, Any]]]] | None = None
         self._views: dict[str, ReportView] = {}
 
@@ -702,7 +662,7 @@ class CorpusView:
         return self._views[report_id]
 
 
-@rule("carry_over_continuity", corpus=True)
+@rule("carry_over_continuity", corpus=True, reads=("table3",), cells={"table3": ("row", ("carried_forward", "carried_over"))})
 def carry_over_continuity(corpus: CorpusView) -> list[dict[str, Any]]:
     """An agency's 结转下年度继续办理 in year N equals its 上年结转 in year N+1, per column of 表三."""
     rows = []
@@ -710,9 +670,9 @@ def carry_over_continuity(corpus: CorpusView) -> list[dict[str, Any]]:
         before, after = corpus.view(prev), corpus.view(cur)
         if not before.table3 or not after.table3:
             continue
-        for col in COLUMNS:
-            carried_forward = before.t3("carried_forward", col, f"{prev['year']}年报告“结转下年度继续办理”")
-            carried_over = after.t3("carried_over", col, f"{cur['year']}年报告“上年结转”")
+        for col in form.requesters():
+            carried_forward = before.t3("carried_forward", col, f"{prev['year']}年报告“{_row_zh('carried_forward')}”")
+            carried_over = after.t3("carried_over", col, f"{cur['year']}年报告“{_row_zh('carried_over')}”")
             rows.append({"report_id": cur["report_id"], **judge(
                 "carry_over_continuity", f"column={col};previous={prev['report_id']}",
                 f"跨年结转衔接（{_requester_zh(col)}列，上年报告 {prev['source']}）",
@@ -720,10 +680,11 @@ def carry_over_continuity(corpus: CorpusView) -> list[dict[str, Any]]:
     return rows
 
 
-@rule("carry_over_continuity", corpus=True)
+@rule("in_force_continuity", corpus=True, reads=("table2",), cells={"table2": ("measure", ("in_force", "made", "repealed"))})
 def in_force_continuity(corpus: CorpusView) -> list[dict[str, Any]]:
     """2021 表二: 现行有效件数(N-1) + 本年制发件数(N) − 本年废止件数(N) = 现行有效件数(N) (a warning: 清理 also repeals)."""
-    item_zh = labels.labels_for("table2", "item")
+    item_zh = form.labels_zh("table2", "item")
+    measure_zh = form.labels_zh("table2", "measure")
     rows = []
     for prev, cur in corpus.consecutive_pairs():
         before, after = corpus.view(prev), corpus.view(cur)
@@ -731,12 +692,12 @@ def in_force_continuity(corpus: CorpusView) -> list[dict[str, Any]]:
         if not items or not any(measure == "in_force" for (_, measure) in before.table2):
             continue
         for item in items:
-            expected = [_with_line(before.t2(item, "in_force", f"{prev['year']}年“现行有效件数”")),
-                        _with_line(after.t2(item, "made", f"{cur['year']}年“本年制发件数”")),
-                        _with_line(after.t2(item, "repealed", f"{cur['year']}年“本年废止件数”"))._replace(sign=-1)]
-            actual = _with_line(after.t2(item, "in_force", f"{cur['year']}年“现行有效件数”"))
+            expected = [_with_line(before.t2(item, "in_force", f"{prev['year']}年“{measure_zh['in_force']}”")),
+                        _with_line(after.t2(item, "made", f"{cur['year']}年“{measure_zh['made']}”")),
+                        _with_line(after.t2(item, "repealed", f"{cur['year']}年“{measure_zh['repealed']}”"))._replace(sign=-1)]
+            actual = _with_line(after.t2(item, "in_force", f"{cur['year']}年“{measure_zh['in_force']}”"))
             rows.append({"report_id": cur["report_id"], **judge(
-                "carry_over_continuity", f"item={item};previous={prev['report_id']}",
+                "in_force_continuity", f"item={item};previous={prev['report_id']}",
                 f"现行有效件数衔接（{item_zh.get(item, item)}，上年报告 {prev['source']}）",
                 expected, [actual], line=actual.line, severity=WARNING)})
     return rows
@@ -744,129 +705,6 @@ def in_force_continuity(corpus: CorpusView) -> list[dict[str, Any]]:
 
 def _with_line(op: Operand) -> Operand:
     return op._replace(label=f"{op.label}（第{op.line}行）") if op.line else op
-
-
-# ---------------------------------------------------------------------------------------------
-# Fingerprints and review verdicts
-# ---------------------------------------------------------------------------------------------
-
-REVIEW_COLUMNS = ("fingerprint", "verdict", "note", "reviewer", "date")
-VERDICTS = ("confirmed", "dismissed")
-# Where verdicts live: the project's data/reviews.csv, or $GOVDATA_REVIEWS.
-DEFAULT_REVIEWS = Path(__file__).resolve().parents[1] / "data" / "reviews.csv"
-_FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
-
-
-class ReviewsError(ValueError):
-    """data/reviews.csv holds a row that cannot be a verdict (names the file and line)."""
-
-
-def fingerprint(report_id: str, check: str, scope: str, occurrence: int = 1) -> str:
-    """The stable id of a finding: the same report (same bytes), rule and scope give the same id.
-
-    Neither row order nor run time enters it, so a verdict in data/reviews.csv survives
-    re-ingests. ``occurrence`` only separates findings that share all three (two structure
-    rows of one kind and scope), counted in line order.
-
-    Example:
-        >>> fingerprint("000f1ea699ab4fca", "row_sum", "row=partial")
-        '6797bf93afc93038'
-    """
-    material = f"{report_id}|{check}|{scope}" + (f"|{occurrence}" if occurrence > 1 else "")
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:16]
-
-
-def with_fingerprints(checks: pl.DataFrame) -> pl.DataFrame:
-    """Set ``fingerprint`` on every row (recomputed, so older outputs get current ids)."""
-    columns = ("report_id", "check", "scope", "line")
-    prints = _fingerprints(list(zip(*(checks[name].to_list() for name in columns), strict=True)))
-    return checks.with_columns(pl.Series("fingerprint", prints, dtype=pl.String))
-
-
-def _fingerprints(findings: Sequence[tuple[Any, Any, Any, int | None]]) -> list[str]:
-    """The fingerprint of each (report_id, check, scope, line): the n-th finding sharing report,
-    check and scope, in line order (findings without a line last, ties in the given order), has
-    occurrence n."""
-    seen: dict[tuple[str, str, str], int] = defaultdict(int)
-    prints = [""] * len(findings)
-    for index in sorted(range(len(findings)), key=lambda i: (findings[i][3] is None, findings[i][3] or 0, i)):
-        report_id, name, scope, _ = findings[index]
-        key = (str(report_id), str(name), str(scope))
-        seen[key] += 1
-        prints[index] = fingerprint(*key, seen[key])
-    return prints
-
-
-def empty_reviews() -> pl.DataFrame:
-    """A reviews frame with no verdicts (for tests and for running without data/reviews.csv)."""
-    return pl.DataFrame(schema={name: pl.String for name in REVIEW_COLUMNS})
-
-
-def reviews_path() -> Path:
-    return Path(os.environ.get("GOVDATA_REVIEWS", DEFAULT_REVIEWS))
-
-
-def read_reviews(path: str | os.PathLike | None = None) -> pl.DataFrame:
-    """Read and validate a reviews CSV; a missing default file means no verdicts yet.
-
-    Every row must name a 16-hex fingerprint once, a verdict (confirmed/dismissed), a
-    reviewer and an ISO date; anything else raises :class:`ReviewsError` with file:line.
-    """
-    p = Path(path) if path is not None else reviews_path()
-    if not p.exists():
-        if path is not None or "GOVDATA_REVIEWS" in os.environ:
-            raise ReviewsError(f"{p}: no such reviews file")
-        return empty_reviews()
-    return _read_reviews_file(p)
-
-
-def _read_reviews_file(path: Path) -> pl.DataFrame:
-    rows: list[dict[str, str]] = []
-    seen: dict[str, int] = {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = set(REVIEW_COLUMNS) - set(reader.fieldnames or ())
-        if missing:
-            raise ReviewsError(f"{path}:1: missing column(s) {sorted(missing)}; expected {', '.join(REVIEW_COLUMNS)}")
-        for row in reader:
-            line = reader.line_num
-            row = {k: (row.get(k) or "").strip() for k in REVIEW_COLUMNS}
-            _validate_review(row, f"{path}:{line}")
-            if row["fingerprint"] in seen:
-                raise ReviewsError(f"{path}:{line}: fingerprint {row['fingerprint']} already reviewed on line {seen[row['fingerprint']]}")
-            seen[row["fingerprint"]] = line
-            rows.append(row)
-    return pl.DataFrame(rows, schema={name: pl.String for name in REVIEW_COLUMNS}) if rows else empty_reviews()
-
-
-def _validate_review(row: Mapping[str, str], where: str) -> None:
-    if not _FINGERPRINT.match(row["fingerprint"]):
-        raise ReviewsError(f"{where}: fingerprint must be 16 hex digits, got {row['fingerprint']!r}")
-    if row["verdict"] not in VERDICTS:
-        raise ReviewsError(f"{where}: verdict must be one of {', '.join(VERDICTS)}, got {row['verdict']!r}")
-    if not row["reviewer"]:
-        raise ReviewsError(f"{where}: reviewer is empty")
-    try:
-        date.fromisoformat(row["date"])
-    except ValueError:
-        raise ReviewsError(f"{where}: date must be YYYY-MM-DD, got {row['date']!r}") from None
-
-
-def _resolve_reviews(reviews: pl.DataFrame | str | os.PathLike | None) -> pl.DataFrame:
-    return reviews if isinstance(reviews, pl.DataFrame) else read_reviews(reviews)
-
-
-def apply_reviews(checks: pl.DataFrame, reviews: pl.DataFrame | str | os.PathLike | None = None) -> pl.DataFrame:
-    """Attach each finding's verdict and note (replacing any older ones); status never changes."""
-    verdicts = _resolve_reviews(reviews).select("fingerprint", "verdict", pl.col("note").alias("review_note"))
-    joined = checks.drop("verdict", "review_note", strict=False).join(verdicts, on="fingerprint", how="left",
-                                                                      maintain_order="left")
-    return schema.conform("checks", joined)
-
-
-def stale_reviews(checks: pl.DataFrame, reviews: pl.DataFrame | str | os.PathLike | None = None) -> pl.DataFrame:
-    """Verdicts whose fingerprint matches no check: the finding went away or its scope changed."""
-    return _resolve_reviews(reviews).join(checks.select("fingerprint"), on="fingerprint", how="anti")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -920,15 +758,7 @@ def check_rows(view: ReportView, *, structure: Iterable[Mapping[str, Any]] = ())
     for declared in RULES.values():
         if not declared.corpus:
             rows.extend({"report_id": view.report_id, **row} for row in declared.func(view))
-    return _fingerprinted(rows)
-
-
-def _fingerprinted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """:func:`with_fingerprints` on row dicts."""
-    prints = _fingerprints([(row["report_id"], row["check"], row["scope"], row.get("line")) for row in rows])
-    for row, value in zip(rows, prints, strict=True):
-        row["fingerprint"] = value
-    return rows
+    return fingerprinted(rows)
 
 
 def with_corpus_checks(corpus: Corpus, *, strict: bool = False,
@@ -947,83 +777,7 @@ def with_corpus_checks(corpus: Corpus, *, strict: bool = False,
     return dataclasses.replace(corpus, checks=enforce(checks, strict=strict))
 
 
-# ---------------------------------------------------------------------------------------------
-# Reading the results (the `govdata check` command prints these)
-# ---------------------------------------------------------------------------------------------
-
-
-def summary_by_rule(checks: pl.DataFrame) -> pl.DataFrame:
-    """One row per check key: how many passed, failed, could not be assessed, and error-level failures."""
-    if checks.height == 0:
-        return pl.DataFrame(schema={"check": pl.String, PASS: pl.UInt32, FAIL: pl.UInt32, NOT_ASSESSABLE: pl.UInt32,
-                                    "errors": pl.UInt32})
-    return (checks.group_by("check")
-            .agg(*[(pl.col("status") == status).sum().alias(status) for status in (PASS, FAIL, NOT_ASSESSABLE)],
-                 ((pl.col("status") == FAIL) & (pl.col("severity") == ERROR)).sum().alias("errors"))
-            .sort("check"))
-
-
-def failure_lines(checks: pl.DataFrame, reports: pl.DataFrame, *, statuses: Sequence[str] = (FAIL,)) -> list[str]:
-    """Findings grouped by report, each as ``file:line  check  severity  message  [fingerprint verdict]``.
-
-    The fingerprint is printed so a reviewer can copy it into data/reviews.csv.
-    """
-    sources = {r["report_id"]: r for r in reports.iter_rows(named=True)}
-    order = pl.col("report_id").replace_strict({k: v.get("source") or k for k, v in sources.items()}, default=pl.col("report_id"),
-                                               return_dtype=pl.String)
-    shown = checks.filter(pl.col("status").is_in(list(statuses))).sort(order, pl.col("line"), nulls_last=True)
-    out: list[str] = []
-    for (report_id,), part in shown.group_by("report_id", maintain_order=True):
-        meta = sources.get(report_id, {})
-        source = meta.get("source") or report_id
-        title = " ".join(str(meta[k]) for k in ("agency", "year") if meta.get(k) is not None)
-        out.append(f"{source}{'  ' + title if title else ''} ({part.height} finding(s))")
-        for row in part.iter_rows(named=True):
-            where = f"{source}:{row['line']}" if row["line"] else source
-            review = f"{row['fingerprint']} {row['verdict']}" if row["verdict"] else row["fingerprint"]
-            status = "" if row["status"] == FAIL else f" {row['status']}"
-            out.append(f"  {where}  {row['check']}  {row['severity']}{status}  {row['message']}  [{review}]")
-    return out
-
-
-def summary_lines(checks: pl.DataFrame) -> list[str]:
-    """The summary by rule as aligned text lines (what `govdata check` and `make demo` print)."""
-    summary = summary_by_rule(checks)
-    header = f"  {'check':<22}{PASS:>6}{FAIL:>6}{NOT_ASSESSABLE:>16}{'errors':>8}"
-    lines = ["summary by rule:", header]
-    for row in summary.iter_rows(named=True):
-        lines.append(f"  {row['check']:<22}{row[PASS]:>6}{row[FAIL]:>6}{row[NOT_ASSESSABLE]:>16}{row['errors']:>8}")
-    return lines
-
-
-def is_processed_dir(path: Path) -> bool:
-    """True for a directory written by `govdata ingest`: a partitioned store, or flat frames (checks.parquet)."""
-    from govdata.store import is_partitioned
-
-    return path.is_dir() and ((path / "checks.parquet").exists() or is_partitioned(path))
-
-
-def corpus_for_path(path: str | os.PathLike | None = None, *,
-                    reviews: pl.DataFrame | str | os.PathLike | None = None) -> Corpus:
-    """The corpus `govdata check` reports on, with current verdicts attached.
-
-    ``path`` is a directory written by ``ingest`` (read back, checks as stored) or raw
-    reports (parsed and checked now); by default data/processed when it holds outputs, else
-    data/raw.
-    """
-    from govdata.pipeline import load  # the pipeline imports this module
-    from govdata.store import read_corpus
-
-    if path is None:
-        path = Path("data/processed") if is_processed_dir(Path("data/processed")) else Path("data/raw")
-    path = Path(path)
-    corpus = read_corpus(path) if is_processed_dir(path) else load(path)
-    return dataclasses.replace(corpus, checks=apply_reviews(with_fingerprints(corpus.checks), reviews))
-
-
 __all__ = [
-    "FAIL", "NOT_ASSESSABLE", "PASS", "RULES", "ChecksFailed", "Operand", "ReviewsError", "apply_reviews",
-    "check_report", "corpus_for_path", "empty_reviews", "enforce", "errors", "failure_lines", "fingerprint", "judge",
-    "judge_share", "read_reviews", "rule", "stale_reviews", "summary_by_rule", "summary_lines", "with_corpus_checks",
-    "with_fingerprints",
+    "FAIL", "NOT_ASSESSABLE", "PASS", "RULES", "ChecksFailed", "Operand", "check_report", "check_rows", "checks_reading_only",
+    "corpus_rule_cells", "enforce", "errors", "judge", "judge_share", "rule", "with_corpus_checks",
 ]

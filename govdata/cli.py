@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,7 +49,7 @@ def extract(file: Path, fmt: str) -> None:
     from govdata.read import ReadError
 
     try:
-        report = parse_report(file)
+        report = parse_report(path=file)
     except ReadError as exc:
         click.echo(f"govdata extract: {exc}", err=True)
         sys.exit(2)
@@ -109,13 +109,13 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jo
 
 
 def _ingest_flat(files: list[Path], out_dir: Path, *, jobs: int, bar: tqdm) -> None:
+    from govdata import store
     from govdata.pipeline import load
-    from govdata.store import write_corpus
 
     corpus = load(files, jobs=jobs, progress=lambda _path: bar.update())
     bar.close()
-    written = write_corpus(corpus, out_dir)
-    _remove_partitioned_store(out_dir)
+    written = store.write_corpus(corpus, out_dir)
+    store.remove_partitioned_store(out_dir)
     counts = {name: frame.height for name, frame in corpus.frames().items()}
     _echo_counts("ingested", counts, len(files))
     _echo_check_counts(corpus.checks)
@@ -125,13 +125,13 @@ def _ingest_flat(files: list[Path], out_dir: Path, *, jobs: int, bar: tqdm) -> N
 
 def _ingest_partitioned(files: list[Path], out_dir: Path, *, jobs: int, verify: bool, bar: tqdm) -> None:
     from govdata import store
-    from govdata.pipeline import ingest as ingest_store
+    from govdata.ingest import ingest as ingest_store
 
     summary = ingest_store(files, out_dir, jobs=jobs, verify=verify, progress=lambda _path: bar.update())
     bar.update(summary.n_reused)  # unchanged files are done too: the bar ends full
     bar.close()
     if not summary.is_unchanged:
-        _remove_flat_frames(out_dir)
+        store.remove_flat_frames(out_dir)
     # Everything below is read back from the store: this run parsed only part of what it holds.
     counts = {name: store.scan_frame(out_dir, name).select(pl.len()).collect().item() for name in _FRAME_NAMES}
     version = store.current_version(out_dir)
@@ -159,29 +159,6 @@ def _echo_failures(failures: Iterable[Failure]) -> None:
         click.echo(f"  failed: {failure}", err=True)
 
 
-# Switching layouts in one --out must not leave the other layout's files behind: readers prefer
-# the partitioned store when both are there (store.read_corpus), so a flat ingest into a folder
-# holding a store would be read as the old store, and stale flat frames beside a new store mislead.
-def _remove_flat_frames(out_dir: Path) -> None:
-    """Delete ``<out>/<frame>.parquet`` and ``<out>/failures.csv`` left by an earlier flat ingest."""
-    for name in (*(f"{frame}.parquet" for frame in _FRAME_NAMES), "failures.csv"):
-        (out_dir / name).unlink(missing_ok=True)
-
-
-def _remove_partitioned_store(out_dir: Path) -> None:
-    """Delete the ``current`` link and the version folders of an earlier partitioned ingest."""
-    import shutil
-
-    from govdata.store import CURRENT
-
-    link = out_dir / CURRENT
-    if link.is_symlink():
-        link.unlink()  # one unlink: readers switch to the flat frames just written
-    for version in out_dir.glob("v-*"):
-        if version.is_dir() and not version.is_symlink():
-            shutil.rmtree(version)
-
-
 @main.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit 1 when an error-level check fails (findings a reviewer dismissed excepted).")
@@ -196,17 +173,19 @@ def check_command(path: Path | None, strict: bool, reviews_csv: Path | None, sho
     --strict, 1 when an error-level check fails.
     """
     from govdata import check
+    from govdata.pipeline import corpus_for_path
+    from govdata.reviews import ReviewsError, stale_reviews
 
     try:
-        corpus = check.corpus_for_path(path, reviews=reviews_csv)
-        stale = check.stale_reviews(corpus.checks, reviews_csv)
-    except check.ReviewsError as exc:
+        corpus = corpus_for_path(path, reviews=reviews_csv)
+        stale = stale_reviews(corpus.checks, reviews_csv)
+    except ReviewsError as exc:
         click.echo(f"govdata check: {exc}", err=True)
         sys.exit(2)
     statuses = (check.FAIL, check.NOT_ASSESSABLE) if show_not_assessable else (check.FAIL,)
-    for line in check.failure_lines(corpus.checks, corpus.reports, statuses=statuses):
+    for line in failure_lines(corpus.checks, corpus.reports, statuses=statuses):
         click.echo(line)
-    for line in check.summary_lines(corpus.checks):
+    for line in summary_lines(corpus.checks):
         click.echo(line)
     if stale.height:
         click.echo(f"  {stale.height} review(s) match no check here (a report not under PATH, or a finding that went away): "
@@ -218,6 +197,55 @@ def check_command(path: Path | None, strict: bool, reviews_csv: Path | None, sho
                f"{n_errors} error-level failure(s) not dismissed by a reviewer")
     if strict and n_errors:
         sys.exit(1)
+
+
+# --- what `govdata check` prints -----------------------------------------------------------------
+
+_PASS, _FAIL, _NOT_ASSESSABLE = "pass", "fail", "not_assessable"
+
+
+def summary_by_rule(checks: pl.DataFrame) -> pl.DataFrame:
+    """One row per check key: how many passed, failed, could not be assessed, and error-level failures."""
+    if checks.height == 0:
+        return pl.DataFrame(schema={"check": pl.String, _PASS: pl.UInt32, _FAIL: pl.UInt32, _NOT_ASSESSABLE: pl.UInt32,
+                                    "errors": pl.UInt32})
+    return (checks.group_by("check")
+            .agg(*[(pl.col("status") == status).sum().alias(status) for status in (_PASS, _FAIL, _NOT_ASSESSABLE)],
+                 ((pl.col("status") == _FAIL) & (pl.col("severity") == "error")).sum().alias("errors"))
+            .sort("check"))
+
+
+def failure_lines(checks: pl.DataFrame, reports: pl.DataFrame, *, statuses: Sequence[str] = (_FAIL,)) -> list[str]:
+    """Findings grouped by report, each as ``file:line  check  severity  message  [fingerprint verdict]``.
+
+    The fingerprint is printed so a reviewer can copy it into data/reviews.csv.
+    """
+    sources = {r["report_id"]: r for r in reports.iter_rows(named=True)}
+    order = pl.col("report_id").replace_strict({k: v.get("source") or k for k, v in sources.items()}, default=pl.col("report_id"),
+                                               return_dtype=pl.String)
+    shown = checks.filter(pl.col("status").is_in(list(statuses))).sort(order, pl.col("line"), nulls_last=True)
+    out: list[str] = []
+    for (report_id,), part in shown.group_by("report_id", maintain_order=True):
+        meta = sources.get(report_id, {})
+        source = meta.get("source") or report_id
+        title = " ".join(str(meta[k]) for k in ("agency", "year") if meta.get(k) is not None)
+        out.append(f"{source}{'  ' + title if title else ''} ({part.height} finding(s))")
+        for row in part.iter_rows(named=True):
+            where = f"{source}:{row['line']}" if row["line"] else source
+            review = f"{row['fingerprint']} {row['verdict']}" if row["verdict"] else row["fingerprint"]
+            status = "" if row["status"] == _FAIL else f" {row['status']}"
+            out.append(f"  {where}  {row['check']}  {row['severity']}{status}  {row['message']}  [{review}]")
+    return out
+
+
+def summary_lines(checks: pl.DataFrame) -> list[str]:
+    """The summary by rule as aligned text lines (what `govdata check` and `make demo` print)."""
+    summary = summary_by_rule(checks)
+    header = f"  {'check':<22}{_PASS:>6}{_FAIL:>6}{_NOT_ASSESSABLE:>16}{'errors':>8}"
+    lines = ["summary by rule:", header]
+    for row in summary.iter_rows(named=True):
+        lines.append(f"  {row['check']:<22}{row[_PASS]:>6}{row[_FAIL]:>6}{row[_NOT_ASSESSABLE]:>16}{row['errors']:>8}")
+    return lines
 
 
 @main.command("run")
@@ -398,4 +426,4 @@ def _echo_check_counts(checks: pl.DataFrame | pl.LazyFrame) -> None:
     click.echo("  checks by status: " + ", ".join(parts))
 
 
-__all__ = ["TABLE_FRAMES", "main"]
+__all__ = ["TABLE_FRAMES", "failure_lines", "main", "summary_by_rule", "summary_lines"]

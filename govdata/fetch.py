@@ -70,14 +70,14 @@ def user_agent(contact: str | None = None) -> str:
 
     Example:
         >>> user_agent("someone@example.org")
-        'govdata/0.1.0 (research collector of government information-disclosure annual reports; +mailto:someone@example.org)'
+        'govdata/0.1.0 (collector of government information-disclosure annual reports for study; +mailto:someone@example.org)'
     """
     contact = contact if contact is not None else os.environ.get("GOVDATA_CONTACT", "")
     contact = "".join(ch for ch in contact if 32 < ord(ch) < 127 and ch not in "();")
     if contact and "@" in contact and ":" not in contact:
         contact = f"mailto:{contact}"
     tail = f"; +{contact}" if contact else ""
-    return f"govdata/{__version__} (research collector of government information-disclosure annual reports{tail})"
+    return f"govdata/{__version__} (collector of government information-disclosure annual reports for study{tail})"
 
 
 @dataclass(frozen=True)

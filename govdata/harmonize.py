@@ -32,22 +32,12 @@ from typing import Any
 
 import polars as pl
 
-from govdata import schema
+from govdata import fact_keys, form, schema
 from govdata.model import Report
 
-OUTCOMES: tuple[str, ...] = ("granted", "partial", "withheld", "unable", "not_processed", "other", "total")
+# The seven entries (一)…(七) of 本年度办理结果 (govdata/data/form.csv).
+OUTCOMES: tuple[str, ...] = form.outcome_keys()
 
-# 表三 rows summed into each group, in the 总计 column. A key ending in "." is a prefix: every
-# sub-row of the group. `other` is one row in the 2019 form and three sub-rows in the 2021 form.
-_TABLE3_GROUPS: dict[str, tuple[str, ...]] = {
-    "granted": ("granted",),
-    "partial": ("partial",),
-    "withheld": ("withheld.",),
-    "unable": ("unable.",),
-    "not_processed": ("not_processed.",),
-    "other": ("other", "other."),
-    "total": ("total",),
-}
 _OUTCOME_FACT_PREFIX = "outcome."
 
 
@@ -79,10 +69,8 @@ def crosswalk() -> tuple[Mapping, ...]:
     )
 
 
-@lru_cache(maxsize=1)
-def legacy_fact_map() -> dict[str, tuple[str, ...]]:
-    """附表 indicator -> the fact keys whose sum states the same number in prose (like for like)."""
-    return {row["indicator"]: tuple(filter(None, row["fact_keys"].split("|"))) for row in _read_csv("legacy_fact_map.csv")}
+legacy_fact_map = fact_keys.legacy_fact_map
+"""附表 indicator -> the fact keys whose sum states the same number in prose (like for like; govdata/data/fact_keys.csv)."""
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -129,7 +117,7 @@ def table3_outcomes(table3: pl.DataFrame | Rows) -> list[dict[str, Any]]:
     total_column = [row for row in _as_rows(table3) if row["requester"] == "total"]
     rows = []
     for outcome in OUTCOMES:
-        parts = _group_rows(total_column, _TABLE3_GROUPS[outcome])
+        parts = _group_rows(total_column, outcome)
         if not parts:
             continue
         values = [part["value"] for part in parts if part["value"] is not None]
@@ -146,17 +134,18 @@ def table3_outcomes(table3: pl.DataFrame | Rows) -> list[dict[str, Any]]:
     return rows
 
 
-def _group_rows(total_column: Rows, keys: tuple[str, ...]) -> Rows:
-    """The 总计-column rows of a group; an exact row key wins over a prefix (2019 `other`)."""
-    exact = [key for key in keys if not key.endswith(".")]
-    found = [row for row in total_column if row["row"] in exact]
-    if found:
-        return found
-    for prefix in (key for key in keys if key.endswith(".")):
-        found = [row for row in total_column if row["row"] is not None and row["row"].startswith(prefix)]
-        if found:
-            return found
-    return found
+def _group_rows(total_column: Rows, outcome: str) -> Rows:
+    """The 总计-column rows of an outcome: its own row, else the rows of its group.
+
+    ``other`` is one row in the 2019 form and a group of three sub-rows in the 2021 form; the
+    row wins when a report prints it.
+    """
+    rows = form.outcome_rows(outcome)
+    own = [row for row in total_column if row["row"] == outcome and outcome in rows]
+    if own:
+        return own
+    group = set(form.rows_of_group(outcome))
+    return [row for row in total_column if row["row"] in group]
 
 
 def _table3_note(parts: Rows) -> str:

@@ -4,6 +4,10 @@ Why a data table: meaning lives in ``govdata/data/labels.csv`` (reviewed, with t
 templates a spelling belongs to and notes on agency quirks), structure lives in code. A
 new spelling found in a report is one new CSV row, not a new regex.
 
+labels.csv says which *spelling* means which key; what a key is, and its one Chinese label,
+is the form's (``govdata/data/form.csv``, :mod:`govdata.form`). A spelling of a key the form
+does not know is a test failure, not a second definition.
+
 Matching ignores the enumerator a label is printed with ("(一)", "一、", "3.", "3、"),
 spaces inside words, full-/half-width forms and Traditional characters.
 
@@ -24,6 +28,7 @@ from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
 
+from govdata import form
 from govdata.normalize import label_key
 
 # Enumerators that number rows in the forms: 一、 (一) 1. 1) ① 第一项. Structure, not meaning.
@@ -34,7 +39,7 @@ _ENUMERATOR = re.compile(
 
 @dataclass(frozen=True)
 class Label:
-    """One canonical label: which table and field it belongs to, its key and Chinese label."""
+    """One canonical label: which table and field it belongs to, its key and Chinese label (the form's)."""
 
     table: str
     field: str
@@ -61,10 +66,9 @@ def label_rows() -> tuple[dict[str, str], ...]:
 def _index() -> dict[tuple[str, str, str], Label]:
     index: dict[tuple[str, str, str], Label] = {}
     for row in label_rows():
-        label = Label(row["table"], row["field"], row["key"], row["label_zh"],
+        label = Label(row["table"], row["field"], row["key"], form.label_zh(row["table"], row["field"], row["key"]),
                       frozenset(row["templates"].split("|")), row["notes"])
-        for spelling in (row["variant"], row["label_zh"]):
-            index[(row["table"], row["field"], strip_enumerator(label_key(spelling)))] = label
+        index[(row["table"], row["field"], strip_enumerator(label_key(row["variant"])))] = label
     return index
 
 
@@ -84,20 +88,16 @@ def lookup_any(table: str, fields: tuple[str, ...], printed: str) -> Label | Non
 
 
 def labels_for(table: str, field: str) -> Mapping[str, str]:
-    """key -> canonical Chinese label, for one field of one table (first spelling wins).
+    """key -> the Chinese label of every key of one field of one table (:func:`govdata.form.labels_zh`).
 
-    Read-only and cached: checks ask for these labels once per printed cell.
+    Read-only and cached: the parser asks for these labels once per printed cell.
     """
     return _labels_for(table, field)
 
 
 @lru_cache(maxsize=64)
 def _labels_for(table: str, field: str) -> Mapping[str, str]:
-    out: dict[str, str] = {}
-    for row in label_rows():
-        if row["table"] == table and row["field"] == field:
-            out.setdefault(row["key"], row["label_zh"])
-    return MappingProxyType(out)
+    return MappingProxyType(form.labels_zh(table, field))
 
 
 # --- labels that are not verbatim ------------------------------------------------------------

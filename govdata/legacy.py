@@ -13,7 +13,8 @@ numbers. The table reaches us in three layouts, all read here:
 Which indicator a row is comes from ``govdata/data/labels.csv`` (``table=legacy``); which column
 is which comes from the header (also in labels.csv, plus the printed year "2017 年" for the
 this-year column). A row whose label the table does not know is kept with ``indicator`` null
-and its printed ``label``, so it is visible rather than dropped.
+and its printed ``label``, so it is visible rather than dropped, and reported as an
+``unmapped_label`` finding with its line (:func:`unmapped_labels`), as in every other table.
 
 Example:
     >>> from govdata.read import read_document
@@ -25,8 +26,9 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -98,6 +100,21 @@ def legacy_rows(doc: Document, table: LegacyTable | None) -> list[dict]:
     if table is None:
         return []
     return [_legacy_row(doc, table.roles, cells) for cells in table.rows]
+
+
+def unmapped_labels(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """An ``unmapped_label`` finding (a ``checks`` row) for every 附表 row whose label the label table does not know.
+
+    A warning, as for 表二 and 表四: the row and its numbers stay in the ``legacy`` frame
+    (``indicator`` null, ``label`` as printed), but no rule or outcome reads them until
+    labels.csv names the indicator.
+    """
+    return [
+        {"report_id": row["report_id"], "check": "unmapped_label", "scope": "table=legacy", "expected": None, "actual": None,
+         "status": "fail", "severity": "warning", "line": row["line"],
+         "message": f"附表中的标签“{row['label']}”无法识别，该行数值未归入任何指标"}
+        for row in rows if row["indicator"] is None
+    ]
 
 
 def appendix_lines(doc: Document) -> frozenset[int]:

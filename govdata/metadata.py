@@ -32,7 +32,6 @@ from __future__ import annotations
 import bisect
 import csv
 import hashlib
-import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -40,10 +39,8 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
+from govdata import paths
 from govdata.normalize import label_key
-
-# Where the registry lives: the project's data/agencies.csv, or $GOVDATA_AGENCIES.
-DEFAULT_REGISTRY = Path(__file__).resolve().parents[1] / "data" / "agencies.csv"
 
 # How far down a page the title, the opening sentences and the page's metadata rows are looked
 # for, in non-blank lines. Web pages put up to a dozen lines of chrome above the title (the 平潭
@@ -710,10 +707,6 @@ def guess_level(name: str) -> str:
     return "unknown"
 
 
-def registry_path() -> Path:
-    return Path(os.environ.get("GOVDATA_AGENCIES", DEFAULT_REGISTRY))
-
-
 @lru_cache(maxsize=4)
 def _registry(path: str) -> dict[str, Agency]:
     by_name: dict[str, Agency] = {}
@@ -734,7 +727,7 @@ def resolve_agency(*names: str | None) -> Agency:
     An unknown agency gets ``unk_`` + 10 hex digits of sha1 of its normalized name, so the
     same name always gets the same id across runs and machines.
     """
-    registry = _registry(str(registry_path()))
+    registry = _registry(str(paths.registry_path()))
     for name in names:
         if name and label_key(name) in registry:
             return registry[label_key(name)]

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from govdata import schema
+from govdata import check, form, schema
 from govdata.model import Corpus
 
 DEFAULT_MIN_N = 30
@@ -47,17 +47,9 @@ DEFAULT_MIN_N = 30
 Z_95 = 1.959963984540054
 """Standard normal quantile for a two-sided 95% interval."""
 
-OUTCOME_KEYS: tuple[str, ...] = ("granted", "partial", "withheld", "unable", "not_processed", "other", "total")
+OUTCOME_KEYS: tuple[str, ...] = form.outcome_keys()
 
-OUTCOME_LABELS_ZH: dict[str, str] = {
-    "granted": "予以公开",
-    "partial": "部分公开",
-    "withheld": "不予公开",
-    "unable": "无法提供",
-    "not_processed": "不予处理",
-    "other": "其他处理",
-    "total": "总计",
-}
+OUTCOME_LABELS_ZH: dict[str, str] = {key: form.outcome_label_zh(key) for key in OUTCOME_KEYS}
 
 OUTCOME_LABELS_EN: dict[str, str] = {
     "granted": "granted in full",
@@ -73,12 +65,12 @@ OUTCOME_LABELS_EN: dict[str, str] = {
 # legacy report, which beats a number stated in the prose.
 SOURCE_PRIORITY: tuple[str, ...] = ("table3", "legacy", "facts")
 
-# Check keys (govdata/check.py) that concern one table only. A failure of a rule about
-# 主动公开 (table 2) says nothing about how requests ended, and 表四 sums say nothing about
-# 表三. Every other key — including ones added later and the parser's structure findings —
-# counts against request and outcome metrics, which errs on the side of flagging.
-TABLE2_CHECKS = frozenset({"in_force_continuity"})
-TABLE4_CHECKS = frozenset({"t4_total"})
+# Check keys whose rules read one table only, as the rules declare it (govdata/check.py,
+# ``reads=``). A failure of a rule about 主动公开 (table 2) says nothing about how requests
+# ended, and 表四 sums say nothing about 表三. Every other key — including the parser's
+# structure findings — counts against request and outcome metrics, which errs on the side of flagging.
+TABLE2_CHECKS = check.checks_reading_only({"table2"})
+TABLE4_CHECKS = check.checks_reading_only({"table4"})
 
 INPUT_STATUS_ORDER: tuple[str, ...] = ("fail", "warning", "pass", "not_assessable", "unchecked")
 """``input_status`` values, worst first: an error-severity failure, a warning-only failure,
@@ -153,24 +145,14 @@ OTHER_DEFINITIONS: dict[str, tuple[str, str, str]] = {
                         "New requests from one kind of requester ÷ new requests from all kinds of requesters."),
 }
 
-REQUESTER_KEYS: tuple[str, ...] = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org")
+REQUESTER_KEYS: tuple[str, ...] = form.requesters(include_total=False)
 
-REQUESTER_LABELS_ZH: dict[str, str] = {
-    "natural_person": "自然人",
-    "commercial": "商业企业",
-    "research": "科研机构",
-    "public_interest": "社会公益组织",
-    "legal_services": "法律服务机构",
-    "other_org": "其他组织",
-    "total": "总计",
-}
+REQUESTER_LABELS_ZH: dict[str, str] = dict(form.labels_zh("table3", "requester", short=True))
 
-PROCEEDING_LABELS_ZH: dict[str, str] = {
-    "review": "行政复议",
-    "litigation": "行政诉讼（合计）",
-    "litigation_direct": "行政诉讼（未经复议直接起诉）",
-    "litigation_after_review": "行政诉讼（复议后起诉）",
-}
+# 表四's proceedings and 行政诉讼 (``litigation``), the sum of its two columns, in printed order.
+PROCEEDING_LABELS_ZH: dict[str, str] = {key: form.short_label_zh("table4", "proceeding", key)
+                                        for key in form.proceedings(include_header=True)}
+_LITIGATION_PARTS = form.keys("table4", "proceeding", group="litigation")
 
 
 def metric_definitions(names: Iterable[str] | None = None) -> pl.DataFrame:
@@ -632,7 +614,7 @@ def correction_rates(corpus: Corpus, *, min_n: int = DEFAULT_MIN_N) -> pl.DataFr
     of the table-4 checks (:data:`TABLE4_CHECKS`). Most agencies see a handful of cases a year, so with the default
     minimum N the rate is usually null: briefings then print the counts.
     """
-    outcomes = ("upheld", "corrected", "other", "pending", "total")
+    outcomes = form.t4_outcomes()
     cells = corpus.table4.join(_report_keys(corpus).drop("source"), on="report_id", how="inner")
     keys = ["report_id", "agency_id", "agency", "year", "template"]
     by_proceeding = cells.pivot(on="outcome", index=[*keys, "proceeding"], values="value", aggregate_function="first") \
@@ -642,7 +624,7 @@ def correction_rates(corpus: Corpus, *, min_n: int = DEFAULT_MIN_N) -> pl.DataFr
             by_proceeding = by_proceeding.with_columns(pl.lit(None, dtype=pl.Int64).alias(outcome))
     by_proceeding = by_proceeding.select(*keys, "proceeding", *[pl.col(o).cast(pl.Int64) for o in outcomes])
     litigation = (
-        by_proceeding.filter(pl.col("proceeding").is_in(["litigation_direct", "litigation_after_review"]))
+        by_proceeding.filter(pl.col("proceeding").is_in(list(_LITIGATION_PARTS)))
         .group_by(keys)
         .agg([pl.when(pl.col(o).is_null().any()).then(None).otherwise(pl.col(o).sum()).alias(o) for o in outcomes])
         .with_columns(pl.lit("litigation").alias("proceeding"))

@@ -30,12 +30,15 @@ from typing import Any
 
 import nbformat
 
+from govdata import paths
+
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 300
 # ipykernel 7 logs "Kernel is running over TCP without encryption" at WARNING on every start,
 # once per worker on the user's terminal; errors (and tracebacks, which go to cell outputs) stay.
 KERNEL_QUIET = ("--IPKernelApp.log_level=ERROR",)
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOK_DIR = paths.notebooks_dir()
+"""The project's notebooks (:func:`govdata.paths.notebooks_dir`, when this module was imported)."""
 
 # Runs first on a reused kernel: forget the previous run's variables and cached outputs.
 # Why not ``%reset -f``: it also runs a full garbage collection, which cost ~0.12 s per run

@@ -1,18 +1,18 @@
 """Entry points that run the stages in order: read -> parse -> legacy/facts -> harmonize -> check.
 
-Why one place: notebooks, the CLI and tests all call :func:`parse_report` and :func:`load`,
-so a report is always processed the same way. One bad file never stops a batch: it becomes
-a :class:`~govdata.model.Failure` naming the file (and line, when known) and the reason.
+Why one place: notebooks, the CLI and tests all call :func:`parse_report` (one document) and
+:func:`load` (many), so a report is always processed the same way. One bad file never stops a
+batch: it becomes a :class:`~govdata.model.Failure` naming the file (and line, when known) and
+the reason. Keeping a store current, parsing only changed files, is :mod:`govdata.ingest`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import io
 import math
 import multiprocessing
 import os
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -22,10 +22,10 @@ from typing import Any
 
 import polars as pl
 
-from govdata import __version__, check, collection, facts, harmonize, legacy, parse, reportkind, schema, store
-from govdata.metadata import registry_path
+from govdata import check, collection, facts, harmonize, legacy, parse, paths, reportkind, schema, store
 from govdata.model import TABLE_FRAMES, Corpus, Failure, Report
-from govdata.read import Document, ReadError, display_path, read_document
+from govdata.read import Document, ReadError, read_document
+from govdata.reviews import apply_reviews, with_fingerprints
 
 # What `load` picks up from a directory. Other files (manifest.csv, README) are not reports.
 REPORT_SUFFIXES = frozenset({".txt", ".md", ".text", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".rtf", ".pdf"})
@@ -61,26 +61,38 @@ def parse_document_rows(doc: Document) -> ReportRows:
     outcome_rows = harmonize.outcome_rows(tables.report, tables.table3, legacy_rows, fact_rows)
     view = check.ReportView(tables.report, table2=tables.table2, table3=tables.table3, table4=tables.table4,
                             legacy=legacy_rows, facts=fact_rows)
+    structure = [*tables.problems, *legacy.unmapped_labels(legacy_rows)]
     return ReportRows(tables.report, {"table2": tables.table2, "table3": tables.table3, "table4": tables.table4,
                                       "legacy": legacy_rows, "facts": fact_rows,
-                                      "checks": check.check_rows(view, structure=tables.problems), "outcomes": outcome_rows})
+                                      "checks": check.check_rows(view, structure=structure), "outcomes": outcome_rows})
 
 
+_NOT_GIVEN: Any = object()
 
-def parse_report(path_or_text: str | os.PathLike, *, source: str | None = None) -> Report:
-    """Parse one report from a file path, or from its text when given a string with a newline.
+
+def parse_report(positional: str | os.PathLike = _NOT_GIVEN, /, *, path: str | os.PathLike | None = None,
+                 text: str | None = None, source: str | None = None) -> Report:
+    """Parse one report: a file (``path=``) or its text (``text=``), never guessed from a string.
+
+    ``source`` names a text in the frames (default ``<text>``). A path given positionally
+    still works, with a DeprecationWarning: say ``path=``.
 
     Example:
-        >>> report = parse_report("data/raw/2023_jinjiang-city.txt")  # doctest: +SKIP
+        >>> report = parse_report(path="data/raw/2023_jinjiang-city.txt")  # doctest: +SKIP
         >>> report.table3.filter(row="total", requester="total")["value"][0]  # doctest: +SKIP
         243
+        >>> parse_report(text="某某区 2019 年政府信息公开工作年度报告\n…").report["template"]  # doctest: +SKIP
+        'legacy'
     """
-    if isinstance(path_or_text, str) and ("\n" in path_or_text or not Path(path_or_text).exists()):
-        if "\n" not in path_or_text and len(path_or_text) < 4096 and not path_or_text.strip().startswith(("<", "|")):
-            raise ReadError(path_or_text, "no such file")
-        doc = read_document(text=path_or_text, source=source)
-    else:
-        doc = read_document(path_or_text, source=source)
+    if positional is not _NOT_GIVEN:
+        if path is not None or text is not None:
+            raise TypeError("parse_report: give the report once, as path= or text=")
+        warnings.warn("parse_report(x) is deprecated: pass path=x (or text=x for a report's text)", DeprecationWarning,
+                      stacklevel=2)
+        path = positional
+    if (path is None) == (text is None):
+        raise TypeError("parse_report: give exactly one of path= or text=")
+    doc = read_document(path, source=source) if path is not None else read_document(text=text, source=source)
     return parse_document(doc)
 
 
@@ -236,236 +248,18 @@ def merge_corpora(parts: Sequence[Corpus]) -> Corpus:
     return Corpus(**merged, failures=[failure for part in parts for failure in part.failures])
 
 
-# --- ingest into a store: corpora of any size, unchanged files skipped --------------------------
+def corpus_for_path(path: str | os.PathLike | None = None, *,
+                    reviews: pl.DataFrame | str | os.PathLike | None = None) -> Corpus:
+    """The corpus at ``path`` with current review verdicts attached: what `govdata check` reports on.
 
-# The corpus-wide rules (check.py, ``corpus=True``) read only these cells, and only compare
-# reports of one agency (its consecutive years), so they are given the corpus cut down to these
-# cells, agency group by agency group: a 10^5-report 表三 does not fit the memory target, and
-# check.py builds a view of every report it is given (~1 ms and ~20 KB each).
-# tests/property/test_ingest_store.py fails if this ever gives other rows than the whole corpus.
-CORPUS_RULE_CELLS = {
-    "table3": ("row", ("carried_forward", "carried_over")),
-    "table2": ("measure", ("in_force", "made", "repealed")),
-}
-_CORPUS_PART = "corpus"
-
-
-@dataclass(frozen=True)
-class IngestSummary:
-    """What :func:`ingest` did: files seen, parsed, reused unchanged, failed, and whether it wrote at all."""
-
-    out: Path
-    n_files: int
-    n_parsed: int
-    n_reused: int
-    n_failed: int
-    is_unchanged: bool
-
-
-def ingest(paths: str | os.PathLike | Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, jobs: int = 1,
-           batch_size: int = _MAX_BATCH, verify: bool = False, progress: Callable[[Path], None] | None = None) -> IngestSummary:
-    """Parse reports into the partitioned store at ``out_dir``; unchanged reports are not parsed again.
-
-    A report is unchanged when its content hash (report_id, from sha256 of its bytes) is the one
-    stored, and nothing that shapes the output changed: govdata's code and label tables, the
-    agency registry, the review verdicts (:func:`settings_fingerprint`). Like git, a file whose
-    size and modification time match the stored ones is not read again; ``verify=True`` hashes
-    every file. When nothing changed, nothing is written. Memory stays bounded: batches are
-    written as they are parsed and the corpus-wide checks read only :data:`CORPUS_RULE_CELLS`.
+    ``path`` is a directory written by ``govdata ingest`` (read back, checks as stored) or raw
+    reports (parsed and checked now); by default the project's processed data when it holds
+    outputs, else its raw reports (:mod:`govdata.paths`). ``reviews`` (a frame or a CSV path)
+    replaces the project's verdicts.
     """
-    out = Path(out_dir)
-    files = discover(paths)
-    sources = display_paths(files)
-    previous, settings = store.read_files_index(out)
-    fingerprint = settings_fingerprint()
-    if settings.get("fingerprint") != fingerprint:
-        previous = None
-    index = _file_index(files, sources, previous, verify=verify)
-    if previous is not None and _same_files(index, previous):
-        return IngestSummary(out, len(files), 0, len(files), len(store.read_store_failures(out)), True)
-    reused = _reused(index, previous)
-    to_parse = [path for path, source in zip(files, sources, strict=True) if source not in reused]
-    failures = [f for f in store.read_store_failures(out) if f.source in reused] if previous is not None else []
-    with store.PartitionedWriter(out) as writer:
-        slim = []
-        if reused:
-            old = store.current_version(out)
-            kept_ids = index.filter(pl.col("source").is_in(sorted(reused)))["report_id"].drop_nulls()
-            writer.keep_from(old, kept_ids, skip_parts=(_CORPUS_PART,))
-            slim.append(_kept_rule_inputs(old, kept_ids))
-        parts = writer.parts()
-        batches = [(parts, f"b{number:05d}", batch)
-                   for number, batch in enumerate(_batches(to_parse, jobs=jobs, limit=batch_size))]
-        tasks = _in_pool(_ingest_batch, batches, jobs=jobs) if jobs > 1 and len(batches) > 1 else \
-            ((batch, _ingest_batch(batch)) for batch in batches)
-        for (_, _, batch), part in tasks:
-            slim.append(part)
-            failures += part.failures
-            for path in batch if progress else ():
-                progress(path)
-        merged = merge_corpora(slim)
-        del slim
-        corpus_checks = corpus_rule_checks(merged, jobs=jobs)
-        writer.write_frame("checks", corpus_checks, _CORPUS_PART, years=merged.reports.select("report_id", "year"))
-        ids = merged.reports.select("source", "report_id")
-        # A file that failed gets its content id too (report_id is sha256 of the bytes for every
-        # file), so an unchanged failure counts as unchanged, also when every file is hashed.
-        path_of = dict(zip(sources, files, strict=True))
-        failed = [(f.source, _content_id(path_of[f.source])) for f in failures if f.source in path_of and f.source not in reused]
-        ids = pl.concat([ids, pl.DataFrame(failed, schema=ids.schema, orient="row")]) if failed else ids
-        known = index.filter(pl.col("source").is_in(sorted(reused))).select("source", "report_id")
-        ids = pl.concat([ids, known]).unique("source", keep="first", maintain_order=True)
-        index = index.drop("report_id").join(ids, on="source", how="left", maintain_order="left")
-        writer.write_files_index(index, {"fingerprint": fingerprint, "govdata": __version__})
-        writer.write_failures(failures)
-        writer.commit()
-    return IngestSummary(out, len(files), len(to_parse), len(files) - len(to_parse), len(failures), False)
-
-
-def _ingest_batch(task: tuple[store.PartWriter, str, list[Path]]) -> Corpus:
-    """Parse a batch, write its frames as part ``name`` of the new version, and return only what
-    the parent needs: the corpus-wide rules' inputs and the failures. The worker writes its own
-    parts, so the parent neither receives nor writes the batch's frames."""
-    parts, name, files = task
-    corpus = parse_batch(files)
-    # The stored checks carry the review verdicts, as load's do (the verdicts file is part of
-    # settings_fingerprint: a new verdict re-ingests).
-    corpus = dataclasses.replace(corpus, checks=check.apply_reviews(corpus.checks))
-    parts.write(corpus, name)
-    return dataclasses.replace(_corpus_rule_inputs(corpus), failures=corpus.failures)
-
-
-_REPORTS_PER_RULE_GROUP = 5000
-
-
-def corpus_rule_checks(corpus: Corpus, *, group_size: int = _REPORTS_PER_RULE_GROUP, jobs: int = 1) -> pl.DataFrame:
-    """The corpus-wide check rows of ``corpus``, computed for groups of whole agencies at a time
-    (in ``jobs`` processes when there are several groups)."""
-    reports = corpus.reports
-    n_groups = max(1, math.ceil(reports.height / group_size))
-    group = (pl.col("agency_id").hash(seed=0) % n_groups).fill_null(0)
-    groups = []
-    for (_,), members in reports.with_columns(group.alias("_group")).partition_by("_group", as_dict=True).items():
-        ids = members["report_id"].implode()
-        groups.append(Corpus(reports=members.drop("_group"), table2=corpus.table2.filter(pl.col("report_id").is_in(ids)),
-                             table3=corpus.table3.filter(pl.col("report_id").is_in(ids))))
-    if jobs > 1 and len(groups) > 1:
-        parts = [checks for _, checks in _in_pool(_corpus_checks_of, groups, jobs=jobs)]
-    else:
-        parts = [_corpus_checks_of(part) for part in groups]
-    return pl.concat(parts, how="vertical") if parts else parse.empty_frame("checks")
-
-
-def _corpus_checks_of(corpus: Corpus) -> pl.DataFrame:
-    return check.with_corpus_checks(corpus).checks
-
-
-def _corpus_rule_inputs(corpus: Corpus) -> Corpus:
-    """The reports and the only cells the corpus-wide rules read (see CORPUS_RULE_CELLS)."""
-    cut = {name: _compacted(getattr(corpus, name).filter(pl.col(column).is_in(list(values))))
-           for name, (column, values) in CORPUS_RULE_CELLS.items()}
-    return Corpus(reports=corpus.reports, **cut)
-
-
-def _compacted(frame: pl.DataFrame) -> pl.DataFrame:
-    """The same frame in buffers of its own. A filtered Polars frame's strings still point into
-    the whole frame's buffers, so keeping 20 cells per report kept all 400 alive (the parent of a
-    10^5-report ingest grew past 1 GB); an IPC round trip copies out just the rows kept."""
-    buffer = io.BytesIO()
-    frame.write_ipc(buffer)
-    buffer.seek(0)
-    return pl.read_ipc(buffer)
-
-
-def display_paths(files: Sequence[Path]) -> list[str]:
-    """``read.display_path`` of every file (the ``source`` a report gets), reading the working
-    directory once: ``os.path.relpath`` asks for it on every call (10^5 files: a second)."""
-    if os.name != "posix":
-        return [display_path(path) for path in files]
-    cwd = os.getcwd()
-    start = [part for part in cwd.split("/") if part]
-    out = []
-    for path in files:
-        name = os.fspath(path)
-        absolute = os.path.normpath(name if name.startswith("/") else os.path.join(cwd, name))
-        parts = [part for part in absolute.split("/") if part]
-        common = 0
-        while common < min(len(start), len(parts)) and start[common] == parts[common]:
-            common += 1
-        relative = [os.pardir] * (len(start) - common) + parts[common:]
-        out.append("/".join(relative) if relative else os.curdir)
-    return out
-
-
-def _kept_rule_inputs(version: Path, report_ids: pl.Series) -> Corpus:
-    """_corpus_rule_inputs of the reports carried over from an earlier version, read lazily."""
-    ids = report_ids.implode()
-    frames = {"reports": store.scan_version(version, "reports").filter(pl.col("report_id").is_in(ids)).collect()}
-    for name, (column, values) in CORPUS_RULE_CELLS.items():
-        frames[name] = _compacted(store.scan_version(version, name)
-                                  .filter(pl.col("report_id").is_in(ids) & pl.col(column).is_in(list(values))).collect())
-    return Corpus(**frames)
-
-
-def _file_index(files: Sequence[Path], sources: Sequence[str], previous: pl.DataFrame | None, *, verify: bool) -> pl.DataFrame:
-    """source, size, mtime_ns and report_id of every file; report_id is taken from ``previous``
-    when size and mtime match (unless ``verify``), hashed from the bytes when they do not, and
-    left null for files never seen (the parse gives it)."""
-    known = {} if previous is None else {row[0]: row[1:] for row in previous.select("source", "size", "mtime_ns", "report_id").iter_rows()}
-    rows = []
-    for path, source in zip(files, sources, strict=True):
-        try:
-            stat = path.stat()
-        except OSError:
-            rows.append((source, None, None, None))
-            continue
-        before = known.get(source)
-        report_id = None
-        if before is not None and not verify and before[:2] == (stat.st_size, stat.st_mtime_ns):
-            report_id = before[2]
-        elif before is not None:
-            report_id = _content_id(path)
-        rows.append((source, stat.st_size, stat.st_mtime_ns, report_id))
-    return pl.DataFrame(rows, schema={"source": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "report_id": pl.String},
-                        orient="row")
-
-
-def _content_id(path: Path) -> str | None:
-    """report_id of a file's bytes (first 16 hex digits of sha256), None when it cannot be read."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    except OSError:
-        return None
-
-
-def _same_files(index: pl.DataFrame, previous: pl.DataFrame) -> bool:
-    """The same files with the same content as the stored version (order ignored)."""
-    columns = ["source", "report_id"]
-    return index.height == previous.height and index.select(columns).sort(columns).equals(previous.select(columns).sort(columns))
-
-
-def _reused(index: pl.DataFrame, previous: pl.DataFrame | None) -> set[str]:
-    """Sources whose content is the one stored (same report_id at the same path)."""
-    if previous is None:
-        return set()
-    same = index.join(previous.select("source", "report_id"), on=["source", "report_id"], how="semi")
-    return set(same.filter(pl.col("report_id").is_not_null())["source"].to_list())
-
-
-# Modules that only present, generate or collect data: editing them does not change a parsed report.
-# Every other module (new ones too) counts, so a change to the parse path is never missed.
-_PRESENTATION_MODULES = frozenset({"briefings.py", "charts.py", "cli.py", "explorer.py", "fetch.py", "metrics.py", "notebooks.py",
-                                   "sections.py", "synth.py"})
-
-
-def settings_fingerprint() -> str:
-    """sha256 over everything that shapes the frames besides a report's bytes: govdata's source and
-    package data, the agency registry and the review verdicts. A change re-parses every report."""
-    digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    sources = [p for p in [*package.rglob("*.py"), *package.rglob("*.csv")] if p.name not in _PRESENTATION_MODULES]
-    named = [(str(p.relative_to(package)), p) for p in sorted(sources)]
-    for name, path in [*named, ("agencies", registry_path()), ("reviews", check.reviews_path())]:
-        digest.update(name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
-    return digest.hexdigest()
+    if path is None:
+        processed = paths.processed_dir()
+        path = processed if store.is_processed_dir(processed) else paths.raw_dir()
+    path = Path(path)
+    corpus = store.read_corpus(path) if store.is_processed_dir(path) else load(path)
+    return dataclasses.replace(corpus, checks=apply_reviews(with_fingerprints(corpus.checks), reviews))

@@ -72,7 +72,7 @@ def row_sum_rule(values: Sequence[int | None]) -> bool | None:
 
 
 def table4_rule(values: Sequence[int | None]) -> bool | None:
-    """表四: each proceeding's 维持 + 纠正 + 其他 + 尚未审结 = its 总计."""
+    """表四: each proceeding's outcomes (维持, 纠正, 其他, pending) add up to its 总计."""
     width = len(form.t4_outcomes())
     results = [row_sum_rule(values[start:start + width]) for start in range(0, len(values), width)]
     if False in results:
@@ -80,7 +80,8 @@ def table4_rule(values: Sequence[int | None]) -> bool | None:
     return None if None in results else True
 
 
-_RULE_ZH = {row_sum_rule: "行内合计（各类申请人之和等于总计）", table4_rule: "表四各类合计（维持+纠正+其他+尚未审结=总计）"}
+_T4_PARTS_ZH = "+".join(form.label_zh("table4", "outcome", key).removeprefix("结果") for key in form.t4_outcomes(include_total=False))
+_RULE_ZH = {row_sum_rule: "行内合计（各类申请人之和等于总计）", table4_rule: f"表四各类合计（{_T4_PARTS_ZH}=总计）"}
 
 
 def _tokens(values: Sequence[Cell]) -> list[Cell]:

@@ -23,6 +23,8 @@ from typing import Any
 
 import polars as pl
 
+from govdata import form
+
 
 @dataclass(frozen=True)
 class Column:
@@ -42,6 +44,19 @@ REPORT_ID = _c("report_id", pl.String, "first 16 hex digits of sha256 of the rep
 LINE = _c("line", pl.Int64, "1-based line in the report's decoded text where the value (or its row) stands")
 RAW = _c("raw", pl.String, "the cell exactly as printed (after trimming), kept so blanks and placeholders stay visible", False)
 
+
+# Column descriptions name the form's keys as govdata/data/form.csv has them (govdata.form).
+def _examples(keys: Sequence[str], *positions: int) -> str:
+    """A few keys as examples: ``_examples(("a", "b", "c", "d"), 0, 2)`` -> "a, c, …"; a last position -1 ends the list."""
+    if positions and positions[-1] == -1:
+        return ", ".join(keys[p] for p in positions[:-1]) + f", …, {keys[-1]}"
+    return ", ".join(keys[p] for p in positions) + ", …"
+
+
+def _every(keys: Sequence[str]) -> str:
+    """Every key: "a, b or c"."""
+    return f"{', '.join(keys[:-1])} or {keys[-1]}"
+
 FRAMES: dict[str, tuple[Column, ...]] = {
     "reports": (
         REPORT_ID,
@@ -60,9 +75,9 @@ FRAMES: dict[str, tuple[Column, ...]] = {
     ),
     "table2": (
         REPORT_ID,
-        _c("item", pl.String, "canonical 第二十条 item key (regulations, licensing, …)"),
+        _c("item", pl.String, f"canonical 第二十条 item key ({_examples(form.table2_items(), 0, 2)})"),
         _c("item_zh", pl.String, "canonical Chinese label of the item"),
-        _c("measure", pl.String, "canonical measure key (new_made, decisions, in_force, …)"),
+        _c("measure", pl.String, f"canonical measure key ({_examples(form.keys('table2', 'measure'), 0, 5, 8)})"),
         _c("measure_zh", pl.String, "canonical Chinese label of the measure"),
         _c("value", pl.Float64, "the printed number; null when blank or a placeholder"),
         _c("unit", pl.String, "件, 条, 元, 万元 or null"),
@@ -71,24 +86,24 @@ FRAMES: dict[str, tuple[Column, ...]] = {
     ),
     "table3": (
         REPORT_ID,
-        _c("row", pl.String, "canonical row key (new, granted, withheld.state_secret, …)"),
+        _c("row", pl.String, f"canonical row key ({_examples(form.table3_rows(), 0, 2, 4)})"),
         _c("row_zh", pl.String, "canonical Chinese label of the row"),
-        _c("requester", pl.String, "requester column key (natural_person, commercial, …, total)"),
+        _c("requester", pl.String, f"requester column key ({_examples(form.requesters(), 0, 1, -1)})"),
         _c("value", pl.Int64, "the printed count; null when blank or a placeholder"),
         RAW,
         LINE,
     ),
     "table4": (
         REPORT_ID,
-        _c("proceeding", pl.String, "review, litigation_direct or litigation_after_review"),
-        _c("outcome", pl.String, "upheld, corrected, other, pending or total"),
+        _c("proceeding", pl.String, _every(form.proceedings())),
+        _c("outcome", pl.String, _every(form.t4_outcomes())),
         _c("value", pl.Int64, "the printed count; null when blank or a placeholder"),
         RAW,
         LINE,
     ),
     "legacy": (
         REPORT_ID,
-        _c("indicator", pl.String, "canonical 附表 indicator key (requests_total, responses_granted, …)"),
+        _c("indicator", pl.String, f"canonical 附表 indicator key ({_examples(form.legacy_indicators(), 3, 8)})"),
         _c("indicator_zh", pl.String, "canonical Chinese label of the indicator"),
         _c("unit", pl.String, "unit as printed (条, 件)"),
         _c("value", pl.Float64, "this year's value; null when blank"),
@@ -110,7 +125,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
     "checks": (
         REPORT_ID,
         _c("check", pl.String, "rule key (identity, row_sum, column_sum, …)"),
-        _c("scope", pl.String, "what the rule was applied to, e.g. column=natural_person or row=granted"),
+        _c("scope", pl.String, f"what the rule was applied to, e.g. column={form.requesters()[0]} or row={form.table3_rows()[2]}"),
         _c("expected", pl.Float64, "value the rule expects"),
         _c("actual", pl.Float64, "value the report prints"),
         _c("status", pl.String, "pass, fail or not_assessable"),
@@ -127,7 +142,7 @@ FRAMES: dict[str, tuple[Column, ...]] = {
         _c("agency_id", pl.String, "canonical agency key"),
         _c("year", pl.Int64, "statistics year"),
         _c("template", pl.String, "legacy, 2019 or 2021"),
-        _c("outcome", pl.String, "granted, partial, withheld, unable, not_processed, other or total"),
+        _c("outcome", pl.String, _every(form.outcome_keys())),
         _c("value", pl.Int64, "number of requests that ended this way"),
         _c("source", pl.String, "table3, legacy or facts"),
         _c("is_definition_changed", pl.Boolean,

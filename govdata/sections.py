@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from govdata import metrics
+from govdata import form, metrics
 from govdata.model import Corpus
 
 if TYPE_CHECKING:  # for the annotation only: these HTML helpers need nothing from the store
@@ -270,10 +270,10 @@ def corrections_table(corrections: pl.DataFrame) -> Fragment:
     )
     return table(
         frame,
-        headers={"proceeding_zh": "类别", "upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果",
-                 "pending": "尚未审结", "total": "总计", "correction_rate": "纠正率", "interval": "95%区间", "note": "说明"},
-        formats={"correction_rate": fmt_share, **{k: fmt_int for k in ("upheld", "corrected", "other", "pending", "total")}},
-        numeric=("upheld", "corrected", "other", "pending", "total", "correction_rate"),
+        headers={"proceeding_zh": "类别", **form.labels_zh("table4", "outcome"), "correction_rate": "纠正率", "interval": "95%区间",
+                 "note": "说明"},
+        formats={"correction_rate": fmt_share, **{k: fmt_int for k in form.t4_outcomes()}},
+        numeric=(*form.t4_outcomes(), "correction_rate"),
     )
 
 
@@ -284,8 +284,10 @@ def workload_table(requests: pl.DataFrame) -> Fragment:
             lambda s: status_flag(s["input_status"], s["failed_checks"]), return_dtype=pl.String).alias("flag"))
     return table(
         frame,
-        headers={"year": "年度", "template": "格式", "requests_new": "本年新收", "carried_over": "上年结转",
-                 "handled": "办理结果总计", "carried_forward": "结转下年", "carry_over_ratio": "结转比例", "flag": "输入校验"},
+        headers={"year": "年度", "template": "格式", "requests_new": "本年新收",
+                 "carried_over": form.short_label_zh("table3", "row", "carried_over"), "handled": "办理结果总计",
+                 "carried_forward": form.short_label_zh("table3", "row", "carried_forward"), "carry_over_ratio": "结转比例",
+                 "flag": "输入校验"},
         formats={"carry_over_ratio": fmt_share, **{k: fmt_int for k in ("requests_new", "carried_over", "handled", "carried_forward")}},
         raw_html=("flag",), numeric=("requests_new", "carried_over", "handled", "carried_forward", "carry_over_ratio"),
     )

@@ -5,7 +5,7 @@ temporary file in the output directory and renamed into place only when all fram
 written, so a reader sees either the previous complete outputs or the new complete ones,
 never a mix or a half-written file.
 
-Two layouts. The default of ``govdata ingest`` (and of :func:`govdata.pipeline.ingest`, or
+Two layouts. The default of ``govdata ingest`` (and of :func:`govdata.ingest.ingest`, or
 ``write_corpus(..., partitioned=True)``) serves corpora of any size (docs/scaling.md):
 Hive-style partitions by statistics year that Polars ``scan_parquet``, DuckDB, pyarrow and
 Spark read as they are::
@@ -41,7 +41,7 @@ from pathlib import Path
 
 import polars as pl
 
-from govdata import schema
+from govdata import paths, schema
 from govdata.model import Corpus, Failure
 
 
@@ -96,21 +96,46 @@ def read_corpus(in_dir: str | os.PathLike) -> Corpus:
     return Corpus(**frames, failures=_read_failures(src / "failures.csv"))
 
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
 def resolve_data_dir(in_dir: str | os.PathLike) -> Path:
-    """The processed-data directory, from the working directory or else the project root.
+    """The processed-data directory, from the working directory or else the project root (:mod:`govdata.paths`).
 
     Raises FileNotFoundError naming both places tried, instead of returning empty frames.
     """
     src = Path(in_dir)
     if src.is_dir():
         return src
-    if not src.is_absolute() and (PROJECT_ROOT / src).is_dir():
-        return PROJECT_ROOT / src
-    raise FileNotFoundError(f"no processed data at {src} (nor {PROJECT_ROOT / src}); run `make demo` or "
+    root = paths.project_root()
+    if not src.is_absolute() and (root / src).is_dir():
+        return root / src
+    raise FileNotFoundError(f"no processed data at {src} (nor {root / src}); run `make demo` or "
                             f"`govdata ingest data/raw --out {src}` first")
+
+
+def is_processed_dir(path: str | os.PathLike) -> bool:
+    """True for a directory written by `govdata ingest`: a partitioned store, or flat frames (checks.parquet)."""
+    path = Path(path)
+    return path.is_dir() and ((path / "checks.parquet").exists() or is_partitioned(path))
+
+
+# Switching layouts in one folder must not leave the other layout's files behind: readers prefer
+# the partitioned store when both are there (read_corpus), so a flat ingest into a folder holding
+# a store would be read as the old store, and stale flat frames beside a new store mislead.
+def remove_flat_frames(out_dir: str | os.PathLike) -> None:
+    """Delete ``<out>/<frame>.parquet`` and ``<out>/failures.csv`` left by an earlier flat ingest."""
+    out = Path(out_dir)
+    for name in (*(f"{frame}.parquet" for frame in schema.FRAME_NAMES), "failures.csv"):
+        (out / name).unlink(missing_ok=True)
+
+
+def remove_partitioned_store(out_dir: str | os.PathLike) -> None:
+    """Delete the ``current`` link and the version folders of an earlier partitioned ingest."""
+    out = Path(out_dir)
+    link = out / CURRENT
+    if link.is_symlink():
+        link.unlink()  # one unlink: readers switch to the flat frames just written
+    for version in out.glob("v-*"):
+        if version.is_dir() and not version.is_symlink():
+            shutil.rmtree(version)
 
 
 def _read_failures(path: Path) -> list[Failure]:

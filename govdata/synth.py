@@ -59,7 +59,7 @@ from typing import Any
 
 import polars as pl
 
-from govdata import labels, schema
+from govdata import fact_keys, form, schema
 from govdata.metadata import Agency  # an invented one: its name always starts with 合成
 
 SYNTHETIC_MARK = "合成"
@@ -68,34 +68,24 @@ TEMPLATES = ("2019", "2021", "legacy")
 LAYOUTS = ("tabbed", "cell_per_line", "pipe", "html")
 LEVELS = ("province", "prefecture", "county", "zone", "department", "township")
 
-REQUESTERS = ("natural_person", "commercial", "research", "public_interest", "legal_services", "other_org")
-COLUMNS = (*REQUESTERS, "total")
-PROCEEDINGS = ("review", "litigation_direct", "litigation_after_review")
-T4_PARTS = ("upheld", "corrected", "other", "pending")
-T4_OUTCOMES = (*T4_PARTS, "total")
-WITHHELD = ("state_secret", "prohibited_by_law", "security_stability", "third_party", "internal_affairs", "process_info",
-            "enforcement_files", "query_matter")
-UNABLE = ("not_held", "needs_creation", "unclear")
-NOT_PROCESSED = ("petition", "duplicate", "publication", "excessive", "confirmation")
-OTHER_2021 = ("no_amendment", "unpaid_fee", "other")
-OUTCOME_ROWS = {
-    "2019": ("granted", "partial", *(f"withheld.{k}" for k in WITHHELD), *(f"unable.{k}" for k in UNABLE),
-             *(f"not_processed.{k}" for k in NOT_PROCESSED), "other"),
-    "2021": ("granted", "partial", *(f"withheld.{k}" for k in WITHHELD), *(f"unable.{k}" for k in UNABLE),
-             *(f"not_processed.{k}" for k in NOT_PROCESSED), *(f"other.{k}" for k in OTHER_2021)),
-}
-T3_ROWS = {template: ("new", "carried_over", *rows, "total", "carried_forward") for template, rows in OUTCOME_ROWS.items()}
+# The form's keys (govdata/data/form.csv).
+REQUESTERS = form.requesters(include_total=False)
+COLUMNS = form.requesters()
+PROCEEDINGS = form.proceedings()
+T4_PARTS = form.t4_outcomes(include_total=False)
+T4_OUTCOMES = form.t4_outcomes()
+# (一)…(六) of each form: every 表三 row that counts how a request ended, 总计 aside.
+OUTCOME_ROWS = {template: tuple(row for outcome in form.outcome_keys() if outcome != "total"
+                                for row in form.outcome_rows(outcome, template)) for template in form.TEMPLATES}
+T3_ROWS = {template: form.table3_rows(template) for template in form.TEMPLATES}
 # Prose keys (docs/facts.md) of the 2008 answer types and request channels a legacy report lists.
 LEGACY_ANSWER_TYPES = ("outcome.granted", "outcome.partial", "outcome.withheld", "outcome.already_public", "outcome.not_ours",
                        "outcome.not_exist", "outcome.amend", "outcome.other_channel")
 LEGACY_CHANNELS = ("requests.channel.in_person", "requests.channel.online", "requests.channel.letter")
-LEGACY_INDICATORS = ("proactive_total", "proactive_web", "proactive_gazette", "requests_total", "requests_in_person",
-                     "requests_online", "requests_letter", "responses_total", "responses_granted", "responses_partial",
-                     "responses_withheld", "responses_other", "complaints", "reviews", "litigations")
+LEGACY_INDICATORS = form.legacy_indicators()
 
 # 附表 totals and the indicators that add up to them (category_sum, docs/data-quality.md).
-LEGACY_PARTS = {"requests_total": ("requests_in_person", "requests_online", "requests_letter"),
-                "responses_total": ("responses_granted", "responses_partial", "responses_withheld", "responses_other")}
+LEGACY_PARTS = {total: form.legacy_parts(total) for total in ("requests_total", "responses_total")}
 
 # --- names --------------------------------------------------------------------------------------
 
@@ -244,12 +234,11 @@ def make_figures(rng: random.Random, *, template: str, year: int, level: str, pr
     _table2_figures(rng, figures, level, previous)
     _table3_figures(rng, figures, received, previous)
     _table4_figures(rng, figures, reviews, litigations)
+    # The prose restates these 表三 and 表四 totals (which cells each adds up: govdata/data/fact_keys.csv).
     figures.stated = {
-        "requests.received": figures.table3[("new", "total")] + figures.table3[("carried_over", "total")],
-        "requests.concluded": figures.table3[("total", "total")],
-        "requests.carried_forward": figures.table3[("carried_forward", "total")],
-        "review.total": figures.table4[("review", "total")],
-        "litigation.total": figures.table4[("litigation_direct", "total")] + figures.table4[("litigation_after_review", "total")],
+        key: sum(figures.table3[(row, "total")] for row in fact_keys.table3_rows(key))
+        + sum(figures.table4[cell] for cell in fact_keys.table4_cells(key))
+        for key in ("requests.received", "requests.concluded", "requests.carried_forward", "review.total", "litigation.total")
     }
     return figures
 
@@ -278,7 +267,7 @@ def _table3_figures(rng: random.Random, figures: Figures, received: int, previou
         groups = split_count(rng, handled, list(_OUTCOME_WEIGHTS.values()))
         per_row: dict[str, int] = {}
         for group, count in zip(_OUTCOME_WEIGHTS, groups, strict=True):
-            rows = [row for row in outcome_rows if row == group or row.startswith(group + ".")]
+            rows = form.outcome_rows(group, figures.template)
             for row, value in zip(rows, split_count(rng, count, [1.0 / (i + 1) for i in range(len(rows))]), strict=True):
                 per_row[row] = value
         t3[("new", col)], t3[("carried_over", col)], t3[("carried_forward", col)] = n_new, n_carried, forward
@@ -462,17 +451,9 @@ def _bumped(value: int | None, delta: int, rng: random.Random) -> int:
 # so that a rule the checks stage stops applying, or applies to the wrong cells, shows up as a
 # difference. Only the rules a synthetic report can trigger are modelled.
 
-# 表三 rows whose 总计 cells a prose number restates (text_vs_table), and 表四 totals.
-_TEXT_TABLE3 = {"requests.received": ("new", "carried_over"), "requests.concluded": ("total",),
-                "requests.carried_forward": ("carried_forward",)}
-_TEXT_TABLE4 = {"review.total": ("review",), "litigation.total": ("litigation_direct", "litigation_after_review")}
-# A listing family -> the stated totals it adds up to (and its shares are of), in order of preference.
-FAMILY_TOTALS = {"proactive.category.": ("proactive.total",), "proactive.issuer.": ("proactive.total",),
-                 "requests.channel.": ("requests.received",), "outcome.": ("requests.concluded", "requests.received"),
-                 "withheld_reason.": ("outcome.withheld",)}
-# 历史累计 statements -> the 附表 indicator whose cumulative column they restate.
-_CUMULATIVE_FACTS = {"proactive.cumulative": "proactive_total", "requests.cumulative": "requests_total",
-                     "review.cumulative": "reviews", "litigation.cumulative": "litigations"}
+# What a prose number restates (text_vs_table, legacy_vs_text) and what a listing adds up to
+# (category_sum, percent_vs_count) is data shared with the checks: govdata/data/fact_keys.csv.
+FAMILY_TOTALS = {family: declared.family_total for family, declared in fact_keys.families().items()}
 
 
 @dataclass(frozen=True)
@@ -530,10 +511,10 @@ def _table_checks(figures: Figures, rendered: Rendered, stated: Sequence[StatedN
         out.append(judged("t4_total", f"proceeding={proceeding}", [t4[(proceeding, part)] for part in T4_PARTS],
                           [t4[(proceeding, "total")]], line=lines[("table4", proceeding, "total")]))
     for number in stated:
-        if number.key in _TEXT_TABLE3:
-            table = [t3[(row, "total")] for row in _TEXT_TABLE3[number.key]]
-        elif number.key in _TEXT_TABLE4:
-            table = [t4[(proceeding, "total")] for proceeding in _TEXT_TABLE4[number.key]]
+        if rows3 := fact_keys.table3_rows(number.key):
+            table = [t3[(row, "total")] for row in rows3]
+        elif cells4 := fact_keys.table4_cells(number.key):
+            table = [t4[cell] for cell in cells4]
         else:
             continue
         out.append(judged("text_vs_table", f"fact={number.key}@{number.line}", table, [number.value], line=number.line))
@@ -552,7 +533,7 @@ def _legacy_checks(figures: Figures, rendered: Rendered, stated: Sequence[Stated
         for position, column in enumerate(("value", "cumulative")):
             out.append(judged("category_sum", f"indicator={total};column={column}", [printed(p, position) for p in parts],
                               [printed(total, position)], line=line(total)))
-    for indicator, keys in legacy_fact_map().items():
+    for indicator, keys in fact_keys.legacy_fact_map().items():
         if len(keys) == 1:
             out += [judged("legacy_vs_text", f"fact={n.key}@{n.line};indicator={indicator}", [printed(indicator)], [n.value],
                            line=n.line) for n in stated if n.key == keys[0]]
@@ -562,8 +543,8 @@ def _legacy_checks(figures: Figures, rendered: Rendered, stated: Sequence[Stated
                 out.append(judged("legacy_vs_text", f"facts@{group[0].line};indicator={indicator}", [printed(indicator)],
                                   [sum(n.value for n in group)], line=group[0].line))
     for number in stated:
-        if number.key in _CUMULATIVE_FACTS:
-            indicator = _CUMULATIVE_FACTS[number.key]
+        if number.key in fact_keys.legacy_cumulative():
+            indicator = fact_keys.legacy_cumulative()[number.key]
             out.append(judged("legacy_vs_text", f"fact={number.key}@{number.line};indicator={indicator};column=cumulative",
                               [printed(indicator, 1)], [number.value], line=number.line))
     return out
@@ -650,11 +631,6 @@ def _data_rows(name: str) -> tuple[dict[str, str], ...]:
         return tuple(csv.DictReader(handle))
 
 
-def legacy_fact_map() -> dict[str, tuple[str, ...]]:
-    """govdata/data/legacy_fact_map.csv: 附表 indicator -> the prose keys whose sum restates it."""
-    return {row["indicator"]: tuple(row["fact_keys"].split("|")) for row in _data_rows("legacy_fact_map.csv")}
-
-
 def outcome_crosswalk() -> tuple[dict[str, Any], ...]:
     """govdata/data/outcome_crosswalk.csv, the mapping docs/harmonization.md documents."""
     return tuple({**row, "inputs": tuple(row["inputs"].split("|")), "is_definition_changed": row["is_definition_changed"] == "true"}
@@ -716,54 +692,26 @@ class Style:
 
 _CN_NUMERALS = "一二三四五六七八九十"
 _T3_NOTE = "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)"
-_T3_ROW_LABELS = {
-    "new": "本年新收政府信息公开申请数量", "carried_over": "上年结转政府信息公开申请数量", "granted": "予以公开",
-    "partial": "部分公开（区分处理的，只计这一情形，不计其他情形）",
-    "withheld.state_secret": "属于国家秘密", "withheld.prohibited_by_law": "其他法律行政法规禁止公开",
-    "withheld.security_stability": "危及“三安全一稳定”", "withheld.third_party": "保护第三方合法权益",
-    "withheld.internal_affairs": "属于三类内部事务信息", "withheld.process_info": "属于四类过程性信息",
-    "withheld.enforcement_files": "属于行政执法案卷", "withheld.query_matter": "属于行政查询事项",
-    "unable.not_held": "本机关不掌握相关政府信息", "unable.needs_creation": "没有现成信息需要另行制作",
-    "unable.unclear": "补正后申请内容仍不明确", "not_processed.petition": "信访举报投诉类申请", "not_processed.duplicate": "重复申请",
-    "not_processed.publication": "要求提供公开出版物", "not_processed.excessive": "无正当理由大量反复申请",
-    "not_processed.confirmation": "要求行政机关确认或重新出具已获取信息", "other": "其他处理",
-    "other.no_amendment": "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    "other.unpaid_fee": "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other.other": "其他",
-    "total": "总计", "carried_forward": "结转下年度继续办理",
-}
-_T3_GROUP_LABELS = {"withheld": "不予公开", "unable": "无法提供", "not_processed": "不予处理", "other": "其他处理"}
-_REQUESTER_LABELS = {"natural_person": "自然人", "commercial": "商业企业", "research": "科研机构", "public_interest": "社会公益组织",
-                     "legal_services": "法律服务机构", "other_org": "其他", "total": "总计"}
-_T4_OUTCOME_LABELS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
-_T2_ITEM_LABELS = {"regulations": "规章", "normative_documents": "规范性文件", "licensing": "行政许可",
-                   "other_services": "其他对外管理服务事项", "punishment": "行政处罚", "enforcement": "行政强制",
-                   "fees": "行政事业性收费", "procurement": "政府集中采购"}
-_T2_MEASURE_LABELS = {"new_made": "本年新制作数量", "new_published": "本年新公开数量", "total_published": "对外公开总数量",
-                      "prior_items": "上一年项目数量", "change": "本年增/减", "decisions": "处理决定数量",
-                      "procurement_items": "采购项目数量", "procurement_amount": "采购总金额", "made": "本年制发件数",
-                      "repealed": "本年废止件数", "in_force": "现行有效件数",
-                      "fee_amount": "本年收费金额（单位：万元）"}
-# 表二 blocks: (第二十条第（N）项, items, measures), per form.
-_T2_BLOCKS = {
-    "2019": (("一", ("regulations", "normative_documents"), ("new_made", "new_published", "total_published")),
-             ("五", ("licensing", "other_services"), ("prior_items", "change", "decisions")),
-             ("六", ("punishment", "enforcement"), ("prior_items", "change", "decisions")),
-             ("八", ("fees",), ("prior_items", "change")),
-             ("九", ("procurement",), ("procurement_items", "procurement_amount"))),
-    "2021": (("一", ("regulations", "normative_documents"), ("made", "repealed", "in_force")),
-             ("五", ("licensing",), ("decisions",)),
-             ("六", ("punishment", "enforcement"), ("decisions",)),
-             ("八", ("fees",), ("fee_amount",))),
-}
-_LEGACY_LABELS = {
-    "proactive_total": ("主动公开文件数", "条"), "proactive_web": ("其中：1.政府网站公开数", "条"),
-    "proactive_gazette": ("2.政府公报公开数", "条"), "requests_total": ("受理政府信息公开申请总数", "件"),
-    "requests_in_person": ("其中：1.当面申请数", "件"), "requests_online": ("2.网络申请数", "件"),
-    "requests_letter": ("3.信函、传真申请数", "件"), "responses_total": ("对申请的答复总数", "件"),
-    "responses_granted": ("其中：1.同意公开答复数", "件"), "responses_partial": ("2.同意部分公开答复数", "件"),
-    "responses_withheld": ("3.不予公开答复数", "件"), "responses_other": ("4.其他类型答复数", "件"),
-    "complaints": ("接受行政申诉、举报数", "件"), "reviews": ("行政复议数", "件"), "litigations": ("行政诉讼数", "件"),
-}
+
+
+def _t3_label(row: str) -> str:
+    """A 表三 row as the official form prints it (部分公开（区分处理的，只计这一情形，不计其他情形）)."""
+    return form.printed_zh("table3", "row", row)
+
+
+def _t3_group_label(group: str) -> str:
+    return form.label_zh("table3", "group", group)
+
+
+def _legacy_label(indicator: str) -> str:
+    """A 附表 indicator as the table prints it: its sub-rows numbered under 其中 (其中：1.当面申请数, 2.网络申请数)."""
+    label = form.label_zh("legacy", "indicator", indicator)
+    group = form.entry("legacy", "indicator", indicator).group
+    if not group:
+        return label
+    position = form.legacy_parts(group).index(indicator) + 1
+    return f"{'其中：' if position == 1 else ''}{position}.{label}"
+
 
 # Filler prose: realistic bulk without numbers or phrases the facts stage reads as counts.
 _FILLER = (
@@ -952,9 +900,11 @@ def _count_text(value: int | None, style: Style) -> str:
 def table3(figures: Figures, style: Style) -> Table:
     """表三 with the form's merged header (note, 申请人情况, 法人或其他组织) and row groups."""
     header = (
-        (GridCell(_T3_NOTE, rowspan=3, colspan=3), GridCell("申请人情况", colspan=7)),
-        (GridCell(_spaced("自然人", style), rowspan=2), GridCell("法人或其他组织", colspan=5), GridCell(_spaced("总计", style), rowspan=2)),
-        tuple(GridCell(_spaced(_REQUESTER_LABELS[col], style)) for col in REQUESTERS[1:]),
+        (GridCell(_T3_NOTE, rowspan=3, colspan=3), GridCell(form.label_zh("table3", "group", "applicant"), colspan=7)),
+        (GridCell(_spaced(form.printed_zh("table3", "requester", COLUMNS[0]), style), rowspan=2),
+         GridCell(form.label_zh("table3", "group", "legal_person"), colspan=5),
+         GridCell(_spaced(form.printed_zh("table3", "requester", "total"), style), rowspan=2)),
+        tuple(GridCell(_spaced(form.printed_zh("table3", "requester", col), style)) for col in REQUESTERS[1:]),
     )
     rows: list[tuple[GridCell, ...]] = []
     outcome_rows = OUTCOME_ROWS[figures.template]
@@ -964,32 +914,32 @@ def table3(figures: Figures, style: Style) -> Table:
         return tuple(GridCell(_printed_count(figures, row, col, style), key=("table3", row, col)) for col in COLUMNS)
 
     for index, row in enumerate(("new", "carried_over")):
-        rows.append((GridCell(_enumerated(_CN_NUMERALS[index], _T3_ROW_LABELS[row], style, kind="top"), colspan=3), *values(row)))
+        rows.append((GridCell(_enumerated(_CN_NUMERALS[index], _t3_label(row), style, kind="top"), colspan=3), *values(row)))
     group_numeral = 0
     previous_group = None
     sub_index = 0
     for position, row in enumerate((*outcome_rows, "total")):
         cells: list[GridCell] = []
         if position == 0:
-            results = _enumerated("三", _spaced("本年度办理结果", style), style, kind="top")
+            results = _enumerated("三", _spaced(form.label_zh("table3", "group", "results"), style), style, kind="top")
             cells.append(GridCell(results, rowspan=results_span, repeatable=True))
         group, _, _sub = row.partition(".")
         if not _sub:
             group_numeral += 1
-            cells.append(GridCell(_enumerated(_CN_NUMERALS[group_numeral - 1], _T3_ROW_LABELS[row], style, kind="group"), colspan=2))
+            cells.append(GridCell(_enumerated(_CN_NUMERALS[group_numeral - 1], _t3_label(row), style, kind="group"), colspan=2))
             previous_group = None
         else:
             if group != previous_group:
                 group_numeral += 1
                 sub_index = 0
                 span = sum(1 for r in outcome_rows if r.startswith(group + "."))
-                cells.append(GridCell(_enumerated(_CN_NUMERALS[group_numeral - 1], _T3_GROUP_LABELS[group], style, kind="group"),
+                cells.append(GridCell(_enumerated(_CN_NUMERALS[group_numeral - 1], _t3_group_label(group), style, kind="group"),
                                       rowspan=span, repeatable=True))
                 previous_group = group
             sub_index += 1
-            cells.append(GridCell(_enumerated(str(sub_index), _T3_ROW_LABELS[row], style, kind="sub")))
+            cells.append(GridCell(_enumerated(str(sub_index), _t3_label(row), style, kind="sub")))
         rows.append((*cells, *values(row)))
-    rows.append((GridCell(_enumerated("四", _T3_ROW_LABELS["carried_forward"], style, kind="top"), colspan=3), *values("carried_forward")))
+    rows.append((GridCell(_enumerated("四", _t3_label("carried_forward"), style, kind="top"), colspan=3), *values("carried_forward")))
     return Table("table3", (*header, *rows))
 
 
@@ -999,10 +949,13 @@ def _printed_count(figures: Figures, row: str, col: str, style: Style) -> str:
 
 def table4(figures: Figures, style: Style) -> Table:
     """表四: 行政复议 (5 columns) and 行政诉讼 (未经复议直接起诉, 复议后起诉: 5 columns each)."""
-    outcome = [GridCell(_spaced(_T4_OUTCOME_LABELS[o], style)) for o in T4_OUTCOMES]
+    outcome = [GridCell(_spaced(form.printed_zh("table4", "outcome", o), style)) for o in T4_OUTCOMES]
+    review, litigation, direct, after_review = form.proceedings(include_header=True)
     rows = (
-        (GridCell("行政复议", colspan=5), GridCell("行政诉讼", colspan=10)),
-        (*(replace(cell, rowspan=2) for cell in outcome), GridCell("未经复议直接起诉", colspan=5), GridCell("复议后起诉", colspan=5)),
+        (GridCell(form.printed_zh("table4", "proceeding", review), colspan=5),
+         GridCell(form.printed_zh("table4", "proceeding", litigation), colspan=10)),
+        (*(replace(cell, rowspan=2) for cell in outcome), GridCell(form.printed_zh("table4", "proceeding", direct), colspan=5),
+         GridCell(form.printed_zh("table4", "proceeding", after_review), colspan=5)),
         (*outcome, *outcome),
         tuple(GridCell(_count_text(figures.table4[(p, o)], style), key=("table4", p, o)) for p in PROCEEDINGS for o in T4_OUTCOMES),
     )
@@ -1012,13 +965,16 @@ def table4(figures: Figures, style: Style) -> Table:
 def table2(figures: Figures, style: Style) -> Table:
     """表二: one block per 第二十条 item group, each a header of measures and its item rows."""
     rows: list[tuple[GridCell, ...]] = []
-    for numeral, items, measures in _T2_BLOCKS[figures.template]:
+    for numeral in form.table2_blocks(figures.template):
+        items, measures = form.table2_items(numeral, figures.template), form.table2_measures(numeral, figures.template)
         rows.append((GridCell(f"第二十条第（{numeral}）项", colspan=4),))
         span = 4 - len(measures)  # a lone measure spans the remaining columns, as Word prints it
-        header = [GridCell("信息内容"), *(GridCell(_T2_MEASURE_LABELS[m]) for m in measures)]
+        # Measures in the 2019 wording in both forms (处理决定数量, as many 2021 reports keep it);
+        # items in their form's (规范性文件 in 2019, 行政规范性文件 in 2021).
+        header = [GridCell("信息内容"), *(GridCell(form.printed_zh("table2", "measure", m)) for m in measures)]
         rows.append(_padded(header, span))
         for item in items:
-            label = "行政规范性文件" if (item == "normative_documents" and figures.template == "2021") else _T2_ITEM_LABELS[item]
+            label = form.printed_zh("table2", "item", item, template=figures.template)
             cells = [GridCell(label), *(GridCell(figures.table2[(item, m)], key=("table2", item, m)) for m in measures)]
             rows.append(_padded(cells, span))
     return Table("table2", tuple(rows))
@@ -1033,9 +989,10 @@ def _padded(cells: list[GridCell], missing: int) -> tuple[GridCell, ...]:
 
 def legacy_table(figures: Figures, style: Style) -> Table:
     """The 附表: 指标名称 | 单位 | <year>年 | 历史累计."""
-    rows = [(GridCell("指标名称"), GridCell("单位"), GridCell(f"{figures.year}年"), GridCell("历史累计"))]
+    label_zh, unit_zh, _, cumulative_zh = (form.label_zh("legacy", "column", column) for column in form.legacy_columns())
+    rows = [(GridCell(label_zh), GridCell(unit_zh), GridCell(f"{figures.year}年"), GridCell(cumulative_zh))]
     for indicator in LEGACY_INDICATORS:
-        label, unit = _LEGACY_LABELS[indicator]
+        label, unit = _legacy_label(indicator), form.unit("legacy", "indicator", indicator)
         value, cumulative = figures.legacy[indicator]
         rows.append((GridCell(label, key=("legacy", indicator, "label")), GridCell(unit),
                      GridCell(_count_text(value, style), key=("legacy", indicator, "value")),
@@ -1398,7 +1355,7 @@ def _cells(rendered: Rendered, table: str) -> list[tuple[tuple[str, ...], str, i
 
 
 def _table2_truth(report_id: str, rendered: Rendered) -> pl.DataFrame:
-    items_zh, measures_zh = labels.labels_for("table2", "item"), labels.labels_for("table2", "measure")
+    items_zh, measures_zh = form.labels_zh("table2", "item"), form.labels_zh("table2", "measure")
     rows = []
     for (_, item, measure), raw, line in _cells(rendered, "table2"):
         number = raw.removesuffix("元")
@@ -1415,7 +1372,7 @@ def _table2_truth(report_id: str, rendered: Rendered) -> pl.DataFrame:
 
 
 def _table3_truth(report_id: str, rendered: Rendered) -> pl.DataFrame:
-    rows_zh = labels.labels_for("table3", "row")
+    rows_zh = form.labels_zh("table3", "row")
     return schema.frame("table3", [
         {"report_id": report_id, "row": row, "row_zh": rows_zh[row], "requester": col, "value": _count(raw), "raw": raw, "line": line}
         for (_, row, col), raw, line in _cells(rendered, "table3")])
@@ -1429,14 +1386,14 @@ def _table4_truth(report_id: str, rendered: Rendered) -> pl.DataFrame:
 
 def _legacy_truth(report_id: str, rendered: Rendered) -> pl.DataFrame:
     cells = {(key[1], key[2]): (raw, line) for key, raw, line in _cells(rendered, "legacy")}
-    indicators_zh = labels.labels_for("legacy", "indicator")
+    indicators_zh = form.labels_zh("legacy", "indicator")
     rows = []
     for indicator in LEGACY_INDICATORS:
         if (indicator, "label") not in cells:
             continue
         label, line = cells[(indicator, "label")]
         rows.append({"report_id": report_id, "indicator": indicator, "indicator_zh": indicators_zh[indicator],
-                     "unit": _LEGACY_LABELS[indicator][1], "value": _count(cells[(indicator, "value")][0]),
+                     "unit": form.unit("legacy", "indicator", indicator), "value": _count(cells[(indicator, "value")][0]),
                      "cumulative": _count(cells[(indicator, "cumulative")][0]), "line": line, "label": label})
     return schema.frame("legacy", rows)
 
@@ -1453,7 +1410,7 @@ def _facts_truth(report_id: str, rendered: Rendered) -> pl.DataFrame:
         for n in rendered.stated])
 
 
-_OUTCOMES = ("granted", "partial", "withheld", "unable", "not_processed", "other", "total")
+_OUTCOMES = form.outcome_keys()
 
 
 def _outcomes_truth(report_id: str, agency: Agency, figures: Figures, rendered: Rendered) -> pl.DataFrame:
@@ -1468,7 +1425,7 @@ def _outcomes_truth(report_id: str, agency: Agency, figures: Figures, rendered: 
         return schema.frame("outcomes", [{**identity, **row} for row in legacy_outcomes(figures, rendered)])
     rows = []
     for outcome in _OUTCOMES:
-        parts = [row for row in (*OUTCOME_ROWS[figures.template], "total") if row == outcome or row.startswith(outcome + ".")]
+        parts = form.outcome_rows(outcome, figures.template)
         printed = [figures.table3[(row, "total")] for row in parts if figures.table3[(row, "total")] is not None]
         rows.append({**identity, "outcome": outcome, "value": sum(printed) if printed else None, "source": "table3",
                      "is_definition_changed": False, "has_conflict": False,
@@ -1484,7 +1441,7 @@ def legacy_outcomes(figures: Figures, rendered: Rendered) -> list[dict[str, Any]
     complete breakdown), every group but ``total`` comes from the prose (``source = facts``);
     otherwise every group comes from the 附表 (``source = legacy``); ``total`` is always the
     附表's. ``has_conflict``: the 附表 and the prose print different numbers for a category
-    that feeds the group (compared like for like through legacy_fact_map.csv).
+    that feeds the group (compared like for like through fact_keys.csv).
     """
     table = {indicator: (value, rendered.cell_lines[("legacy", indicator, "label")])
              for indicator, (value, _) in figures.legacy.items() if value is not None}
@@ -1509,7 +1466,7 @@ def _has_conflict(outcome: str, table: dict[str, tuple[int, int]], prose: dict[s
         if mapping["source"] != "legacy" or mapping["outcome"] != outcome:
             continue
         for indicator in mapping["inputs"]:
-            said = [prose[key][0] for key in legacy_fact_map().get(indicator, ()) if key in prose]
+            said = [prose[key][0] for key in fact_keys.legacy_fact_map().get(indicator, ()) if key in prose]
             if indicator in table and said and sum(said) != table[indicator][0]:
                 return True
     return False
@@ -1583,7 +1540,7 @@ def continuity_checks(reports: Sequence[SynthReport]) -> list[dict[str, Any]]:
             for item in cur.in_force:
                 expected = [int(prev.table2[(item, "in_force")]), int(cur.table2[(item, "made")]), -int(cur.table2[(item, "repealed")])]
                 out.append({"report_id": after.report_id, **judged(
-                    "carry_over_continuity", f"item={item};previous={before.report_id}", expected,
+                    "in_force_continuity", f"item={item};previous={before.report_id}", expected,
                     [int(cur.table2[(item, "in_force")])], line=after.cell_lines[("table2", item, "in_force")],
                     severity="warning")})
     return out

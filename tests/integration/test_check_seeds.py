@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from govdata import load
-from govdata.check import errors, read_reviews, stale_reviews
+from govdata.check import errors
 from govdata.cli import main
+from govdata.reviews import read_reviews, stale_reviews
 from govdata.store import read_corpus, write_corpus
 from tests.conftest import SEED_2017_CITY, SEED_2018_LINGYUAN, SEED_2019_EDZ, SEED_2020_TAISHANG, SEED_2023_CITY, SEEDS
 

@@ -69,7 +69,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def reports():
-    return {path: parse_report(path) for path in SEEDS}
+    return {path: parse_report(path=path) for path in SEEDS}
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)

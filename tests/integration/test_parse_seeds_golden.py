@@ -29,7 +29,7 @@ def _number(text: str) -> float | None:
 
 @pytest.fixture(scope="module", params=TEMPLATE_SEEDS, ids=lambda p: p.stem)
 def seed_and_report(request):
-    return request.param, parse_report(request.param)
+    return request.param, parse_report(path=request.param)
 
 
 def test_table3_every_cell_matches_the_golden_file(seed_and_report):
@@ -79,23 +79,23 @@ def test_template_seeds_have_the_right_metadata():
         SEED_2023_CITY: ("晋江市人民政府", "jinjiang_city", "county", 2023, "2021", "tabbed"),
     }
     for seed, want in expected.items():
-        report = parse_report(seed).report
+        report = parse_report(path=seed).report
         assert (report["agency"], report["agency_id"], report["level"], report["year"], report["template"], report["layout"]) == want
 
 
 def test_the_2019_seed_stray_sixteenth_cell_of_table4_is_reported():
-    report = parse_report(SEED_2019_EDZ)
+    report = parse_report(path=SEED_2019_EDZ)
     [finding] = report.checks.filter(check="extra_cells").to_dicts()
     assert finding["line"] == 105 and finding["actual"] == 16 and finding["severity"] == "warning"
 
 
 def test_the_2020_seed_blank_total_of_carried_over_is_null_not_zero():
-    cell = parse_report(SEED_2020_TAISHANG).table3.filter(row="carried_over", requester="total").row(0, named=True)
+    cell = parse_report(path=SEED_2020_TAISHANG).table3.filter(row="carried_over", requester="total").row(0, named=True)
     assert cell["value"] is None and cell["raw"] == "" and cell["line"] == 143
 
 
 def test_template_seeds_have_no_unmapped_labels_or_missing_tables():
     for seed in TEMPLATE_SEEDS:
-        checks = parse_report(seed).checks
+        checks = parse_report(path=seed).checks
         assert checks.filter(check="unmapped_label").height == 0, seed.name
         assert checks.filter(check="missing_table").height == 0, seed.name

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 import polars as pl
 import pytest
 
-from govdata import fetch, pipeline, store
+from govdata import fetch, store
+from govdata.ingest import ingest
 from govdata.notebooks import NOTEBOOK_DIR, run_notebook
 from tests.agency_site import AgencySite, entries, serving
 from tests.conftest import ROOT
@@ -74,7 +75,7 @@ def series(tmp_path_factory) -> Series:
     with serving(AgencySite()) as site:
         sources = [dataclasses.replace(source, url=site.served_url(source.url)) for source in fetch.read_sources(SOURCES)]
         run = fetch.fetch_sources(sources, out / "raw", settings=fetch.FetchSettings(delay=0.0, retries=0))
-    pipeline.ingest(out / "raw", out / "store")
+    ingest(out / "raw", out / "store")
     return Series(out / "raw", out / "store", run, store.read_corpus(out / "store"))
 
 
@@ -118,9 +119,9 @@ def test_legacy_years_yield_their_statistics_table_or_prose_figures(series):
             assert n_table, f"{report['source']} prints its 统计表 as a table, and the legacy frame is empty"
 
 
-def _continuity(series: Series, year: int, scope_start: str) -> pl.DataFrame:
+def _continuity(series: Series, year: int, scope_start: str, check: str = "carry_over_continuity") -> pl.DataFrame:
     before, after = series.report(year - 1, "pingtan_zone"), series.report(year, "pingtan_zone")
-    return series.corpus.checks.filter((pl.col("check") == "carry_over_continuity") & (pl.col("report_id") == after["report_id"])
+    return series.corpus.checks.filter((pl.col("check") == check) & (pl.col("report_id") == after["report_id"])
                                        & pl.col("scope").str.starts_with(scope_start)
                                        & pl.col("scope").str.ends_with(f"previous={before['report_id']}"))
 
@@ -133,7 +134,7 @@ def test_carry_over_of_table3_is_assessed_between_consecutive_years_of_the_form(
 
 
 def test_in_force_documents_continuity_is_assessed_and_its_real_breaks_are_reported(series):
-    by_year = {year: _continuity(series, year, "item=") for year in range(2022, 2026)}
+    by_year = {year: _continuity(series, year, "item=", "in_force_continuity") for year in range(2022, 2026)}
     assert all(rows.height and set(rows["status"]) <= {"pass", "fail"} for rows in by_year.values())
     broken = {year for year, rows in by_year.items() if "fail" in rows["status"]}
     assert broken == {2023, 2024, 2025}, "现行有效件数 of 规范性文件 does not carry over from 2022 on (README of the folder)"

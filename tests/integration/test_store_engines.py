@@ -24,7 +24,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from govdata import parse_report, schema
-from govdata.pipeline import ingest
+from govdata.ingest import ingest
 from govdata.store import CURRENT, NULL_PARTITION, PARTITION, scan_frame
 from tests.conftest import SEED_2023_CITY, SEEDS
 
@@ -39,13 +39,13 @@ def _report_without_a_year(folder: Path) -> Path:
     """The 2023 seed with every year removed: its statistics year cannot be known."""
     path = folder / "unknown_year.txt"
     path.write_text(re.sub(r"20\d\d", "某", SEED_2023_CITY.read_text(encoding="utf-8")), encoding="utf-8")
-    assert parse_report(path).report["year"] is None
+    assert parse_report(path=path).report["year"] is None
     return path
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Path:
-    """A store written by ``pipeline.ingest``: the five seeds and a report of unknown year."""
+    """A store written by ``govdata.ingest.ingest``: the five seeds and a report of unknown year."""
     raw = tmp_path_factory.mktemp("raw")
     for seed in SEEDS:
         shutil.copy(seed, raw / seed.name)

@@ -14,7 +14,8 @@ import polars as pl
 import pytest
 
 from govdata import check, load, synth
-from govdata.pipeline import CORPUS_RULE_CELLS, REPORT_SUFFIXES, _corpus_rule_inputs, corpus_rule_checks, discover, display_paths, ingest
+from govdata.ingest import CORPUS_RULE_CELLS, _corpus_rule_inputs, corpus_rule_checks, display_paths, ingest
+from govdata.pipeline import REPORT_SUFFIXES, discover
 from govdata.read import display_path
 from govdata.store import CURRENT, read_corpus, scan_frame, write_corpus
 from tests.property.compare import failing_checks

@@ -17,14 +17,15 @@ BLANK_TOTAL_AFTER_SPACERS = (
 
 def test_blank_total_after_spacer_cells_stays_in_the_total_column():
     # Another row of the same grid prints all seven values, so the columns are known.
-    cells = {row["requester"]: row["raw"] for row in parse_report(BLANK_TOTAL_AFTER_SPACERS).table3.filter(row="new").iter_rows(named=True)}
+    new_row = parse_report(text=BLANK_TOTAL_AFTER_SPACERS).table3.filter(row="new")
+    cells = {row["requester"]: row["raw"] for row in new_row.iter_rows(named=True)}
     assert cells == {"natural_person": "1", "commercial": "2", "research": "3", "public_interest": "4", "legal_services": "5",
                      "other_org": "6", "total": ""}
 
 
 def test_blank_at_one_end_with_no_full_row_to_place_it_is_reported_not_guessed():
     only_row = BLANK_TOTAL_AFTER_SPACERS.replace("四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0\n", "")
-    report = parse_report(only_row)
+    report = parse_report(text=only_row)
     assert report.table3.filter(row="new").height == 0
     [finding] = report.checks.filter(check="ambiguous_cells").to_dicts()
     assert finding["line"] == 3 and finding["severity"] == "error"

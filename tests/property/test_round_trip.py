@@ -42,7 +42,7 @@ def _parse(report: synth.SynthReport):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(report.name).name
         path.write_bytes(report.data)
-        return parse_report(path, source=report.name)
+        return parse_report(path=path, source=report.name)
 
 
 def _make(seed: int, template: str, layout: str, style: synth.Style | None, **options) -> synth.SynthReport:

@@ -10,8 +10,10 @@ import polars as pl
 import pytest
 
 from govdata import check
-from govdata.check import COLUMNS, check_report, empty_reviews, printed_decimals, with_corpus_checks
+from govdata.check import check_report, printed_decimals, with_corpus_checks
+from govdata.form import requesters, rows_of_group
 from govdata.model import Corpus, Report
+from govdata.reviews import empty_reviews
 from govdata.schema import frame
 
 RID = "aaaaaaaaaaaaaaaa"
@@ -23,7 +25,7 @@ CONSISTENT_2019: dict[str, list] = {
     "carried_over": [1, 0, 0, 0, 0, 0, 1],
     "granted": [2, 1, 0, 0, 0, 0, 3],
     "partial": [1, 0, 0, 0, 0, 0, 1],
-    **{row: ZEROS for row in (*check.WITHHELD_ROWS, *check.UNABLE_ROWS, *check.NOT_PROCESSED_ROWS)},
+    **{row: ZEROS for group in ("withheld", "unable", "not_processed") for row in rows_of_group(group)},
     "other": ZEROS,
     "total": [3, 1, 0, 0, 0, 0, 4],
     "carried_forward": [1, 0, 0, 0, 0, 0, 1],
@@ -34,7 +36,7 @@ def table3(rows: dict[str, list], *, report_id: str = RID, first_line: int = 100
     """表三 cells, one printed line per row; an int is a number, a str is printed text ("" blank, "/")."""
     cells = []
     for offset, (row, values) in enumerate(rows.items()):
-        for requester, printed in zip(COLUMNS, values, strict=True):
+        for requester, printed in zip(requesters(), values, strict=True):
             number = printed if isinstance(printed, int) else None
             cells.append({"report_id": report_id, "row": row, "row_zh": row, "requester": requester, "value": number,
                           "raw": str(printed), "line": first_line + offset})
@@ -426,7 +428,7 @@ def test_in_force_continuity_is_a_warning_on_last_years_in_force_plus_made_minus
     t2 = {"1111111111111111": table2_2021("1111111111111111", 10, 5, 160),
           "2222222222222222": table2_2021("2222222222222222", 64, 26, in_force)}
     corpus = with_corpus_checks(two_years(CONSISTENT_2019, CONSISTENT_2019, t2=t2), reviews=empty_reviews())
-    found = one(corpus.checks, "carry_over_continuity", "item=normative_documents;previous=1111111111111111")
+    found = one(corpus.checks, "in_force_continuity", "item=normative_documents;previous=1111111111111111")
     assert (found["status"], found["severity"], found["expected"]) == (status, "warning", 198)
     assert "− 2021年“本年废止件数”（第70行） 26" in found["message"]
 
@@ -464,12 +466,31 @@ def test_strict_corpus_checks_raise_on_a_continuity_break():
 
 def test_every_declared_rule_has_a_docstring_and_a_known_check_key():
     keys = {"identity", "row_sum", "column_sum", "t4_total", "text_vs_table", "percent_vs_count", "category_sum",
-            "legacy_vs_text", "carry_over_continuity"}
+            "legacy_vs_text", "carry_over_continuity", "in_force_continuity"}
     assert {declared.check for declared in check.RULES.values()} == keys
     assert all(declared.description for declared in check.RULES.values())
 
 
-def test_every_declared_rule_is_documented_in_the_data_quality_page(root):
+def test_every_declared_rule_is_documented_in_the_data_quality_page_with_the_frames_it_reads(root):
     page = (root / "docs" / "data-quality.md").read_text(encoding="utf-8")
     for declared in check.RULES.values():
-        assert f"| `{declared.check}` | `{declared.name}` |" in page, declared.name
+        reads = ", ".join(sorted(declared.reads))
+        assert f"| `{declared.check}` | `{declared.name}` | {reads} |" in page, declared.name
+
+
+def test_rules_about_one_table_are_found_from_what_the_rules_declare_they_read():
+    assert check.checks_reading_only({"table2"}) == {"in_force_continuity"}
+    assert check.checks_reading_only({"table4"}) == {"t4_total"}
+    assert "text_vs_table" not in check.checks_reading_only({"table3", "table4"})  # it reads the prose too
+
+
+def test_the_cells_corpus_rules_read_are_declared_by_the_rules():
+    assert check.corpus_rule_cells() == {"table3": ("row", ("carried_forward", "carried_over")),
+                                         "table2": ("measure", ("in_force", "made", "repealed"))}
+
+
+def test_a_rule_must_say_which_frames_it_reads():
+    with pytest.raises(ValueError, match="reads"):
+        check.rule("nothing", reads=())
+    with pytest.raises(ValueError, match="reads"):
+        check.rule("elsewhere", reads=("outcomes",))

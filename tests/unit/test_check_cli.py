@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from govdata.check import check_report, empty_reviews, with_corpus_checks
+from govdata.check import check_report, with_corpus_checks
 from govdata.cli import main
 from govdata.model import Corpus
+from govdata.reviews import empty_reviews
 from govdata.store import write_corpus
 from tests.unit.test_check import CONSISTENT_2019, facts, report, table3, with_cells
 

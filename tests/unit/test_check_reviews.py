@@ -6,7 +6,8 @@ import polars as pl
 import pytest
 
 from govdata import check
-from govdata.check import ReviewsError, apply_reviews, check_report, fingerprint, read_reviews, stale_reviews, with_fingerprints
+from govdata.check import check_report
+from govdata.reviews import ReviewsError, apply_reviews, fingerprint, read_reviews, stale_reviews, with_fingerprints
 from govdata.schema import frame
 from tests.unit.test_check import CONSISTENT_2019, report, table3, with_cells
 
@@ -100,8 +101,14 @@ def test_a_malformed_reviews_file_is_rejected_with_file_and_line(tmp_path, row, 
 
 def test_a_missing_default_reviews_file_means_no_verdicts(tmp_path, monkeypatch):
     monkeypatch.delenv("GOVDATA_REVIEWS", raising=False)
-    monkeypatch.setattr(check, "DEFAULT_REVIEWS", tmp_path / "absent.csv")
+    monkeypatch.setenv("GOVDATA_PROJECT", str(tmp_path))  # a project without data/reviews.csv
     assert read_reviews().height == 0
+
+
+def test_a_reviews_file_named_by_the_environment_that_does_not_exist_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVDATA_REVIEWS", str(tmp_path / "absent.csv"))
+    with pytest.raises(ReviewsError, match="no such reviews file"):
+        read_reviews()
 
 
 def test_a_named_reviews_file_that_does_not_exist_is_an_error(tmp_path):

@@ -10,7 +10,7 @@ from govdata.fetch import FetchError, HostRateLimiter, Response, Robots, attachm
 
 def test_user_agent_names_govdata_its_version_and_the_contact(monkeypatch):
     monkeypatch.delenv("GOVDATA_CONTACT", raising=False)
-    assert user_agent().startswith("govdata/") and "research" in user_agent() and "+" not in user_agent()
+    assert user_agent().startswith("govdata/") and "annual reports" in user_agent() and "+" not in user_agent()
     assert user_agent("me@uni.example").endswith("; +mailto:me@uni.example)")
     monkeypatch.setenv("GOVDATA_CONTACT", "https://lab.example/crawler")
     assert user_agent().endswith("; +https://lab.example/crawler)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govdata import schema
+from govdata import form, schema
 from govdata.facts import fact_keys
 from govdata.harmonize import OUTCOMES, crosswalk, legacy_fact_map, report_outcomes
 from govdata.labels import labels_for
@@ -179,5 +179,5 @@ def test_crosswalk_files_every_prose_answer_type_exactly_once_outside_total():
 
 
 def test_legacy_fact_map_names_known_indicators_and_fact_keys():
-    assert set(legacy_fact_map()) == set(labels_for("legacy", "indicator"))
+    assert set(legacy_fact_map()) == set(form.legacy_indicators())
     assert {key for keys in legacy_fact_map().values() for key in keys} <= fact_keys()

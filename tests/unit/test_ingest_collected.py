@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from govdata import collection
-from govdata.pipeline import ingest, load
+from govdata.ingest import ingest
+from govdata.pipeline import load
 from govdata.store import read_corpus, read_store_failures
 from tests.snippets import tabbed_report
 

@@ -38,7 +38,7 @@ def test_unknown_agency_gets_a_deterministic_id_and_a_level_guess():
 
 
 def test_unknown_agency_is_a_warning_in_checks():
-    report = parse_report("某某县某某镇人民政府2022年政府信息公开工作年度报告\n统计期限自2022年1月1日至2022年12月31日\n")
+    report = parse_report(text="某某县某某镇人民政府2022年政府信息公开工作年度报告\n统计期限自2022年1月1日至2022年12月31日\n")
     [finding] = report.checks.filter(check="unknown_agency").to_dicts()
     assert finding["severity"] == "warning" and finding["line"] == 1
 

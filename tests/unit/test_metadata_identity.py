@@ -280,7 +280,7 @@ def test_page_with_only_the_form_tables_is_a_report():
 
 
 def test_letter_gets_null_identity_and_a_finding():
-    report = parse_report("关于2021年政务公开重点工作推进情况的函\n市政府办公室:\n"
+    report = parse_report(text="关于2021年政务公开重点工作推进情况的函\n市政府办公室:\n"
                           "现将我县2021年政务公开重点工作推进情况函告如下:\n")
     row = report.report
     assert (row["agency"], row["year"], row["template"]) == (None, None, None)
@@ -306,13 +306,13 @@ def test_report_after_2018_without_tables_is_never_legacy():
 
 
 def test_narrative_only_report_gets_the_template_from_its_year_with_a_finding():
-    report = parse_report("青禾县水利局2022年政府信息公开工作年度报告\n"
+    report = parse_report(text="青禾县水利局2022年政府信息公开工作年度报告\n"
                           "本报告所列数据的统计期限自2022年1月1日至2022年12月31日。\n一、总体情况\n2022年，我局认真贯彻《条例》。\n")
     assert (report.report["template"], report.report["year"], report.report["agency"]) == ("2021", 2022, "青禾县水利局")
     assert report.checks.filter(check="template_from_text").height == 1
 
 
 def test_pre_2019_report_without_tables_stays_legacy_without_a_finding():
-    report = parse_report("青禾县2016年政府信息公开工作年度报告\n本报告所列数据的统计期限自2016年1月1日起至2016年12月31日止。\n")
+    report = parse_report(text="青禾县2016年政府信息公开工作年度报告\n本报告所列数据的统计期限自2016年1月1日起至2016年12月31日止。\n")
     assert report.report["template"] == "legacy"
     assert report.checks.filter(check="template_from_text").height == 0

@@ -52,7 +52,7 @@ PIPE_NO_BORDER = HEAD + f"""二、主动公开政府信息情况
 
 
 def test_pipe_rows_without_a_border_pipe_and_with_padding_runs_read_every_cell():
-    report = parse_report(PIPE_NO_BORDER)
+    report = parse_report(text=PIPE_NO_BORDER)
     assert _t2(report)[("normative_documents", "in_force")] == 12 and _t2(report)[("licensing", "decisions")] == 58
     assert _row(report, "new") == [58, 7, 0, 0, 1, 0, 66]
     assert _row(report, "granted") == [30, 4, 0, 0, 1, 0, 35]
@@ -68,7 +68,7 @@ def test_pipe_row_broken_over_lines_with_its_blank_cells_on_lines_of_their_own()
 |
 规范性文件 | 2 | 0 | 83 |
 """
-    cells = _t2(parse_report(text))
+    cells = _t2(parse_report(text=text))
     assert [cells[("regulations", m)] for m in ("new_made", "new_published", "total_published")] == [None, None, None]
     assert cells[("normative_documents", "total_published")] == 83
 
@@ -85,7 +85,7 @@ def test_label_line_followed_by_its_values_as_a_pipe_row():
 行政处罚 |
 430 | ||
 """
-    cells = _t2(parse_report(text))
+    cells = _t2(parse_report(text=text))
     assert cells[("licensing", "decisions")] == 114 and cells[("punishment", "decisions")] == 430
 
 
@@ -111,7 +111,7 @@ def test_cells_ending_in_pipe_where_a_lone_pipe_is_an_empty_cell_or_a_row_end():
 0 |
 |
 """
-    cells = _t2(parse_report(text))
+    cells = _t2(parse_report(text=text))
     assert [cells[("licensing", m)] for m in ("prior_items", "change", "decisions")] == [7, None, 12]
     assert [cells[("other_services", m)] for m in ("prior_items", "change", "decisions")] == [0, 0, 0]
 
@@ -119,14 +119,14 @@ def test_cells_ending_in_pipe_where_a_lone_pipe_is_an_empty_cell_or_a_row_end():
 def test_cells_separated_by_lines_holding_only_a_pipe_and_a_header_cell_over_two_lines():
     text = HEAD + "\n|\n".join(["第二十条第(一)项", "信息内容", "本年新\n制作数量", "本年新\n公开数量", "对外公开总数量",
                                 "规章", "0", "0", "0", "规范性文件", "5", "4", "31"]) + "\n|\n"
-    cells = _t2(parse_report(text))
+    cells = _t2(parse_report(text=text))
     assert [cells[("normative_documents", m)] for m in ("new_made", "new_published", "total_published")] == [5, 4, 31]
 
 
 def test_rows_opened_by_a_lone_pipe_line():
     text = HEAD + "第二十条第(一)项 |\n|||\n|\n信息内容 |\n本年制发件数 |\n本年废止件数 |\n现行有效件数 |\n|\n规章 |\n1 |\n0 |\n4 |\n|\n"
     text += "行政规范性文件 |\n6 |\n2 |\n40 |\n"
-    cells = _t2(parse_report(text))
+    cells = _t2(parse_report(text=text))
     assert [cells[("regulations", m)] for m in ("made", "repealed", "in_force")] == [1, 0, 4]
     assert [cells[("normative_documents", m)] for m in ("made", "repealed", "in_force")] == [6, 2, 40]
 
@@ -136,7 +136,7 @@ def test_blank_lines_between_every_cell_and_table3_rows_found_by_their_labels():
              "一、本年新收政府信息公开申请数量", *"5 1 0 0 0 0 6".split(),
              "二、上年结转政府信息公开申请数量", *"0 0 0 0 0 0 0".split(),
              "三、本年度办理结果", "(一)予以公开", *"3 1 0 0 0 0 4".split()]
-    report = parse_report(HEAD + "三、收到和处理政府信息公开申请情况\n\n" + "\n\n".join(cells) + "\n")
+    report = parse_report(text=HEAD + "三、收到和处理政府信息公开申请情况\n\n" + "\n\n".join(cells) + "\n")
     assert _row(report, "new") == [5, 1, 0, 0, 0, 0, 6] and _row(report, "granted") == [3, 1, 0, 0, 0, 0, 4]
 
 
@@ -155,7 +155,7 @@ def test_traditional_mirror_with_pinyin_glosses_reads_labels_units_title_and_kee
 信息內(nèi)容 | 本年收費(fèi)金額(單位:萬(wàn)元) | ||
 行政事業(yè)性收費(fèi) | 12.5 | ||
 """
-    report = parse_report(text)
+    report = parse_report(text=text)
     cells = {(r["item"], r["measure"]): r for r in report.table2.iter_rows(named=True)}
     assert cells[("normative_documents", "in_force")]["value"] == 9
     assert cells[("fees", "fee_amount")]["value"] == 12.5 and cells[("fees", "fee_amount")]["unit"] == "万元"
@@ -178,7 +178,7 @@ def test_filling_instructions_left_in_labels_are_read_without_them():
 行政许可 | 71 | -11 | 30 |
 其他对外管理服务事项(指行政许可以外的事项) | 4 | 0 | 2 |
 """
-    cells = _t2(parse_report(text))
+    cells = _t2(parse_report(text=text))
     assert [cells[("licensing", m)] for m in ("prior_items", "change", "decisions")] == [71, -11, 30]
     assert cells[("other_services", "decisions")] == 2
 
@@ -186,7 +186,7 @@ def test_filling_instructions_left_in_labels_are_read_without_them():
 def test_label_with_characters_dropped_is_read_by_similarity_and_reported():
     text = HEAD + f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n(三)不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
     text += "2.其他法律行政止公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert _row(report, "withheld.prohibited_by_law") == [1, 0, 0, 0, 0, 0, 1]
     [finding] = _found(report, "fuzzy_label")
     assert finding["severity"] == "warning" and finding["line"] == 6 and "withheld.prohibited_by_law" in finding["message"]
@@ -195,7 +195,7 @@ def test_label_with_characters_dropped_is_read_by_similarity_and_reported():
 
 def test_label_far_from_every_known_label_stays_unmapped_and_its_values_unread():
     text = HEAD + f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n(五)不予处理 | 6.其他不予处理情形 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert not report.table3.height
     assert any("其他不予处理情形" in f["message"] for f in _found(report, "unmapped_label"))
 
@@ -203,7 +203,7 @@ def test_label_far_from_every_known_label_stays_unmapped_and_its_values_unread()
 def test_converter_localised_word_and_stray_spaces_inside_labels():
     text = "某某鎮2020年政府信息公開工作年度報告\n統計期限自2020年1月1日至2020年12月31日。\n第二十條第(一)項 |\n"
     text += "信息內容 | 本年新制作數量 | 本年新公開數量 | 對外公開總數量 |\n規範性檔案 | 1 | 1 | 7 |\n規 章 | 0 | 0 | 0 |\n"
-    cells = _t2(parse_report(text))
+    cells = _t2(parse_report(text=text))
     assert cells[("normative_documents", "total_published")] == 7 and cells[("regulations", "new_made")] == 0
 
 
@@ -215,7 +215,7 @@ def test_all_blank_row_is_null_cells_and_blank_total_column_stays_null():
     rows = [f"{T3_NOTE}\t\t\t申请人情况", "一、本年新收政府信息公开申请数量\t\t\t2\t0\t0\t0\t0\t0\t",
             "二、上年结转政府信息公开申请数量\t\t\t\t\t\t\t\t\t", "三、本年度办理结果\t(一)予以公开\t\t2\t0\t0\t0\t0\t0\t",
             "四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0"]
-    report = parse_report(HEAD + "\n".join(rows) + "\n")
+    report = parse_report(text=HEAD + "\n".join(rows) + "\n")
     assert _row(report, "carried_over") == [None] * 7
     assert _row(report, "new") == [2, 0, 0, 0, 0, 0, None]
 
@@ -224,7 +224,7 @@ def test_value_less_other_row_in_a_2019_table_is_the_2019_row_not_the_2021_group
     text = HEAD + f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n"
     text += "(五)不予处理 | 5.要求行政机关确认或重新出具已获取信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
     text += "(六)其他处理 | | | | | | | |\n(七)总计 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert _row(report, "other") == [None] * 7
     assert "other.other" not in {r for r, _ in _t3(report)}
 
@@ -248,7 +248,7 @@ def test_page_that_starts_inside_table3_is_found_by_its_row_labels_and_single_sp
 5.属于三类内部事务信息 0 0 0 0 0 0 0
 (四)无法提供 1.本机关不掌握相关政府信息 4 1 0 0 0 0 5
 """
-    report = parse_report(page)
+    report = parse_report(text=page)
     assert _row(report, "withheld.third_party") == [1, 0, 0, 0, 0, 0, 1]
     assert _row(report, "unable.not_held") == [4, 1, 0, 0, 0, 0, 5]
 
@@ -260,7 +260,7 @@ def test_stacked_header_characters_of_pdf_text_are_joined():
     text = HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理\t0\t0\t0\t0\t0\t0\t0\n"
     text += "四、政府信息公开行政复议、行政诉讼情况\n"
     text += "行政复议\t行政诉讼\n" + "\n".join(rows) + "\n五、存在的主要问题及改进情况\n"
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert report.table4["value"].to_list()[:5] == [1, 0, 0, 0, 1]
     assert not _found(report, "header_mismatch")
 
@@ -270,27 +270,27 @@ def test_stacked_header_characters_of_pdf_text_are_joined():
 
 def test_row_cut_by_the_end_of_the_text_keeps_its_complete_leading_cells():
     text = PIPE_NO_BORDER + "(二)部分公开(区分处理的,只计这一情形,不计其他情形) | 4 | 0 | 1"
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert _row(report, "partial") == [4, 0, None, None, None, None, None]  # "1" may be the start of 12
     assert any(f["scope"] == "table=table3" for f in _found(report, "truncated_table"))
 
 
 def test_a_cut_row_ending_in_zero_keeps_it_no_count_starts_with_zero():
-    report = parse_report(PIPE_NO_BORDER + "(二)部分公开(区分处理的,只计这一情形,不计其他情形) | 4 | 0 | 0")
+    report = parse_report(text=PIPE_NO_BORDER + "(二)部分公开(区分处理的,只计这一情形,不计其他情形) | 4 | 0 | 0")
     assert _row(report, "partial")[:3] == [4, 0, 0]
 
 
 def test_header_cells_cut_to_their_first_characters_are_read_in_the_forms_column_order():
     text = HEAD + "第二十条第(一)项 |\n信息内容 |\n本年新 |\n本年新 |\n对外公开总数量 |\n|\n规章 |\n0 |\n0 |\n0 |\n|\n"
     text += "规范性文件 |\n13 |\n11 |\n40 |\n|\n"
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert [_t2(report)[("normative_documents", m)] for m in ("new_made", "new_published", "total_published")] == [13, 11, 40]
     [finding] = _found(report, "header_assumed")
     assert finding["severity"] == "warning" and finding["line"] == 5
 
 
 def test_text_cut_inside_table2_reports_the_later_tables_as_cut_not_missing():
-    report = parse_report(PIPE_NO_BORDER.split("三、收到")[0] + "第二十条第(六)项 | |||\n信息内容 | 本年处理决定数量 |\n行政处罚 | 4")
+    report = parse_report(text=PIPE_NO_BORDER.split("三、收到")[0] + "第二十条第(六)项 | |||\n信息内容 | 本年处理决定数量 |\n行政处罚 | 4")
     assert {f["scope"] for f in _found(report, "truncated_table")} >= {"table=table3", "table=table4"}
     assert not _found(report, "missing_table")
 
@@ -301,20 +301,20 @@ def test_text_cut_inside_table2_reports_the_later_tables_as_cut_not_missing():
 def test_cell_holding_a_number_and_a_note_reads_the_number():
     text = HEAD + "第二十条第(一)项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
     text += "行政规范性文件 | 22 （其中修订 16 件） | 3 | 120 |\n"
-    assert _t2(parse_report(text))[("normative_documents", "made")] == 22
+    assert _t2(parse_report(text=text))[("normative_documents", "made")] == 22
 
 
 def test_page_footer_inside_a_table_is_not_a_row():
     rows = ["3.危及“三安全一稳定” 0 0 0 0 0 0 0", "— 3 —", "4.保护第三方合法权益 2 0 0 0 0 0 2", "第 4 页",
             "5.属于三类内部事务信息 0 0 0 0 0 0 0"]
-    report = parse_report(HEAD + "三、收到和处理政府信息公开申请情况\n" + T3_NOTE + "\n" + "\n".join(rows) + "\n")
+    report = parse_report(text=HEAD + "三、收到和处理政府信息公开申请情况\n" + T3_NOTE + "\n" + "\n".join(rows) + "\n")
     assert _row(report, "withheld.security_stability") == [0] * 7
     assert _row(report, "withheld.third_party") == [2, 0, 0, 0, 0, 0, 2]
 
 
 def test_ocr_misread_character_in_a_label_is_read_by_similarity():
     text = HEAD + f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n一、本年新收政府信息公开申清数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n"
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert _row(report, "new") == [3, 0, 0, 0, 0, 0, 3] and _found(report, "fuzzy_label")
 
 
@@ -322,7 +322,7 @@ def test_markdown_heading_marks_and_separator_rows_are_layout():
     text = HEAD + f"## 三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n### 一、本年新收政府信息公开申请数量\n"
     text += "| 类别 | 数据1 | 总计 |\n|---|---|---|\n"
     text += "| 本年新收政府信息公开申请数量 | 7 | 0 | 0 | 0 | 0 | 0 | 7 |\n"
-    assert _row(parse_report(text), "new") == [7, 0, 0, 0, 0, 0, 7]
+    assert _row(parse_report(text=text), "new") == [7, 0, 0, 0, 0, 0, 7]
 
 
 # --- 9. hybrid templates ------------------------------------------------------------------------
@@ -337,7 +337,7 @@ def test_2021_table2_with_a_2019_single_other_row_follows_table2_and_reports_the
 \t(六)其他处理\t\t1\t0\t0\t0\t0\t0\t1
 \t(七)总计\t\t1\t0\t0\t0\t0\t0\t1
 """
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert report.report["template"] == "2021"
     assert _row(report, "other") == [1, 0, 0, 0, 0, 0, 1]
     [finding] = _found(report, "hybrid_template")
@@ -347,4 +347,4 @@ def test_2021_table2_with_a_2019_single_other_row_follows_table2_and_reports_the
 def test_2019_table2_headers_in_a_later_year_make_a_2019_template_report():
     text = HEAD.replace("2022", "2023") + "第二十条第(一)项\n信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n"
     text += "规章 | 0 | 0 | 0 |\n"
-    assert parse_report(text).report["template"] == "2019"
+    assert parse_report(text=text).report["template"] == "2019"

@@ -41,7 +41,7 @@ def _cells(report) -> dict[tuple[str, str], tuple]:
 
 
 def test_table2_2019_blocks_measures_signed_numbers_and_amount_with_unit():
-    cells = _cells(parse_report(TABLE2_2019))
+    cells = _cells(parse_report(text=TABLE2_2019))
     assert cells[("normative_documents", "total_published")] == (110.0, "件", "110", 7)
     assert cells[("licensing", "change")] == (21.0, "件", "+21", 10)
     assert cells[("other_services", "change")][0] == -136.0
@@ -51,7 +51,7 @@ def test_table2_2019_blocks_measures_signed_numbers_and_amount_with_unit():
 
 
 def test_table2_2021_header_unit_applies_to_fee_amount_and_template_is_2021():
-    report = parse_report(TABLE2_2021)
+    report = parse_report(text=TABLE2_2021)
     cells = _cells(report)
     assert cells[("fees", "fee_amount")][:2] == (694.8841, "万元")
     assert cells[("regulations", "in_force")][0] == 0.0
@@ -60,6 +60,6 @@ def test_table2_2021_header_unit_applies_to_fee_amount_and_template_is_2021():
 
 def test_table2_row_without_measure_header_is_reported_not_guessed():
     text = TABLE2_2021.replace("信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n", "")
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert ("regulations", "made") not in _cells(report)
     assert report.checks.filter(check="missing_cells", scope="item=regulations").height == 1

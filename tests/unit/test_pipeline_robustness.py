@@ -38,7 +38,7 @@ def test_load_lists_every_bad_file_and_keeps_the_rest(messy_folder):
 
 
 def test_truncated_report_gives_partial_tables_and_a_truncation_finding_with_line(messy_folder):
-    report = parse_report(messy_folder / "d_truncated.txt")
+    report = parse_report(path=messy_folder / "d_truncated.txt")
     assert report.table3.filter(row="new", requester="total")["value"].to_list() == [247]
     [finding] = report.checks.filter(check="truncated_table", scope="table=table3").to_dicts()
     assert finding["line"] == 103
@@ -47,19 +47,39 @@ def test_truncated_report_gives_partial_tables_and_a_truncation_finding_with_lin
 
 
 def test_gb18030_report_reads_the_same_tables_as_utf8(messy_folder):
-    utf8 = parse_report(SEED_2020_TAISHANG)
-    gb = parse_report(messy_folder / "e_gb18030.txt")
+    utf8 = parse_report(path=SEED_2020_TAISHANG)
+    gb = parse_report(path=messy_folder / "e_gb18030.txt")
     assert gb.report["encoding"] == "gb18030"
     assert gb.table3.drop("report_id").equals(utf8.table3.drop("report_id"))
 
 
 def test_parse_report_of_a_missing_path_raises_read_error_naming_it(tmp_path):
     with pytest.raises(ReadError, match=r"nope\.txt"):
-        parse_report(tmp_path / "nope.txt")
+        parse_report(path=tmp_path / "nope.txt")
+
+
+def test_parse_report_reads_a_string_as_a_path_only_when_told_so(tmp_path):
+    # A file name is never mistaken for a report's text, nor a text for a missing file.
+    with pytest.raises(ReadError, match="cannot open"):
+        parse_report(path="2016 年报告.txt")
+    assert parse_report(text="2016 年报告.txt").report["source"] == "<text>"
+
+
+def test_parse_report_with_a_positional_path_still_works_and_says_it_is_deprecated():
+    with pytest.warns(DeprecationWarning, match="path="):
+        report = parse_report(SEED_2020_TAISHANG)
+    assert report.report["year"] == 2020
+
+
+def test_parse_report_needs_exactly_one_of_path_and_text():
+    with pytest.raises(TypeError, match="exactly one"):
+        parse_report()
+    with pytest.raises(TypeError, match="exactly one"):
+        parse_report(path=SEED_2020_TAISHANG, text="…")
 
 
 def test_text_without_any_table_is_legacy_with_layout_none():
-    report = parse_report("某某局2016年政府信息公开工作年度报告\n今年我局收到申请3件。\n")
+    report = parse_report(text="某某局2016年政府信息公开工作年度报告\n今年我局收到申请3件。\n")
     assert report.report["template"] == "legacy" and report.report["layout"] == "none"
     assert report.report["year"] == 2016
 
@@ -120,11 +140,19 @@ def test_extract_names_file_and_line_of_each_finding_on_stderr(messy_folder):
 
 def test_read_corpus_finds_relative_data_dir_from_the_project_root(tmp_path, monkeypatch):
     # A notebook opened in JupyterLab runs in notebooks/, where "data/processed" does not exist.
-    from govdata import store
-
-    monkeypatch.setattr(store, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setenv("GOVDATA_PROJECT", str(tmp_path))
     write_corpus(load([SEED_2023_CITY]), tmp_path / "data" / "processed")
     monkeypatch.chdir(tmp_path / "data")
+    assert read_corpus("data/processed").reports.height == 1
+
+
+def test_read_corpus_finds_the_project_above_the_working_directory(tmp_path, monkeypatch):
+    # No GOVDATA_PROJECT: the nearest folder above that holds data/agencies.csv is the project.
+    monkeypatch.delenv("GOVDATA_PROJECT", raising=False)
+    write_corpus(load([SEED_2023_CITY]), tmp_path / "data" / "processed")
+    (tmp_path / "data" / "agencies.csv").write_text("agency_id,name,aliases,level,parent,notes\n", encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
     assert read_corpus("data/processed").reports.height == 1
 
 

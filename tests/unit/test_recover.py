@@ -27,7 +27,7 @@ def _found(report, check: str) -> list[dict]:
 
 
 def test_fused_row_with_one_reading_that_adds_up_is_recovered_with_a_finding():
-    report = parse_report(HEAD + T3 + "一、本年新收政府信息公开申请数量 713000074二、上年结转政府信息公开申请数量 1000001\n")
+    report = parse_report(text=HEAD + T3 + "一、本年新收政府信息公开申请数量 713000074二、上年结转政府信息公开申请数量 1000001\n")
     assert _row(report, "new") == [71, 3, 0, 0, 0, 0, 74]
     assert _row(report, "carried_over") == [1, 0, 0, 0, 0, 0, 1]
     finding = next(f for f in _found(report, "recovered_cells") if f["scope"] == "row=new")
@@ -36,7 +36,7 @@ def test_fused_row_with_one_reading_that_adds_up_is_recovered_with_a_finding():
 
 def test_fused_ordinal_of_the_next_row_is_given_back_by_the_forms_row_order():
     text = HEAD + T3 + "（三）不予公开 1.属于国家秘密00000002.其他法律行政法规禁止公开 10000013.危及“三安全一稳定” 0000000\n"
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert _row(report, "withheld.state_secret") == [0] * 7
     assert _row(report, "withheld.prohibited_by_law") == [1, 0, 0, 0, 0, 0, 1]
     assert _row(report, "withheld.security_stability") == [0] * 7
@@ -46,7 +46,7 @@ def test_row_with_several_readings_is_reported_with_every_candidate_and_left_nul
     fit = recover_row([Cell("010001011", 7)], 7, rule=row_sum_rule)
     assert fit.cells is None and fit.problem == "ambiguous_cells"
     assert set(fit.candidates) == {("0", "1", "0", "0", "0", "10", "11"), ("0", "10", "0", "0", "1", "0", "11")}
-    report = parse_report(HEAD + T3 + "三、本年度办理结果 （一）予以公开 010001011\n")
+    report = parse_report(text=HEAD + T3 + "三、本年度办理结果 （一）予以公开 010001011\n")
     assert ("granted", "total") not in _t3(report)
     [finding] = [f for f in _found(report, "ambiguous_cells") if f["scope"] == "row=granted"]
     assert "2 种读法" in finding["message"] and "0 1 0 0 0 10 11" in finding["message"]
@@ -57,14 +57,14 @@ def test_table_column_sums_decide_between_the_readings_of_a_row():
     # 新收 + 上年结转 = 总计 + 结转 and the column sum 予以公开 = 总计 leave one
     text = HEAD + T3 + ("一、本年新收政府信息公开申请数量 0 11 0 0 0 0 11 二、上年结转政府信息公开申请数量 0000000三、本年度办理结果 "
                         "（一）予以公开 011000011（七）总计 011000011四、结转下年度继续办理 0000000\n")
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert _row(report, "granted") == [0, 11, 0, 0, 0, 0, 11]
     finding = next(f for f in _found(report, "recovered_cells") if f["scope"] == "row=granted")
     assert "各列合计" in finding["message"]
 
 
 def test_printed_numbers_that_break_the_row_sum_are_never_repaired_into_other_numbers():
-    report = parse_report(HEAD + T3 + "一、本年新收政府信息公开申请数量 5000003\n")
+    report = parse_report(text=HEAD + T3 + "一、本年新收政府信息公开申请数量 5000003\n")
     assert ("new", "total") not in _t3(report)
     [finding] = [f for f in report.checks.iter_rows(named=True) if f["scope"] == "row=new" and f["status"] == "fail"]
     assert finding["check"] == "missing_cells" and "没有一种读法" in finding["message"]
@@ -72,7 +72,7 @@ def test_printed_numbers_that_break_the_row_sum_are_never_repaired_into_other_nu
 
 def test_number_split_in_two_by_pdf_text_extraction_is_joined_when_only_that_adds_up():
     text = HEAD + "三、收到和处理政府信息公开申请情况\n4.保护第三方合法权益 1 2 0 0 0 0 0 12\n"
-    report = parse_report(text)
+    report = parse_report(text=text)
     assert _row(report, "withheld.third_party") == [12, 0, 0, 0, 0, 0, 12]
     assert _found(report, "recovered_cells")
 
