@@ -138,9 +138,21 @@ def describe(printed: str, reading: Reading, rule: Rule | str | None) -> str:
 
 
 def cells_of(reading: Reading, tokens: Sequence[Cell]) -> tuple[Cell, ...]:
-    """Cells for a reading, each on the line of the printed token its digits came from."""
-    line = tokens[0].line if tokens else 0
-    return tuple(Cell("" if value is None else value, line) for value in reading)
+    """Cells for a reading, each on the line of the printed token its first digit came from (a
+    blank cell on the line of the token after it)."""
+    starts: list[int] = []  # offset of each token's first character in the tokens' joined text
+    offset = 0
+    for token in tokens:
+        starts.append(offset)
+        offset += len(token.text)
+    cells: list[Cell] = []
+    position = 0
+    for value in reading:
+        index = max((i for i, start in enumerate(starts) if start <= position), default=0)
+        line = tokens[index].line if tokens else 0
+        cells.append(Cell("" if value is None else value, line))
+        position += len(value or "")
+    return tuple(cells)
 
 
 def _int(value: str | None) -> int | None:
