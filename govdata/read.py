@@ -26,15 +26,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from govdata import formats
 from govdata.formats.errors import ReadError
+from govdata.formats.limits import MAX_REPORT_BYTES, ResourceLimitError
 from govdata.formats.text import decode_text, split_lines
 from govdata.normalize import has_glosses, is_traditional, normalize_text, reading_text
 
-__all__ = ["Document", "ReadError", "decode_bytes", "display_path", "read_document"]
+__all__ = ["Document", "ReadError", "decode_bytes", "display_path", "read_document", "read_report_bytes"]
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,6 @@ class Document:
         return f"line {line}"
 
 
-# Larger files are not reports (a report is tens of KB as text, a few MB as PDF with images).
-_MAX_REPORT_BYTES = 64 * 1024 * 1024
 
 
 def display_path(path: Path) -> str:
@@ -116,33 +116,69 @@ def read_document(path: str | os.PathLike | None = None, *, text: str | None = N
     elif text is not None:
         source = source or "<text>"
         raw = text.encode("utf-8")
-        rendering = _render_text(text)
+        rendering = _render_text(text, source)
     else:
         raise ValueError("read_document needs a path, raw bytes or text")
     return _document(source, raw, rendering)
 
 
 def _read_file(path: Path, source: str) -> bytes:
+    return read_report_bytes(path, source)
+
+
+_READ_CHUNK = 1 << 20
+_FILE_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def read_report_bytes(path: str | os.PathLike, source: str | None = None) -> bytes:
+    """The bytes of a report file, read safely; raises ReadError naming ``source`` (default: the path).
+
+    Only regular files are read: a FIFO would block the reader until someone writes to it and a
+    device such as /dev/zero never ends, so both are refused with what they are. The file is
+    opened without blocking and checked on the open descriptor (no race with a rename), and the
+    size limit MAX_REPORT_BYTES (govdata.formats.limits) is counted on the bytes actually read,
+    never on the size the file system states (0 for /proc files and devices).
+    """
+    source = source or display_path(Path(path))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, flags)
+    except IsADirectoryError as exc:
+        raise ReadError(source, "is a directory, not a report") from exc
     except OSError as exc:
         raise ReadError(source, f"cannot open: {exc.strerror or exc}") from exc
-    if path.is_dir():
-        raise ReadError(source, "is a directory, not a report")
-    if size > _MAX_REPORT_BYTES:
-        raise ReadError(source, f"file too large for a report ({size} bytes)")
     try:
-        return path.read_bytes()
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReadError(source, "is a directory, not a report")
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+            raise ReadError(source, f"is {kind}, not a file: refused (only regular files are read)")
+        chunks: list[bytes] = []
+        n_read = 0
+        while chunk := os.read(fd, min(_READ_CHUNK, MAX_REPORT_BYTES + 1 - n_read)):
+            chunks.append(chunk)
+            n_read += len(chunk)
+            if n_read > MAX_REPORT_BYTES:
+                raise ReadError(source, f"file too large for a report: more than {MAX_REPORT_BYTES:,} bytes read, over the "
+                                        "limit MAX_REPORT_BYTES (govdata.formats.limits)")
+        return b"".join(chunks)
     except OSError as exc:
         raise ReadError(source, f"cannot read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
 
 
-def _render_text(text: str) -> formats.Rendering:
+def _render_text(text: str, source: str) -> formats.Rendering:
     """Already decoded text: an HTML page is rendered, anything else is taken line by line."""
     if formats.looks_like_html(text):
         from govdata.formats.html import render_html
 
-        return render_html(text, encoding="utf-8")
+        try:
+            return render_html(text, encoding="utf-8")
+        except ResourceLimitError as exc:
+            raise ReadError(source, exc.reason) from exc
     return formats.Rendering(lines=split_lines(text), encoding="utf-8", format="text")
 
 

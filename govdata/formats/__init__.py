@@ -15,6 +15,7 @@ Entry point: :func:`render`. docs/formats.md says what ``line`` means for each f
 from __future__ import annotations
 
 from govdata.formats.errors import ReadError
+from govdata.formats.limits import ResourceLimitError
 from govdata.formats.rendering import Rendering
 from govdata.formats.sniff import looks_like_html, sniff_format
 
@@ -25,13 +26,18 @@ def render(raw: bytes, source: str) -> Rendering:
     """Render raw report bytes of any supported format; raises ReadError naming the file.
 
     Errors of the underlying libraries on damaged files are turned into ReadError here, so a
-    batch lists the file with a reason instead of stopping on a traceback.
+    batch lists the file with a reason instead of stopping on a traceback; so is a file past
+    one of the readers' resource limits (:mod:`govdata.formats.limits`), with the limit named.
     """
     kind = sniff_format(raw)
     try:
         return _render(kind, raw, source)
     except ReadError:
         raise
+    except ResourceLimitError as exc:
+        raise ReadError(source, exc.reason) from exc
+    except RecursionError as exc:  # structure nested past what a recursive reader can walk
+        raise ReadError(source, f"cannot read as {_KIND_NAMES.get(kind, kind)}: nested too deeply to be read") from exc
     except Exception as exc:  # any library failure on a damaged file is a read failure of that file
         raise ReadError(source, f"cannot read as {_KIND_NAMES.get(kind, kind)}: damaged or truncated file "
                                 f"({type(exc).__name__}: {str(exc)[:200]})") from exc

@@ -27,8 +27,10 @@ import docx
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from govdata.formats.grid import MAX_SPAN, grid_lines_with_rows, join_fragments
+from govdata.formats.grid import GridBudget, grid_lines_with_rows, join_fragments
+from govdata.formats.limits import MAX_SPAN
 from govdata.formats.rendering import Rendering
+from govdata.formats.sniff import check_zip
 
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt"), qn("w:sdtContent")
 _VAL = qn("w:val")
@@ -38,11 +40,17 @@ _MIN_COLUMN_TWIPS = 60
 
 
 def render_docx(raw: bytes) -> Rendering:
-    """Render a .docx; raises the library's errors for damaged files (the caller names the file)."""
+    """Render a .docx; raises the library's errors for damaged files (the caller names the file).
+
+    The archive is checked against the zip limits first (:func:`~govdata.formats.sniff.check_zip`:
+    python-docx inflates every part into memory), and the tables against MAX_GRID_CELLS.
+    """
+    check_zip(raw)
     document = docx.Document(io.BytesIO(raw))
     lines: list[str] = []
     locators: list[str] = []
     n_paragraphs = n_tables = 0
+    budget = GridBudget()
     for block in body_blocks(document.element.body):
         if block.tag == _P:
             n_paragraphs += 1
@@ -52,7 +60,7 @@ def render_docx(raw: bytes) -> Rendering:
                     locators.append(f"paragraph {n_paragraphs}")
         else:
             n_tables += 1
-            for line, row in grid_lines_with_rows(table_grid(block)):
+            for line, row in grid_lines_with_rows(table_grid(block, budget)):
                 lines.append(line)
                 locators.append(f"table {n_tables} row {row + 1}")
     return Rendering(lines=lines, locators=locators, encoding=_xml_encoding(raw), format="docx")
@@ -69,13 +77,17 @@ def body_blocks(container):
                 yield from body_blocks(content)
 
 
-def table_grid(tbl) -> list[list[str]]:
+def table_grid(tbl, budget: GridBudget | None = None) -> list[list[str]]:
     """A w:tbl as a full grid: text in each cell's first grid position, covered positions blank.
 
-    Sliver grid columns are folded away first (see :func:`visible_columns`).
+    Sliver grid columns are folded away first (see :func:`visible_columns`). The grid's cells
+    (nested tables' too) are taken from ``budget`` before they are laid out: ``w:gridSpan`` is
+    capped at MAX_SPAN, yet many wide cells in a row make a grid of 10^9 cells.
     """
-    placed_rows = [list(_row_placements(tr)) for tr in tbl.iterchildren(_TR)]
+    budget = budget if budget is not None else GridBudget()
+    placed_rows = [list(_row_placements(tr, budget)) for tr in tbl.iterchildren(_TR)]
     n_columns = max((start + span for row in placed_rows for start, span, _text in row), default=0)
+    budget.spend(max(1, len(placed_rows)) * n_columns, "a Word table's cells (w:gridSpan)")
     to_visible = visible_columns(_grid_widths(tbl), n_columns)
     width = 1 + max((v for v in to_visible if v is not None), default=-1)
     grid: list[list[str]] = []
@@ -111,13 +123,13 @@ def visible_columns(widths: list[int], n_columns: int) -> list[int | None]:
     return mapping
 
 
-def _row_placements(tr):
+def _row_placements(tr, budget: GridBudget):
     """(first grid column, columns spanned, text or "" when the cell continues a merge) per cell."""
     column = _grid_before(tr)
     for tc in _row_cells(tr):
         properties = tc.tcPr
         span = min(MAX_SPAN, max(1, properties.grid_span if properties is not None else 1))
-        yield column, span, "" if _continues_merge(properties) else cell_text(tc)
+        yield column, span, "" if _continues_merge(properties) else cell_text(tc, budget)
         column += span
 
 
@@ -133,14 +145,14 @@ def _grid_widths(tbl) -> list[int]:
     return widths
 
 
-def cell_text(tc) -> str:
+def cell_text(tc, budget: GridBudget | None = None) -> str:
     """A cell's paragraphs (and nested tables, flattened) joined into one string."""
     pieces: list[str] = []
     for block in body_blocks(tc):
         if block.tag == _P:
             pieces.extend(Paragraph(block, None).text.replace("\t", " ").split("\n"))
         else:
-            pieces.extend(" ".join(cell for cell in row if cell) for row in table_grid(block))
+            pieces.extend(" ".join(cell for cell in row if cell) for row in table_grid(block, budget))
     return join_fragments(pieces)
 
 

@@ -23,9 +23,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-# Spans larger than this are typos or tricks (colspan="1000000"); real report tables have
-# at most a few dozen columns and a few hundred rows.
-MAX_SPAN = 500
+# Spans larger than MAX_SPAN are typos or tricks (colspan="1000000"); real report tables have
+# at most a few dozen columns and a few hundred rows. Every limit is in formats/limits.py.
+from govdata.formats.limits import MAX_GRID_CELLS, MAX_SPAN, exceeded
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -88,15 +88,42 @@ def clean_text(text: str) -> str:
     return _WHITESPACE.sub(replace, text).strip()
 
 
-def expand_spans(rows: Sequence[Sequence[Cell]]) -> list[list[str]]:
+class GridBudget:
+    """The grid cells one document may still lay out: :data:`MAX_GRID_CELLS` for all its tables.
+
+    Why a budget and not only a cap per span: ``rowspan``/``colspan`` (or Word's ``gridSpan``)
+    of 500 each are each allowed, yet a few thousand such cells in a 124 KB page ask for 10^9
+    grid cells. The readers spend from one budget per document *before* they allocate, and a
+    document past it fails with the limit named (formats/limits.py), never read in part.
+    """
+
+    def __init__(self, limit: int = MAX_GRID_CELLS):
+        self.limit = limit
+        self.left = limit
+
+    def spend(self, n_cells: int, what: str = "its tables") -> None:
+        """Take ``n_cells`` from the budget; raises ResourceLimitError when there are not that many left."""
+        if n_cells > self.left:
+            raise exceeded(f"{what} lay out more than {self.limit:,} grid cells (rows x columns, merged cells "
+                           "expanded)", "MAX_GRID_CELLS", self.limit)
+        self.left -= n_cells
+
+
+def expand_spans(rows: Sequence[Sequence[Cell]], *, budget: GridBudget | None = None) -> list[list[str]]:
     """Lay out rows of possibly merged cells (HTML rowspan/colspan) on a rectangular grid.
 
     Each cell takes the first grid column its row has free (cells from rows above that
     reach down with ``rowspan`` hold their columns); covered grid cells are blank. Spans
-    that reach past the last row are cut there.
+    that reach past the last row are cut there. The grid's cells are taken from ``budget``
+    (a fresh :class:`GridBudget` when none is given) before they are laid out.
     """
+    budget = budget if budget is not None else GridBudget()
     placed: dict[tuple[int, int], str] = {}
     n_rows = len(rows)
+    area = sum(max(1, min(cell.rowspan, MAX_SPAN, n_rows - r)) * max(1, min(cell.colspan, MAX_SPAN))
+               for r, row in enumerate(rows) for cell in row)
+    if area > budget.left:
+        budget.spend(area, "a table's merged cells")
     for r, row in enumerate(rows):
         c = 0
         for cell in row:
@@ -109,6 +136,7 @@ def expand_spans(rows: Sequence[Sequence[Cell]]) -> list[list[str]]:
                     placed[(r + dr, c + dc)] = cell.text if dr == dc == 0 else ""
             c += colspan
     width = 1 + max((c for (_r, c) in placed), default=-1)
+    budget.spend(n_rows * width, "a table's merged cells")
     return [[placed.get((r, c), "") for c in range(width)] for r in range(n_rows)]
 
 

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 import lxml.etree
 import lxml.html
 
-from govdata.formats.grid import Cell, clean_text, expand_spans, grid_lines_with_rows, join_fragments
+from govdata.formats.grid import Cell, GridBudget, clean_text, expand_spans, grid_lines_with_rows, join_fragments
+from govdata.formats.limits import MAX_HTML_DEPTH, exceeded
 from govdata.formats.rendering import Rendering
 
 # Site chrome: never part of the report. Class/id tokens are limited to words that only
@@ -55,8 +56,13 @@ _MIN_PAYLOAD_CJK = 50
 
 
 def render_html(text: str, *, encoding: str = "utf-8") -> Rendering:
-    """Render a decoded HTML page; see the module docstring for what is kept and dropped."""
+    """Render a decoded HTML page; see the module docstring for what is kept and dropped.
+
+    A page nested deeper than MAX_HTML_DEPTH, or whose tables lay out more than
+    MAX_GRID_CELLS, raises ResourceLimitError (formats/limits.py) instead of being read in part.
+    """
     root = parse_html(text)
+    check_depth(root)
     _inline_script_payloads(root)
     renderer = _Renderer()
     renderer.walk(root)
@@ -76,12 +82,38 @@ def declared_charset(raw: bytes) -> str | None:
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
-    """Parse a page leniently (libxml2's HTML parser copes with the broken markup of real sites)."""
+    """Parse a page leniently (libxml2's HTML parser copes with the broken markup of real sites).
+
+    ``huge_tree``: without it libxml2 stops reading at 256 levels of nesting (300 unclosed
+    ``<font>`` tags) and at a 10 MB text node (a report shipped in a ``<script>``) and keeps
+    what it read so far without a word; govdata's own limits (:func:`check_depth`) apply instead.
+    """
     text = _XML_DECLARATION.sub("", text, count=1)
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_parser())
     except (lxml.etree.ParserError, ValueError):
-        return lxml.html.document_fromstring(f"<html><body><pre>{html_lib.escape(text)}</pre></body></html>")
+        return lxml.html.document_fromstring(f"<html><body><pre>{html_lib.escape(text)}</pre></body></html>", parser=_parser())
+
+
+def _parser() -> lxml.html.HTMLParser:
+    # a new parser per page: lxml parsers must not be shared between threads
+    return lxml.html.HTMLParser(huge_tree=True)
+
+
+def check_depth(root: lxml.etree._Element, *, base: int = 0) -> None:
+    """Raise ResourceLimitError when elements nest deeper than MAX_HTML_DEPTH below ``root``
+    (itself ``base`` levels deep). libxml2's huge_tree mode stops at 2048 levels, past the limit,
+    so a page it cut is refused here too."""
+    depth = deepest = base
+    for event, _element in lxml.etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    if deepest > MAX_HTML_DEPTH:
+        raise exceeded(f"HTML elements nested {deepest if deepest < 2048 else 'at least 2048'} levels deep "
+                       "(unclosed tags such as <font> nest)", "MAX_HTML_DEPTH", MAX_HTML_DEPTH)
 
 
 @dataclass
@@ -93,6 +125,7 @@ class _Renderer:
     buffer: list[str] = field(default_factory=list)
     buffer_line: int | None = None
     n_tables: int = 0
+    budget: GridBudget = field(default_factory=GridBudget)  # one per page, nested tables included
 
     def add_text(self, text: str | None, sourceline: int | None) -> None:
         if not text:
@@ -141,10 +174,10 @@ class _Renderer:
         """One line per grid row; a caption becomes a line of its own before the rows."""
         self.n_tables += 1
         for caption in table.findall("caption"):
-            self.add_text(cell_text(caption), caption.sourceline)
+            self.add_text(cell_text(caption, self.budget), caption.sourceline)
             self.flush()
         rows = table_rows(table)
-        grid = expand_spans([[_cell(td) for td in row_cells(tr)] for tr in rows])
+        grid = expand_spans([[_cell(td, self.budget) for td in row_cells(tr)] for tr in rows], budget=self.budget)
         for line, index in grid_lines_with_rows(grid):
             self.lines.append(line)
             self.locators.append(f"HTML line {rows[index].sourceline}, table {self.n_tables} row {index + 1}")
@@ -193,8 +226,8 @@ def row_cells(tr: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return [c for c in tr if isinstance(c.tag, str) and c.tag.lower() in _CELL_TAGS and not is_chrome(c)]
 
 
-def _cell(td: lxml.html.HtmlElement) -> Cell:
-    return Cell(cell_text(td), rowspan=_span(td.get("rowspan")), colspan=_span(td.get("colspan")))
+def _cell(td: lxml.html.HtmlElement, budget: GridBudget | None = None) -> Cell:
+    return Cell(cell_text(td, budget), rowspan=_span(td.get("rowspan")), colspan=_span(td.get("colspan")))
 
 
 def _span(value: str | None) -> int:
@@ -212,11 +245,13 @@ def _span(value: str | None) -> int:
     return number if number > 0 else 10**6
 
 
-def cell_text(el: lxml.html.HtmlElement) -> str:
-    """A cell's text: its lines (split at <br> and blocks; nested tables flattened) joined."""
+def cell_text(el: lxml.html.HtmlElement, budget: GridBudget | None = None) -> str:
+    """A cell's text: its lines (split at <br> and blocks; nested tables flattened) joined.
+
+    Nested tables spend from the page's ``budget`` (a fresh one when none is given)."""
     if not len(el):  # text only, the usual cell: what the renderer below gives, without it
         return clean_text(el.text or "")
-    inner = _Renderer()
+    inner = _Renderer(budget=budget if budget is not None else GridBudget())
     inner.add_text(el.text, el.sourceline)
     for child in el:
         inner.walk(child)
@@ -239,7 +274,8 @@ def _inline_script_payloads(root: lxml.html.HtmlElement) -> None:
             visible = _cjk_count(_visible_text(root))
         if _cjk_count(payload) <= visible:
             continue
-        replacement = lxml.html.fragment_fromstring(_payload_markup(payload), create_parent="div")
+        replacement = lxml.html.fragment_fromstring(_payload_markup(payload), create_parent="div", parser=_parser())
+        check_depth(replacement, base=sum(1 for _ in script.iterancestors()))
         replacement.tail = script.tail
         for el in replacement.iter():
             el.sourceline = script.sourceline

@@ -26,6 +26,7 @@ import io
 import itertools
 import re
 import statistics
+import zlib
 from dataclasses import dataclass, field
 
 import pdfplumber
@@ -33,7 +34,8 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from govdata.formats.errors import ReadError
-from govdata.formats.grid import grid_lines_with_rows, is_wide_char, join_fragments
+from govdata.formats.grid import GridBudget, grid_lines_with_rows, is_wide_char, join_fragments
+from govdata.formats.limits import MAX_PDF_DECOMPRESSED_BYTES, MAX_PDF_PAGES, exceeded
 from govdata.formats.rendering import Rendering
 
 # A scan may carry a few characters (a stamped page number) on its page images; fewer than
@@ -80,8 +82,11 @@ def render_pdf(raw: bytes, source: str) -> Rendering:
     """Render a PDF; raises ReadError for scans, password protection and fonts without a Unicode mapping."""
     items: list[tuple[str, object]] = []
     n_chars = n_cid = n_images = n_pages = 0
+    check_streams(raw)
     try:
         with pdfplumber.open(io.BytesIO(raw)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise exceeded(f"PDF of {len(pdf.pages):,} pages", "MAX_PDF_PAGES", MAX_PDF_PAGES)
             for page_number, page in enumerate(pdf.pages, start=1):
                 n_pages += 1
                 n_chars += len(page.chars)
@@ -99,6 +104,35 @@ def render_pdf(raw: bytes, source: str) -> Rendering:
     if n_cid > n_chars // 2:
         raise ReadError(source, "PDF fonts carry no Unicode mapping, so its text cannot be extracted; it needs OCR")
     return _render_items(_join_tables(items))
+
+
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+_INFLATE_CHUNK = 1 << 20
+
+
+def check_streams(raw: bytes) -> None:
+    """Raise ResourceLimitError when the PDF's Flate streams inflate to more than MAX_PDF_DECOMPRESSED_BYTES.
+
+    pdfminer inflates a stream whole, without a limit, so a few MB of zeros compressed in a
+    stream asks for gigabytes. Each ``stream … endstream`` is inflated here in 1 MB pieces and
+    counted (memory stays at one piece). Streams that are not Flate (images in DCT, or
+    encrypted ones, which cannot be inflated before they are decrypted) are passed over.
+    """
+    view = memoryview(raw)
+    total = 0
+    for match in _STREAM_START.finditer(raw):
+        end = raw.find(b"endstream", match.end())
+        data = view[match.end(): end if end >= 0 else len(raw)]
+        inflater = zlib.decompressobj()
+        try:
+            while data and not inflater.eof:
+                total += len(inflater.decompress(data, _INFLATE_CHUNK))
+                if total > MAX_PDF_DECOMPRESSED_BYTES:
+                    raise exceeded(f"PDF whose streams inflate to more than {MAX_PDF_DECOMPRESSED_BYTES:,} bytes",
+                                   "MAX_PDF_DECOMPRESSED_BYTES", MAX_PDF_DECOMPRESSED_BYTES)
+                data = inflater.unconsumed_tail
+        except zlib.error:
+            continue
 
 
 def _page_items(page, page_number: int) -> list[tuple[str, object]]:
@@ -208,6 +242,7 @@ def _render_items(items: list[tuple[str, object]]) -> Rendering:
     locators: list[str] = []
     paragraph: list[_TextLine] = []
     n_tables = 0
+    budget = GridBudget()
     left_edge = min((obj.x0 for kind, obj in items if kind == "text"), default=0.0)
 
     def flush() -> None:
@@ -220,7 +255,7 @@ def _render_items(items: list[tuple[str, object]]) -> Rendering:
         if kind == "table":
             flush()
             n_tables += 1
-            for line, row_page, row in _table_lines(obj):
+            for line, row_page, row in _table_lines(obj, budget):
                 lines.append(line)
                 locators.append(f"page {row_page} table {n_tables} row {row}")
             continue
@@ -242,14 +277,14 @@ def _continues_paragraph(previous: _TextLine, line: _TextLine, left_edge: float)
     return ran_full and not_indented and close
 
 
-def _table_lines(table: _Table) -> list[tuple[str, int, int]]:
+def _table_lines(table: _Table, budget: GridBudget) -> list[tuple[str, int, int]]:
     """(line, page, 1-based row in the table) for each row of one table on one shared grid."""
     columns = _edges([x for piece in table.pieces for bbox, _ in piece.cells for x in (bbox[0], bbox[2])])
     grid: list[list[str]] = []
     row_pages: list[int] = []
     header: list[list[str]] | None = None
     for piece in table.pieces:
-        rows = _piece_grid(piece, columns)
+        rows = _piece_grid(piece, columns, budget)
         if header is None:
             header = rows
         else:
@@ -259,8 +294,9 @@ def _table_lines(table: _Table) -> list[tuple[str, int, int]]:
     return [(line, row_pages[index], index + 1) for line, index in grid_lines_with_rows(grid)]
 
 
-def _piece_grid(piece: _Piece, columns: list[float]) -> list[list[str]]:
+def _piece_grid(piece: _Piece, columns: list[float], budget: GridBudget) -> list[list[str]]:
     rows = _edges([y for bbox, _ in piece.cells for y in (bbox[1], bbox[3])])
+    budget.spend(max(0, len(rows) - 1) * max(0, len(columns) - 1), "a PDF table's ruled cells")
     grid = [[""] * (len(columns) - 1) for _ in range(len(rows) - 1)]
     for bbox, text in piece.cells:
         row, col = _nearest(rows, bbox[1]), _nearest(columns, bbox[0])

@@ -15,6 +15,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
+
+from govdata.formats.limits import MAX_ZIP_MEMBERS, MAX_ZIP_UNCOMPRESSED_BYTES, exceeded
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -62,9 +65,56 @@ def looks_like_html(data: bytes | str) -> bool:
 
 def _zip_has(raw: bytes, member: str) -> bool:
     """Whether a zip archive holds ``member``; a truncated archive counts as a Word file when
-    its first entry names Word's parts, so the DOCX reader can say that it is truncated."""
+    its first entry names Word's parts, so the DOCX reader can say that it is truncated (and an
+    archive of more than MAX_ZIP_MEMBERS entries is not opened here: the DOCX reader refuses it)."""
+    if _n_members_at_most(raw) > MAX_ZIP_MEMBERS:
+        return b"word/" in raw[:4096] or b"[Content_Types].xml" in raw[:4096]
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             return member in archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return b"word/" in raw[:4096] or b"[Content_Types].xml" in raw[:4096]
+
+
+_CENTRAL_DIRECTORY_ENTRY = b"PK\x01\x02"
+_INFLATE_CHUNK = 1 << 20
+
+
+def _n_members_at_most(raw: bytes) -> int:
+    """An upper bound of a zip's entries, without building them (zipfile makes an object per entry)."""
+    return raw.count(_CENTRAL_DIRECTORY_ENTRY)
+
+
+def check_zip(raw: bytes) -> None:
+    """Raise ResourceLimitError for an archive past MAX_ZIP_MEMBERS or MAX_ZIP_UNCOMPRESSED_BYTES.
+
+    The sizes an archive states can lie, and zipfile inflates a member read whole in one call
+    before it cuts it to the stated size; so every member is inflated here in 1 MB pieces and
+    counted, stopping as soon as the total passes the limit (memory stays at one piece). A
+    damaged archive passes: its reader says that it is damaged.
+    """
+    if _n_members_at_most(raw) > MAX_ZIP_MEMBERS:
+        raise exceeded(f"zip archive with more than {MAX_ZIP_MEMBERS:,} entries", "MAX_ZIP_MEMBERS", MAX_ZIP_MEMBERS)
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise exceeded(f"zip archive with {len(infos):,} entries", "MAX_ZIP_MEMBERS", MAX_ZIP_MEMBERS)
+            stated = sum(info.file_size for info in infos)
+            if stated > MAX_ZIP_UNCOMPRESSED_BYTES:
+                raise _too_big(stated)
+            total = 0
+            for info in infos:
+                with archive.open(info) as member:
+                    while piece := member.read(_INFLATE_CHUNK):
+                        total += len(piece)
+                        if total > MAX_ZIP_UNCOMPRESSED_BYTES:
+                            raise _too_big(total, at_least=True)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, OSError, ValueError, EOFError,
+            RuntimeError):
+        return  # damaged, encrypted or of an unknown compression: render_docx names it
+
+
+def _too_big(n_bytes: int, *, at_least: bool = False):
+    return exceeded(f"zip archive that decompresses to {'more than ' if at_least else ''}{n_bytes:,} bytes",
+                    "MAX_ZIP_UNCOMPRESSED_BYTES", MAX_ZIP_UNCOMPRESSED_BYTES)
