@@ -42,6 +42,10 @@ from govdata.normalize import parse_number
 
 MAX_READINGS = 20000
 MAX_COMBINATIONS = 20000
+# Ways tried per row, readings or not: cuts and joins that give no reading (a number starting
+# with 0, a join of a non-number) cost time too, and 30 digits to cut into 15 cells are 10^8 of
+# them; past this many the search stops as at MAX_READINGS (issue 15: the fuzz run stalled here).
+MAX_ATTEMPTS = 1_000_000
 _DIGITS = re.compile(r"^\d+$")
 
 Reading = tuple[str | None, ...]  # one value per column, None for a blank cell
@@ -101,7 +105,7 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     texts = [cell.text for cell in tokens]
     # A reading that needs no blank cell is preferred: blanks are only assumed where the
     # printed digits cannot fill every column the rule accepts.
-    full, capped, n_full = _accepted(_full_readings(texts, width), rule, require=True)
+    full, capped, n_full = _accepted(_full_readings(texts, width, lines=[cell.line for cell in tokens]), rule, require=True)
     readings = full
     if n_full == 0 and not capped:
         # only when the printed digits cannot fill every column are blank cells assumed
@@ -116,12 +120,18 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     return Fit(cells_of(readings[0], tokens), "recovered_cells", describe(printed, readings[0], rule))
 
 
-def _accepted(readings: Iterator[Reading], rule: Rule | None, *, require: bool) -> tuple[list[Reading], bool, int]:
+def _accepted(readings: Iterator[Reading | None], rule: Rule | None, *, require: bool) -> tuple[list[Reading], bool, int]:
     """The readings a rule accepts (``require``: it must hold; else: it must not be broken),
-    whether the search stopped at :data:`MAX_READINGS` readings tried, and how many were tried."""
+    whether the search stopped at :data:`MAX_READINGS` readings (or :data:`MAX_ATTEMPTS` ways,
+    a ``None`` from the generators being a way that gave no reading) tried, and how many were tried."""
     out: list[Reading] = []
     count = 0
-    for count, reading in enumerate(readings, start=1):
+    for attempt, reading in enumerate(readings, start=1):
+        if attempt > MAX_ATTEMPTS:
+            return out, True, count
+        if reading is None:
+            continue
+        count += 1
         if count > MAX_READINGS:
             return out, True, count
         verdict = rule([_int(value) for value in reading]) if rule is not None else True
@@ -164,28 +174,30 @@ def _int(value: str | None) -> int | None:
     return int(number.value) if float(number.value).is_integer() else None
 
 
-def _full_readings(tokens: list[str], width: int) -> Iterator[Reading]:
+def _full_readings(tokens: list[str], width: int, *, lines: Sequence[int] | None = None) -> Iterator[Reading | None]:
     """Readings that fill every column: runs of digits cut, or (too many cells) adjacent cells joined."""
     if len(tokens) > width:
-        yield from _merged(tokens, width)
+        yield from _merged(tokens, width, lines=lines)
         return
     for numbers in _cut(tokens, width, exact=True):
-        yield tuple(numbers)
+        yield None if numbers is None else tuple(numbers)
 
 
-def _partial_readings(tokens: list[str], width: int) -> Iterator[Reading]:
+def _partial_readings(tokens: list[str], width: int) -> Iterator[Reading | None]:
     """Readings with blank columns: fewer numbers than columns, placed in order among them (a
     copy that dropped its empty cells)."""
     if len(tokens) > width:
         return
     for numbers in _cut(tokens, width, exact=False):
-        if len(numbers) < width:
+        if numbers is not None and len(numbers) < width:
             yield from _placed(numbers, width)
+        else:
+            yield None
 
 
-def _cut(tokens: list[str], width: int, *, exact: bool) -> Iterator[list[str]]:
+def _cut(tokens: list[str], width: int, *, exact: bool) -> Iterator[list[str] | None]:
     """Each token kept or, when it is a run of digits, cut into numbers; ``width`` numbers in all
-    when ``exact``, at most ``width`` otherwise."""
+    when ``exact``, at most ``width`` otherwise (None: a way tried that gave none, see MAX_ATTEMPTS)."""
     if not tokens:
         if not exact or width == 0:
             yield []
@@ -200,11 +212,18 @@ def _cut(tokens: list[str], width: int, *, exact: bool) -> Iterator[list[str]]:
     else:
         splits = iter([[head]])
     for first in splits:
+        if first is None:
+            yield None
+            continue
+        tried = False
         for tail in _cut(rest, width - len(first), exact=exact):
-            yield first + tail
+            tried = True
+            yield None if tail is None else first + tail
+        if not tried:
+            yield None  # a cut of the head the rest cannot complete: tried all the same
 
 
-def _splits(digits: str, most: int, *, least: int = 1) -> Iterator[list[str]]:
+def _splits(digits: str, most: int, *, least: int = 1) -> Iterator[list[str] | None]:
     """A run of digits cut into ``least``..``most`` numbers, none starting with 0 unless it is 0."""
     for parts in range(max(1, least), min(most, len(digits)) + 1):
         for cuts in itertools.combinations(range(1, len(digits)), parts - 1):
@@ -212,6 +231,8 @@ def _splits(digits: str, most: int, *, least: int = 1) -> Iterator[list[str]]:
             numbers = [digits[a:b] for a, b in itertools.pairwise(bounds)]
             if all(n == "0" or not n.startswith("0") for n in numbers):
                 yield numbers
+            else:
+                yield None  # counted by _accepted (MAX_ATTEMPTS)
 
 
 def _placed(numbers: list[str], width: int) -> Iterator[Reading]:
@@ -224,9 +245,10 @@ def _placed(numbers: list[str], width: int) -> Iterator[Reading]:
         yield tuple(reading)
 
 
-def _merged(tokens: list[str], width: int) -> Iterator[Reading]:
+def _merged(tokens: list[str], width: int, *, lines: Sequence[int] | None = None) -> Iterator[Reading | None]:
     """Adjacent runs of digits joined until the row has ``width`` cells (PDF text that split
-    one number into two cells: ``1 2`` for 12)."""
+    one number into two cells: ``1 2`` for 12). Only tokens printed on one line (``lines``) are
+    joined: a number is not split over lines, and a joined cell must stand on its line."""
     extra = len(tokens) - width
     if extra <= 0:
         return
@@ -235,7 +257,8 @@ def _merged(tokens: list[str], width: int) -> Iterator[Reading]:
         out: list[str] = []
         for index, token in enumerate(tokens):
             if index - 1 in joined:
-                if not (_DIGITS.match(out[-1]) and _DIGITS.match(token)) or out[-1] == "0":
+                if not (_DIGITS.match(out[-1]) and _DIGITS.match(token)) or out[-1] == "0" \
+                        or (lines is not None and lines[index - 1] != lines[index]):
                     break
                 out[-1] += token
             else:
@@ -243,6 +266,8 @@ def _merged(tokens: list[str], width: int) -> Iterator[Reading]:
         else:
             if len(out) == width:
                 yield tuple(out)
+                continue
+        yield None  # counted by _accepted (MAX_ATTEMPTS)
 
 
 # --- 表三 as a whole ---------------------------------------------------------------------------
