@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -124,7 +125,7 @@ def table3_outcomes(table3: pl.DataFrame | Rows) -> list[dict[str, Any]]:
         lines = [part["line"] for part in parts if part["line"] is not None]
         rows.append({
             "outcome": outcome,
-            "value": int(sum(values)) if values else None,
+            "value": _as_count(sum(values)) if values else None,
             "source": "table3",
             "is_definition_changed": False,
             "has_conflict": False,
@@ -252,8 +253,15 @@ def _mapped_rows(source: str, values: dict[str, Stated], *, only: Iterable[str] 
     return rows
 
 
+# outcomes.value is Int64: a sum past it (sub-rows of 19 digits each, cells run together) has no value
+_MAX_COUNT = 2**63 - 1
+
+
 def _as_count(value: float) -> int | None:
-    return int(value) if float(value).is_integer() else None
+    """A whole number that fits Int64, else None (a fraction, or a sum too large to be a count)."""
+    if isinstance(value, int):
+        return value if abs(value) <= _MAX_COUNT else None
+    return int(value) if math.isfinite(value) and float(value).is_integer() and abs(value) <= _MAX_COUNT else None
 
 
 def _parts_note(source: str, parts: list[tuple[str, Stated]]) -> str:

@@ -28,9 +28,19 @@ from pathlib import Path
 import polars as pl
 
 from govdata import __version__, check, parse, paths, reviews, store
-from govdata.model import Corpus
-from govdata.pipeline import _MAX_BATCH, _batches, _in_pool, discover, merge_corpora, parse_batch
-from govdata.read import display_path
+from govdata.model import Corpus, Failure
+from govdata.pipeline import (
+    _MAX_BATCH,
+    Discovery,
+    _batches,
+    _in_pool,
+    discover_files,
+    duplicate_failure,
+    merge_corpora,
+    parse_batch,
+    without_duplicates,
+)
+from govdata.read import ReadError, display_path, read_report_bytes
 
 # The corpus-wide rules (check.py, ``corpus=True``) read only these cells, as they declare
 # (``cells=``), and only compare reports of one agency (its consecutive years), so they are
@@ -44,7 +54,12 @@ _CORPUS_PART = "corpus"
 
 @dataclass(frozen=True)
 class IngestSummary:
-    """What :func:`ingest` did: files seen, parsed, reused unchanged, failed, and whether it wrote at all."""
+    """What :func:`ingest` did: files seen, parsed, reused unchanged, failed, and whether it wrote at all.
+
+    ``failures`` lists every path that gave no report, each with its kind (:class:`Failure`):
+    ``failed`` (``n_failed``), ``duplicate`` of another file (``n_duplicates``) and ``skipped``
+    under the input folders (``n_skipped``: links that lead nowhere, unreadable folders …).
+    """
 
     out: Path
     n_files: int
@@ -52,10 +67,20 @@ class IngestSummary:
     n_reused: int
     n_failed: int
     is_unchanged: bool
+    failures: tuple[Failure, ...] = ()
+
+    @property
+    def n_duplicates(self) -> int:
+        return sum(1 for failure in self.failures if failure.kind == Failure.DUPLICATE)
+
+    @property
+    def n_skipped(self) -> int:
+        return sum(1 for failure in self.failures if failure.kind == Failure.SKIPPED)
 
 
-def ingest(paths: str | os.PathLike | Iterable[str | os.PathLike], out_dir: str | os.PathLike, *, jobs: int = 1,
-           batch_size: int = _MAX_BATCH, verify: bool = False, progress: Callable[[Path], None] | None = None) -> IngestSummary:
+def ingest(paths: str | os.PathLike | Iterable[str | os.PathLike] | Discovery, out_dir: str | os.PathLike, *, jobs: int = 1,
+           batch_size: int = _MAX_BATCH, verify: bool = False, progress: Callable[[Path], None] | None = None,
+           lock_wait: float = 0.0) -> IngestSummary:
     """Parse reports into the partitioned store at ``out_dir``; unchanged reports are not parsed again.
 
     A report is unchanged when its content hash (report_id, from sha256 of its bytes) is the one
@@ -64,35 +89,60 @@ def ingest(paths: str | os.PathLike | Iterable[str | os.PathLike], out_dir: str 
     size and modification time match the stored ones is not read again; ``verify=True`` hashes
     every file. When nothing changed, nothing is written. Memory stays bounded: batches are
     written as they are parsed and the corpus-wide checks read only :data:`CORPUS_RULE_CELLS`.
+
+    Files with the same bytes are parsed and stored once, from the first path in order; the
+    others are ``duplicate`` failures naming it. The store is locked for the whole run
+    (:class:`govdata.store.StoreLock`): another writer makes this run wait up to ``lock_wait``
+    seconds, then raise :class:`~govdata.store.StoreLockedError` naming it.
     """
     out = Path(out_dir)
-    files = discover(paths)
+    found = discover_files(paths)
+    reviews.read_reviews()  # a malformed verdicts file stops the run here, named, not in a worker
+    with store.StoreLock(out, wait=lock_wait):
+        return _ingest_locked(found, out, jobs=jobs, batch_size=batch_size, verify=verify, progress=progress)
+
+
+def _ingest_locked(found: Discovery, out: Path, *, jobs: int, batch_size: int, verify: bool,
+                   progress: Callable[[Path], None] | None) -> IngestSummary:
+    files = found.files
     sources = display_paths(files)
     previous, settings = store.read_files_index(out)
     fingerprint = settings_fingerprint()
     if settings.get("fingerprint") != fingerprint:
         previous = None
     index = _file_index(files, sources, previous, verify=verify)
+    duplicates = _duplicates(index)
+    index = index.with_columns(pl.col("source").is_in(sorted(duplicates)).alias("is_duplicate"))
     if previous is not None and _same_files(index, previous):
-        return IngestSummary(out, len(files), 0, len(files), len(store.read_store_failures(out)), True)
+        stored = [f for f in store.read_store_failures(out) if f.kind != Failure.SKIPPED]
+        failures = (*found.skipped, *stored)
+        return IngestSummary(out, len(files), 0, len(files), _n_failed(failures), True, failures)
     reused = _reused(index, previous)
-    to_parse = [path for path, source in zip(files, sources, strict=True) if source not in reused]
-    failures = [f for f in store.read_store_failures(out) if f.source in reused] if previous is not None else []
+    to_parse = [path for path, source in zip(files, sources, strict=True) if source not in reused and source not in duplicates]
+    failures = [f for f in store.read_store_failures(out) if f.source in reused and f.kind == Failure.FAILED] \
+        if previous is not None else []
+    failures += duplicates.values()
     with store.PartitionedWriter(out) as writer:
         slim = []
+        first_source: dict[str, str] = {}
         if reused:
             old = store.current_version(out)
-            kept_ids = index.filter(pl.col("source").is_in(sorted(reused)))["report_id"].drop_nulls()
-            writer.keep_from(old, kept_ids, skip_parts=(_CORPUS_PART,))
-            slim.append(_kept_rule_inputs(old, kept_ids))
+            kept = index.filter(pl.col("source").is_in(sorted(reused)) & pl.col("report_id").is_not_null())
+            writer.keep_from(old, kept["report_id"], skip_parts=(_CORPUS_PART,))
+            slim.append(_kept_rule_inputs(old, kept["report_id"]))
+            first_source.update(zip(kept["report_id"], kept["source"], strict=True))
         parts = writer.parts()
         batches = [(parts, f"b{number:05d}", batch)
                    for number, batch in enumerate(_batches(to_parse, jobs=jobs, limit=batch_size))]
         tasks = _in_pool(_ingest_batch, batches, jobs=jobs) if jobs > 1 and len(batches) > 1 else \
             ((batch, _ingest_batch(batch)) for batch in batches)
-        for (_, _, batch), part in tasks:
-            slim.append(part)
-            failures += part.failures
+        for (_, name, batch), part in tasks:
+            # Files whose bytes could not be hashed beforehand (or changed since) may still repeat a report.
+            unique = without_duplicates(part, first_source)
+            if unique is not part:
+                writer.drop_reports(name, {part_id for part_id in part.reports["report_id"]} - set(unique.reports["report_id"]))
+            slim.append(unique)
+            failures += unique.failures
             for path in batch if progress else ():
                 progress(path)
         merged = merge_corpora(slim)
@@ -103,15 +153,36 @@ def ingest(paths: str | os.PathLike | Iterable[str | os.PathLike], out_dir: str 
         # A file that failed gets its content id too (report_id is sha256 of the bytes for every
         # file), so an unchanged failure counts as unchanged, also when every file is hashed.
         path_of = dict(zip(sources, files, strict=True))
-        failed = [(f.source, _content_id(path_of[f.source])) for f in failures if f.source in path_of and f.source not in reused]
+        failed = [(f.source, _content_id(path_of[f.source])) for f in failures
+                  if f.kind == Failure.FAILED and f.source in path_of and f.source not in reused]
         ids = pl.concat([ids, pl.DataFrame(failed, schema=ids.schema, orient="row")]) if failed else ids
-        known = index.filter(pl.col("source").is_in(sorted(reused))).select("source", "report_id")
-        ids = pl.concat([ids, known]).unique("source", keep="first", maintain_order=True)
+        known = index.filter(pl.col("source").is_in(sorted(reused)) | pl.col("is_duplicate")).select("source", "report_id")
+        ids = pl.concat([known, ids]).unique("source", keep="first", maintain_order=True)
         index = index.drop("report_id").join(ids, on="source", how="left", maintain_order="left")
-        writer.write_files_index(index, {"fingerprint": fingerprint, "govdata": __version__})
+        writer.write_files_index(index.select("source", "size", "mtime_ns", "report_id", "is_duplicate"),
+                                 {"fingerprint": fingerprint, "govdata": __version__})
+        failures = [*found.skipped, *failures]
         writer.write_failures(failures)
         writer.commit()
-    return IngestSummary(out, len(files), len(to_parse), len(files) - len(to_parse), len(failures), False)
+    return IngestSummary(out, len(files), len(to_parse), len(reused), _n_failed(failures), False, tuple(failures))
+
+
+def _n_failed(failures: Iterable[Failure]) -> int:
+    return sum(1 for failure in failures if failure.kind == Failure.FAILED)
+
+
+def _duplicates(index: pl.DataFrame) -> dict[str, Failure]:
+    """source -> its ``duplicate`` failure, for every file whose bytes an earlier file (in order) has."""
+    first: dict[str, str] = {}
+    repeated: dict[str, Failure] = {}
+    for source, report_id in index.select("source", "report_id").iter_rows():
+        if report_id is None:
+            continue
+        if report_id in first:
+            repeated[source] = duplicate_failure(source, first[report_id], report_id)
+        else:
+            first[report_id] = source
+    return repeated
 
 
 def _ingest_batch(task: tuple[store.PartWriter, str, list[Path]]) -> Corpus:
@@ -201,8 +272,9 @@ def _kept_rule_inputs(version: Path, report_ids: pl.Series) -> Corpus:
 
 def _file_index(files: Sequence[Path], sources: Sequence[str], previous: pl.DataFrame | None, *, verify: bool) -> pl.DataFrame:
     """source, size, mtime_ns and report_id of every file; report_id is taken from ``previous``
-    when size and mtime match (unless ``verify``), hashed from the bytes when they do not, and
-    left null for files never seen (the parse gives it)."""
+    when size and mtime match (unless ``verify``), else hashed from the bytes (null when they
+    cannot be read: the parse says why). Every file's id is known before any is parsed, so a
+    file that repeats another's bytes is never parsed or stored twice (:func:`_duplicates`)."""
     known = {} if previous is None else {row[0]: row[1:] for row in previous.select("source", "size", "mtime_ns", "report_id").iter_rows()}
     rows = []
     for path, source in zip(files, sources, strict=True):
@@ -212,10 +284,9 @@ def _file_index(files: Sequence[Path], sources: Sequence[str], previous: pl.Data
             rows.append((source, None, None, None))
             continue
         before = known.get(source)
-        report_id = None
         if before is not None and not verify and before[:2] == (stat.st_size, stat.st_mtime_ns):
             report_id = before[2]
-        elif before is not None:
+        else:
             report_id = _content_id(path)
         rows.append((source, stat.st_size, stat.st_mtime_ns, report_id))
     return pl.DataFrame(rows, schema={"source": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64, "report_id": pl.String},
@@ -223,10 +294,11 @@ def _file_index(files: Sequence[Path], sources: Sequence[str], previous: pl.Data
 
 
 def _content_id(path: Path) -> str | None:
-    """report_id of a file's bytes (first 16 hex digits of sha256), None when it cannot be read."""
+    """report_id of a file's bytes (first 16 hex digits of sha256), None when it cannot be read
+    (read as the read stage reads it: regular files only, at most MAX_REPORT_BYTES)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    except OSError:
+        return hashlib.sha256(read_report_bytes(path)).hexdigest()[:16]
+    except ReadError:
         return None
 
 
@@ -237,10 +309,13 @@ def _same_files(index: pl.DataFrame, previous: pl.DataFrame) -> bool:
 
 
 def _reused(index: pl.DataFrame, previous: pl.DataFrame | None) -> set[str]:
-    """Sources whose content is the one stored (same report_id at the same path)."""
+    """Sources whose content is the one stored (same report_id at the same path), from files that
+    were stored as themselves: a path that was a duplicate, or is one now, is not reused (the
+    stored report names the other path as its source)."""
     if previous is None:
         return set()
-    same = index.join(previous.select("source", "report_id"), on=["source", "report_id"], how="semi")
+    stored = previous.filter(~pl.col("is_duplicate")) if "is_duplicate" in previous.columns else previous
+    same = index.filter(~pl.col("is_duplicate")).join(stored.select("source", "report_id"), on=["source", "report_id"], how="semi")
     return set(same.filter(pl.col("report_id").is_not_null())["source"].to_list())
 
 

@@ -7,7 +7,7 @@ notebook code reads the same on one report or on thousands.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import polars as pl
 
@@ -55,11 +55,22 @@ class Report:
 
 @dataclass(frozen=True)
 class Failure:
-    """A file that could not be read or parsed at all: which file, where, and why."""
+    """A file that gave no report: which file, where, why, and what kind of failure it is.
+
+    ``kind`` is ``failed`` (it could not be read or parsed), ``skipped`` (a path under the input
+    folders that is not a file to read: a dangling link, a symlink loop, an unreadable folder, a
+    FIFO or device) or ``duplicate`` (the same bytes as another file, whose report is stored
+    once; ``reason`` names that file). Nothing is ever left out without one of these.
+    """
 
     source: str
     reason: str
     line: int | None = None
+    kind: str = "failed"
+
+    FAILED: ClassVar[str] = "failed"
+    SKIPPED: ClassVar[str] = "skipped"
+    DUPLICATE: ClassVar[str] = "duplicate"
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source

@@ -17,7 +17,7 @@ from govdata import check, load, synth
 from govdata.ingest import CORPUS_RULE_CELLS, _corpus_rule_inputs, corpus_rule_checks, display_paths, ingest
 from govdata.pipeline import REPORT_SUFFIXES, discover
 from govdata.read import display_path
-from govdata.store import CURRENT, read_corpus, scan_frame, write_corpus
+from govdata.store import CURRENT, LOCK_NAME, read_corpus, scan_frame, write_corpus
 from tests.property.compare import failing_checks
 
 SORT_KEYS = {"reports": ["report_id"], "table2": ["report_id", "item", "measure"], "table3": ["report_id", "row", "requester"],
@@ -103,7 +103,7 @@ def test_interrupted_partitioned_write_keeps_the_previous_version_and_no_staging
     with pytest.raises(OSError):
         write_corpus(corpus, tmp_path / "store", partitioned=True)
     assert os.readlink(tmp_path / "store" / CURRENT) == before
-    assert sorted(p.name for p in (tmp_path / "store").iterdir()) == sorted([CURRENT, before])
+    assert sorted(p.name for p in (tmp_path / "store").iterdir()) == sorted([CURRENT, before, LOCK_NAME])
     _assert_same_frames(read_corpus(tmp_path / "store"), corpus)
 
 
