@@ -14,8 +14,10 @@ Example:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
+import io
 import os
 import re
 from collections import defaultdict
@@ -100,26 +102,70 @@ def read_reviews(path: str | os.PathLike | None = None) -> pl.DataFrame:
     return _read_reviews_file(p)
 
 
+# A note is a sentence or a paragraph; a cell far longer is a broken quote that swallowed rows.
+MAX_NOTE_CHARS = 4000
+MAX_FIELD_CHARS = 256  # every other column: a fingerprint, a verdict, a name, a date
+_ENCODINGS = ("utf-8", "gb18030")
+
+
 def _read_reviews_file(path: Path) -> pl.DataFrame:
+    """Rows of a reviews CSV in UTF-8 (with or without the BOM Excel's "CSV UTF-8" writes) or
+    GB18030/GBK (what Excel writes on a Chinese Windows); every malformed row is a ReviewsError
+    at ``file:line``, never a traceback or a silently dropped verdict."""
+    text = _decode_reviews(path)
     rows: list[dict[str, str]] = []
     seen: dict[str, int] = {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = set(REVIEW_COLUMNS) - set(reader.fieldnames or ())
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in next(reader, [])]
+        repeated = sorted({name for name in header if name and header.count(name) > 1})
+        if repeated:
+            raise ReviewsError(f"{path}:1: column(s) {repeated} appear more than once; a verdict would be read from one of "
+                               "them only")
+        missing = set(REVIEW_COLUMNS) - set(header)
         if missing:
             raise ReviewsError(f"{path}:1: missing column(s) {sorted(missing)}; expected {', '.join(REVIEW_COLUMNS)}")
-        for row in reader:
+        for cells in reader:
             line = reader.line_num
-            row = {k: (row.get(k) or "").strip() for k in REVIEW_COLUMNS}
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line
+            if len(cells) > len(header):
+                raise ReviewsError(f"{path}:{line}: {len(cells)} cells for {len(header)} columns (an unquoted comma in a note?)")
+            record = dict(zip(header, cells, strict=False))
+            row = {k: (record.get(k) or "").strip() for k in REVIEW_COLUMNS}
             _validate_review(row, f"{path}:{line}")
             if row["fingerprint"] in seen:
                 raise ReviewsError(f"{path}:{line}: fingerprint {row['fingerprint']} already reviewed on line {seen[row['fingerprint']]}")
             seen[row["fingerprint"]] = line
             rows.append(row)
+    except csv.Error as exc:  # a NUL byte, a field past csv's own limit (128 KB)
+        raise ReviewsError(f"{path}:{reader.line_num}: not a CSV row ({exc})") from None
     return pl.DataFrame(rows, schema={name: pl.String for name in REVIEW_COLUMNS}) if rows else empty_reviews()
 
 
+def _decode_reviews(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReviewsError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    for encoding in _ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            error = exc
+    line = raw[: error.start].count(b"\n") + 1
+    raise ReviewsError(f"{path}:{line}: neither UTF-8 nor GB18030 (byte {raw[error.start:error.start + 1]!r}); save it as "
+                       "CSV UTF-8") from None
+
+
 def _validate_review(row: Mapping[str, str], where: str) -> None:
+    if len(row["note"]) > MAX_NOTE_CHARS:
+        raise ReviewsError(f"{where}: note of {len(row['note']):,} characters, over the limit MAX_NOTE_CHARS = {MAX_NOTE_CHARS:,} "
+                           "(a quote left open swallows the rows after it)")
+    for name in ("fingerprint", "verdict", "reviewer", "date"):
+        if len(row[name]) > MAX_FIELD_CHARS:
+            raise ReviewsError(f"{where}: {name} of {len(row[name]):,} characters, over the limit of {MAX_FIELD_CHARS}")
     if not _FINGERPRINT.match(row["fingerprint"]):
         raise ReviewsError(f"{where}: fingerprint must be 16 hex digits, got {row['fingerprint']!r}")
     if row["verdict"] not in VERDICTS:
