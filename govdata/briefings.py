@@ -18,6 +18,7 @@ Why this shape (see HOUSE_STYLE, after cal-itp/data-analyses):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -36,6 +37,7 @@ from govdata import __version__
 from govdata.model import Corpus
 from govdata.sections import esc
 from govdata.store import read_corpus
+from govdata.system import exit_with_parent, os_error_message
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MANIFEST_NAME = ".govdata-briefings.json"
@@ -224,10 +226,32 @@ def plan(corpus: Corpus, data_dir: Path, *, notebook_dir: Path, min_n: int = DEF
             parameters["min_n"] = int(min_n)
         jobs.append(Job(notebook=str(notebook_dir / notebook_name), parameters=parameters, output=output, title=title,
                         input_hash=_sha256([code.encode(), _params_bytes(parameters), whole.encode()])))
-    outputs = [job.output for job in jobs]
-    if len(set(outputs)) != len(outputs):  # cannot happen with slugify's hashes; a silent overwrite would be worse
-        raise RuntimeError(f"two pages would share a file name: {sorted(o for o in outputs if outputs.count(o) > 1)}")
-    return jobs, notes
+    return _distinct_outputs(jobs, notes), notes
+
+
+def _distinct_outputs(jobs: list[Job], notes: list[str]) -> list[Job]:
+    """Jobs whose pages would share a file name get names of their own (the full sha1 of the
+    agency id, then a counter), with a note; a batch never aborts on it, nor overwrites a page.
+
+    Two registry ids can slug alike: ``x-0400e146`` is safe as it is, and also the slug of 晋江市.
+    """
+    taken = {job.output for job in jobs}
+    seen: set[str] = set()
+    out = []
+    for job in jobs:
+        if job.output in seen:
+            stem, suffix = job.output.rsplit(".", 1)
+            digest = hashlib.sha1(str(job.agency_id).encode("utf-8")).hexdigest()
+            candidate, n = f"{stem}-{digest}.{suffix}", 1
+            while candidate in taken:
+                n += 1
+                candidate = f"{stem}-{digest}-{n}.{suffix}"
+            notes.append(f"{job.agency_id} {job.year}: its page name {job.output} is another agency's too; written to {candidate}")
+            taken.add(candidate)
+            job = dataclasses.replace(job, output=candidate)
+        seen.add(job.output)
+        out.append(job)
+    return out
 
 
 def _params_bytes(parameters: dict[str, Any]) -> bytes:
@@ -246,11 +270,10 @@ def read_manifest(out_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def write_manifest(out_dir: Path, outputs: dict[str, dict[str, Any]]) -> None:
-    path = out_dir / MANIFEST_NAME
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps({"govdata": __version__, "outputs": outputs}, ensure_ascii=False, indent=1, sort_keys=True),
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    from govdata.notebooks import write_atomically
+
+    write_atomically(out_dir / MANIFEST_NAME,
+                     json.dumps({"govdata": __version__, "outputs": outputs}, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def is_up_to_date(job: Job, out_dir: Path, manifest: dict[str, dict[str, Any]]) -> bool:
@@ -275,14 +298,16 @@ def run_job(session, job: Job, out_dir: Path) -> JobResult:
 
     started = time.perf_counter()
     target = _safe_output(out_dir, job.output)
+    # A failed job leaves the previous page as it was (export_html replaces a page only with a
+    # whole one): the manifest forgets it, so the next run rebuilds it, and the index says it failed.
     try:
         nb = session.run(job.notebook, job.parameters)
         export_html(nb, target, title=job.title)
     except NotebookError as exc:
-        target.unlink(missing_ok=True)  # a stale page must not pass for the current one
         return JobResult(job, "failed", time.perf_counter() - started, exc.message)
+    except OSError as exc:
+        return JobResult(job, "failed", time.perf_counter() - started, os_error_message(exc, target))
     except Exception as exc:  # noqa: BLE001 - a batch collects every failure and goes on
-        target.unlink(missing_ok=True)
         return JobResult(job, "failed", time.perf_counter() - started, f"{type(exc).__name__}: {exc}")
     return JobResult(job, "built", time.perf_counter() - started)
 
@@ -297,6 +322,7 @@ def _worker_init(cwd: str) -> None:
     from govdata.notebooks import KernelSession
 
     global _WORKER_SESSION
+    exit_with_parent()  # a worker whose parent was killed must not run on (its kernel follows it)
     _WORKER_SESSION = KernelSession(cwd=cwd).start()
     util.Finalize(_WORKER_SESSION, _WORKER_SESSION.close, exitpriority=10)
 
@@ -442,11 +468,10 @@ def render_index(batch: BatchResult, corpus: Corpus) -> str:
 
 
 def write_index(batch: BatchResult, corpus: Corpus) -> Path:
-    path = batch.index_path
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(render_index(batch, corpus), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    from govdata.notebooks import write_atomically
+
+    write_atomically(batch.index_path, render_index(batch, corpus))
+    return batch.index_path
 
 
 def result_rows(batch: BatchResult) -> list[dict[str, Any]]:

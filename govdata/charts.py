@@ -269,7 +269,8 @@ def _failed_ring(base: alt.Chart, y: alt.Y) -> alt.Chart:
     ).encode(y=y)
 
 
-def _year_axis(years: Sequence[int]) -> alt.X:
+def _year_axis(years: Sequence[int | None]) -> alt.X:
+    years = [year for year in years if year is not None]  # a report without a readable year has no place on it
     low = min([*years, 2019]) - 0.5
     high = max([*years, 2019]) + 0.5
     return alt.X("year:Q", title="统计年度", scale=alt.Scale(domain=[low, high], nice=False),

@@ -53,6 +53,10 @@ _RESET_SOURCE = (
 )
 
 
+class ParameterError(ValueError):
+    """A ``-p KEY VALUE`` the notebook cannot take: says which parameter and why."""
+
+
 class NotebookError(Exception):
     """A notebook raised while running: which notebook, which cell, and the error."""
 
@@ -103,7 +107,12 @@ def coerce_parameters(path: str | os.PathLike, raw: dict[str, str]) -> dict[str,
         raise KeyError(f"{Path(path).name} has no parameter(s) {unknown}; it declares {sorted(declared)}")
     out: dict[str, Any] = {}
     for name, text in raw.items():
-        out[name] = text if _default_is_string(declared[name]) else yaml.safe_load(text)
+        try:
+            out[name] = text if _default_is_string(declared[name]) else yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            raise ParameterError(f"-p {name} {text!r}: not a valid YAML value ({problem}); quote a string, "
+                                 "e.g. -p years '[2019, 2023]'") from exc
     return out
 
 
@@ -180,13 +189,26 @@ def to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
 
 
 def export_html(nb: nbformat.NotebookNode, out_path: str | os.PathLike, *, title: str) -> Path:
-    """Write :func:`to_html` to ``out_path`` atomically (a reader never sees half a page)."""
+    """Write :func:`to_html` to ``out_path`` atomically: a reader never sees half a page, and the
+    previous page stays until the new one is whole (a full disk leaves neither a ``.tmp`` nor a
+    missing page behind)."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(to_html(nb, title=title), encoding="utf-8")
-    os.replace(tmp, out)
+    write_atomically(out, to_html(nb, title=title))
     return out
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """``path.write_text(text)`` through a temporary file renamed over it, removed when the write fails."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # a write that failed names no file
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+        raise
 
 
 def first_error(nb: nbformat.NotebookNode) -> str | None:
