@@ -1,6 +1,12 @@
 """The ``govdata`` command: extract one report, ingest a folder, and (later issues) more.
 
 Built on click so every subcommand documents itself (``govdata COMMAND --help``).
+
+Every command ends an error it expects with one line on stderr that names the file or path
+(:class:`_Commands`): an OS error (a full disk, a read-only folder, a permission), a store
+another run is writing, a malformed reviews file or a bad parameter. Every line printed for a
+person goes through :func:`govdata.system.printable`, so an agency name or a file name cannot
+send control characters to the terminal.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import polars as pl
 from govdata import __version__
 from govdata.model import TABLE_FRAMES
 from govdata.schema import FRAME_NAMES as _FRAME_NAMES
+from govdata.system import as_os_error, json_safe, os_error_message, printable
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -24,9 +31,51 @@ if TYPE_CHECKING:
     from govdata.model import Failure
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# What a command writes to (or reads), named in an OS error that names no file itself.
+_PATH_HINT = "govdata.path"
 
 
-@click.group(context_settings=CONTEXT)
+def _echo(text: object = "", *, err: bool = False) -> None:
+    """click.echo of a line for a person, without control characters (see the module docstring)."""
+    click.echo(printable(text), err=err)
+
+
+def _hint_path(path: object) -> None:
+    """Name ``path`` as what the running command writes or reads, for its one-line OS errors."""
+    click.get_current_context().meta[_PATH_HINT] = path
+
+
+class _Commands(click.Group):
+    """The group that turns the errors a command expects into one line on stderr (exit status 1,
+    2 for a bad parameter or input); anything else is a bug and keeps its traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from govdata.notebooks import ParameterError
+        from govdata.reviews import ReviewsError
+        from govdata.store import StoreLockedError
+
+        try:
+            return super().invoke(ctx)
+        except (ReviewsError, ParameterError) as exc:
+            _fail(ctx, str(exc), status=2)
+        except StoreLockedError as exc:
+            _fail(ctx, str(exc), status=1)
+        except click.exceptions.Exit:
+            raise
+        except Exception as exc:
+            error = as_os_error(exc)
+            if error is None:
+                raise
+            _fail(ctx, os_error_message(error, ctx.meta.get(_PATH_HINT)), status=1)
+
+
+def _fail(ctx: click.Context, message: str, *, status: int) -> None:
+    command = ctx.invoked_subcommand or ctx.info_name or "govdata"
+    click.echo(printable(f"govdata {command}: {message}"), err=True)
+    ctx.exit(status)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="govdata")
 def main() -> None:
     """govdata: Chinese government information-disclosure annual reports as clean, checked tables.
@@ -48,25 +97,33 @@ def extract(file: Path, fmt: str) -> None:
     from govdata.pipeline import parse_report
     from govdata.read import ReadError
 
+    _hint_path(file)
     try:
         report = parse_report(path=file)
     except ReadError as exc:
-        click.echo(f"govdata extract: {exc}", err=True)
+        _echo(f"govdata extract: {exc}", err=True)
         sys.exit(2)
     for finding in report.checks.filter(pl.col("status") == "fail").iter_rows(named=True):
         where = f"{report.report['source']}:{finding['line']}" if finding["line"] else report.report["source"]
-        click.echo(f"{where}: {finding['severity']}: [{finding['check']}] {finding['message']}", err=True)
-    if fmt == "json":
-        click.echo(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=1))
+        _echo(f"{where}: {finding['severity']}: [{finding['check']}] {finding['message']}", err=True)
+    if fmt == "json":  # json.dumps escapes C0 controls; json_safe the others, the same JSON value
+        click.echo(json_safe(json.dumps(report.to_json_dict(), ensure_ascii=False, indent=1)))
         return
+    # csv and table print the frames' text as is, for a program to read; on a terminal, safely
+    safe = _terminal_safe if sys.stdout.isatty() else str
     for name, df in report.frames().items():
         if fmt == "csv":
             click.echo(f"# {name}")
-            click.echo(df.write_csv(), nl=False)
+            click.echo(safe(df.write_csv()), nl=False)
         else:
             click.echo(f"== {name} ({df.height} rows)")
             with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=40, tbl_width_chars=200):
-                click.echo(df)
+                click.echo(safe(str(df)))
+
+
+def _terminal_safe(text: str) -> str:
+    """Lines of ``text`` each through :func:`printable` (their line breaks kept)."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 @main.command()
@@ -79,8 +136,11 @@ def extract(file: Path, fmt: str) -> None:
 @click.option("--verify", is_flag=True,
               help="Hash every file instead of trusting an unchanged size and modification time (partitioned layout).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Parse files in this many processes.")
+@click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="SECONDS",
+              help="When another run is writing --out, wait this long for it to end before giving up.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
-def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jobs: int, progress: bool | None) -> None:
+def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jobs: int, wait_s: float,
+           progress: bool | None) -> None:
     """Parse every report under PATHS (default data/raw) into Parquet frames in --out.
 
     By default --out is a store partitioned by statistics year that Polars, DuckDB, pyarrow
@@ -90,45 +150,51 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jo
     tables, the agency registry, the review verdicts) nothing is written at all.
 
     Outputs are replaced atomically: an interrupted run leaves the previous outputs intact.
-    Files that cannot be read are listed with the reason; the rest of the batch goes on.
+    Files that cannot be read are listed with the reason; the rest of the batch goes on. A file
+    with the same bytes as another is stored once and listed as a duplicate; paths passed over
+    under PATHS (links that lead nowhere, unreadable folders, FIFOs) are listed as skipped.
+    One run writes --out at a time: a second one waits --wait seconds, then stops naming the first.
     """
     from tqdm import tqdm
 
-    from govdata.pipeline import discover
+    from govdata import store
+    from govdata.pipeline import discover_files
 
     if verify and layout == "flat":
         raise click.BadOptionUsage("verify", "--verify applies to --layout partitioned only (flat parses every file)")
+    _hint_path(out_dir)
     paths = paths or (Path("data/raw"),)
-    files = discover(paths)
+    found = discover_files(paths)
     show = sys.stderr.isatty() if progress is None else progress
-    with tqdm(total=len(files), desc="ingest", unit="report", disable=not show, file=sys.stderr) as bar:
+    with store.StoreLock(out_dir, wait=wait_s), \
+            tqdm(total=len(found.files), desc="ingest", unit="report", disable=not show, file=sys.stderr) as bar:
         if layout == "flat":
-            _ingest_flat(files, out_dir, jobs=jobs, bar=bar)
+            _ingest_flat(found, out_dir, jobs=jobs, bar=bar)
         else:
-            _ingest_partitioned(files, out_dir, jobs=jobs, verify=verify, bar=bar)
+            _ingest_partitioned(found, out_dir, jobs=jobs, verify=verify, bar=bar)
 
 
-def _ingest_flat(files: list[Path], out_dir: Path, *, jobs: int, bar: tqdm) -> None:
+def _ingest_flat(found, out_dir: Path, *, jobs: int, bar: tqdm) -> None:
     from govdata import store
     from govdata.pipeline import load
 
-    corpus = load(files, jobs=jobs, progress=lambda _path: bar.update())
+    corpus = load(found, jobs=jobs, progress=lambda _path: bar.update())
     bar.close()
     written = store.write_corpus(corpus, out_dir)
     store.remove_partitioned_store(out_dir)
     counts = {name: frame.height for name, frame in corpus.frames().items()}
-    _echo_counts("ingested", counts, len(files))
+    _echo_counts("ingested", counts, len(found.files))
     _echo_check_counts(corpus.checks)
     _echo_failures(corpus.failures)
-    click.echo(f"wrote {len(written)} files to {out_dir}/")
+    _echo(f"wrote {len(written)} files to {out_dir}/")
 
 
-def _ingest_partitioned(files: list[Path], out_dir: Path, *, jobs: int, verify: bool, bar: tqdm) -> None:
+def _ingest_partitioned(found, out_dir: Path, *, jobs: int, verify: bool, bar: tqdm) -> None:
     from govdata import store
     from govdata.ingest import ingest as ingest_store
 
-    summary = ingest_store(files, out_dir, jobs=jobs, verify=verify, progress=lambda _path: bar.update())
-    bar.update(summary.n_reused)  # unchanged files are done too: the bar ends full
+    summary = ingest_store(found, out_dir, jobs=jobs, verify=verify, progress=lambda _path: bar.update())
+    bar.update(summary.n_files - summary.n_parsed)  # unchanged and duplicate files are done too: the bar ends full
     bar.close()
     if not summary.is_unchanged:
         store.remove_flat_frames(out_dir)
@@ -136,27 +202,29 @@ def _ingest_partitioned(files: list[Path], out_dir: Path, *, jobs: int, verify: 
     counts = {name: store.scan_frame(out_dir, name).select(pl.len()).collect().item() for name in _FRAME_NAMES}
     version = store.current_version(out_dir)
     if summary.is_unchanged:
-        click.echo(f"nothing changed since the last ingest ({summary.n_files} file(s) with the same content, and the same "
-                   f"code, label tables, agency registry and reviews): nothing written")
+        _echo(f"nothing changed since the last ingest ({summary.n_files} file(s) with the same content, and the same "
+              f"code, label tables, agency registry and reviews): nothing written")
         _echo_counts("stored", counts, summary.n_files)
     else:
         _echo_counts("ingested", counts, summary.n_files)
-        click.echo(f"  parsed {summary.n_parsed} file(s), kept {summary.n_reused} unchanged file(s) from the previous version")
+        _echo(f"  parsed {summary.n_parsed} file(s), kept {summary.n_reused} unchanged file(s) from the previous version"
+              + (f", {summary.n_duplicates} duplicate(s) stored once" if summary.n_duplicates else ""))
     _echo_check_counts(store.scan_frame(out_dir, "checks"))
-    _echo_failures(store.read_store_failures(out_dir))
+    _echo_failures(summary.failures)
     if not summary.is_unchanged:
-        click.echo(f"wrote {out_dir}/{store.CURRENT} -> {version.name} (Parquet partitioned by year)")
+        _echo(f"wrote {out_dir}/{store.CURRENT} -> {version.name} (Parquet partitioned by year)")
 
 
 def _echo_counts(verb: str, counts: dict[str, int], n_files: int) -> None:
     n_cells = sum(counts[name] for name in ("table2", "table3", "table4", "legacy"))
-    click.echo(f"{verb} {counts['reports']} report(s) of {n_files} file(s): {n_cells} table cells, "
-               f"{counts['facts']} facts, {counts['checks']} checks")
+    _echo(f"{verb} {counts['reports']} report(s) of {n_files} file(s): {n_cells} table cells, "
+          f"{counts['facts']} facts, {counts['checks']} checks")
 
 
 def _echo_failures(failures: Iterable[Failure]) -> None:
+    """One line per path that gave no report: ``failed:``, ``duplicate:`` or ``skipped:`` and why."""
     for failure in failures:
-        click.echo(f"  failed: {failure}", err=True)
+        _echo(f"  {failure.kind}: {failure}", err=True)
 
 
 @main.command("check")
@@ -174,27 +242,23 @@ def check_command(path: Path | None, strict: bool, reviews_csv: Path | None, sho
     """
     from govdata import check
     from govdata.pipeline import corpus_for_path
-    from govdata.reviews import ReviewsError, stale_reviews
+    from govdata.reviews import stale_reviews
 
-    try:
-        corpus = corpus_for_path(path, reviews=reviews_csv)
-        stale = stale_reviews(corpus.checks, reviews_csv)
-    except ReviewsError as exc:
-        click.echo(f"govdata check: {exc}", err=True)
-        sys.exit(2)
+    _hint_path(path or "data/processed")
+    corpus = corpus_for_path(path, reviews=reviews_csv)  # a ReviewsError is one line (_Commands)
+    stale = stale_reviews(corpus.checks, reviews_csv)
     statuses = (check.FAIL, check.NOT_ASSESSABLE) if show_not_assessable else (check.FAIL,)
     for line in failure_lines(corpus.checks, corpus.reports, statuses=statuses):
-        click.echo(line)
+        _echo(line)
     for line in summary_lines(corpus.checks):
-        click.echo(line)
+        _echo(line)
     if stale.height:
-        click.echo(f"  {stale.height} review(s) match no check here (a report not under PATH, or a finding that went away): "
-                   + " ".join(stale["fingerprint"].head(5)) + (" …" if stale.height > 5 else ""), err=True)
-    for failure in corpus.failures:
-        click.echo(f"  failed: {failure}", err=True)
+        _echo(f"  {stale.height} review(s) match no check here (a report not under PATH, or a finding that went away): "
+              + " ".join(stale["fingerprint"].head(5)) + (" …" if stale.height > 5 else ""), err=True)
+    _echo_failures(corpus.failures)
     n_errors = check.errors(corpus.checks).height
-    click.echo(f"{corpus.reports.height} report(s), {corpus.checks.height} checks, "
-               f"{n_errors} error-level failure(s) not dismissed by a reviewer")
+    _echo(f"{corpus.reports.height} report(s), {corpus.checks.height} checks, "
+          f"{n_errors} error-level failure(s) not dismissed by a reviewer")
     if strict and n_errors:
         sys.exit(1)
 
@@ -264,18 +328,20 @@ def run(notebook: str, parameters: tuple[tuple[str, str], ...], html_out: Path |
     """
     from govdata.notebooks import NotebookError, coerce_parameters, export_html, resolve_notebook, run_notebook
 
+    _hint_path(html_out or output or notebook)
     try:
         path = resolve_notebook(notebook)
         values = coerce_parameters(path, dict(parameters))
         nb = run_notebook(path, values, output_path=output)
     except (FileNotFoundError, KeyError, NotebookError) as exc:
-        click.echo(f"govdata run: {exc.args[0] if isinstance(exc, KeyError) else exc}", err=True)
+        _echo(f"govdata run: {exc.args[0] if isinstance(exc, KeyError) else exc}", err=True)
         sys.exit(1)
     if output:
-        click.echo(f"executed notebook: {output}")
+        _echo(f"executed notebook: {output}")
     if html_out:
         title = " ".join([path.stem, *(f"{key}={value}" for key, value in values.items())])
-        click.echo(f"html: {export_html(nb, html_out, title=title)}")
+        _hint_path(html_out)
+        _echo(f"html: {export_html(nb, html_out, title=title)}")
 
 
 @main.command()
@@ -302,19 +368,20 @@ def briefings(out_dir: Path, data_dir: Path, jobs: int, force: bool, min_n: int,
     from govdata.store import is_partitioned
 
     if not (data_dir / "reports.parquet").exists() and not is_partitioned(data_dir):
-        click.echo(f"govdata briefings: no processed data in {data_dir}/; run `govdata ingest data/raw --out {data_dir}` first",
-                   err=True)
+        _echo(f"govdata briefings: no processed data in {data_dir}/; run `govdata ingest data/raw --out {data_dir}` first",
+              err=True)
         sys.exit(2)
+    _hint_path(out_dir)
     show = sys.stderr.isatty() if progress is None else progress
     batch = build_briefings(data_dir, out_dir, workers=jobs, force=force, min_n=min_n, notebook_dir=notebook_dir,
                             progress=show)
     for note in batch.notes:
-        click.echo(f"  note: {note}", err=True)
+        _echo(f"  note: {note}", err=True)
     for failure in batch.failures:
-        click.echo(f"  failed: {failure.job.output}: {failure.error}", err=True)
-    click.echo(f"briefings: {batch.count('built')} built, {batch.count('skipped')} unchanged, "
-               f"{len(batch.failures)} failed")
-    click.echo(f"index: {batch.index_path}")
+        _echo(f"  failed: {failure.job.output}: {failure.error}", err=True)
+    _echo(f"briefings: {batch.count('built')} built, {batch.count('skipped')} unchanged, "
+          f"{len(batch.failures)} failed")
+    _echo(f"index: {batch.index_path}")
     if batch.failures:
         sys.exit(1)
 
@@ -341,15 +408,16 @@ def synth_command(n_reports: int, out_dir: Path, seed: int, layouts: str, inject
     if Path(out_dir).resolve().is_relative_to(Path("data/raw").resolve()):
         raise click.BadParameter("synthetic reports never go into data/raw", param_hint="--out")
     chosen = tuple(part.strip() for part in layouts.split(",") if part.strip())
+    _hint_path(out_dir)
     try:
         summary = write_synthetic_corpus(n_reports, out_dir, seed=seed, layouts=chosen, inject_rate=inject_rate, jobs=jobs, truth=truth)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--layouts") from exc
-    click.echo(f"wrote {summary.n_reports} synthetic report(s), {summary.n_bytes / 1e6:.1f} MB, "
-               f"{summary.n_injected} with an injected inconsistency, to {out_dir}/")
-    click.echo("  templates: " + ", ".join(f"{k} {v}" for k, v in summary.by_template.items()))
-    click.echo("  layouts: " + ", ".join(f"{k} {v}" for k, v in summary.by_layout.items()))
-    click.echo(f"  parse with: GOVDATA_AGENCIES={out_dir}/agencies.csv govdata ingest {out_dir}/reports")
+    _echo(f"wrote {summary.n_reports} synthetic report(s), {summary.n_bytes / 1e6:.1f} MB, "
+          f"{summary.n_injected} with an injected inconsistency, to {out_dir}/")
+    _echo("  templates: " + ", ".join(f"{k} {v}" for k, v in summary.by_template.items()))
+    _echo("  layouts: " + ", ".join(f"{k} {v}" for k, v in summary.by_layout.items()))
+    _echo(f"  parse with: GOVDATA_AGENCIES={out_dir}/agencies.csv govdata ingest {out_dir}/reports")
 
 
 @main.command("fetch")
@@ -390,6 +458,7 @@ def fetch_command(sources: Path | None, index_urls: tuple[str, ...], out_dir: Pa
         listed = fetch.read_sources(sources) if sources else []
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="SOURCES") from exc
+    _hint_path(out_dir)
     show = sys.stderr.isatty() if progress is None else progress
     outcomes: list[fetch.Outcome] = []
     client = fetch.WebClient(settings)
@@ -409,11 +478,11 @@ def fetch_command(sources: Path | None, index_urls: tuple[str, ...], out_dir: Pa
     for status in ("skipped", "failed"):
         for outcome in outcomes:
             if outcome.status == status:
-                click.echo(f"  {status}: {fetch.printable(outcome.url)}: {outcome.reason}", err=True)
+                _echo(f"  {status}: {outcome.url}: {outcome.reason}", err=True)
     counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("stored", "unchanged", "skipped", "failed")}
-    click.echo(f"fetched {len(outcomes) - counts['skipped']} URL(s) into {out_dir}/: {counts['stored']} stored, "
-               f"{counts['unchanged']} unchanged, {counts['failed']} failed; {counts['skipped']} skipped (not annual reports)")
-    click.echo(f"manifest: {out_dir / 'manifest.csv'}")
+    _echo(f"fetched {len(outcomes) - counts['skipped']} URL(s) into {out_dir}/: {counts['stored']} stored, "
+          f"{counts['unchanged']} unchanged, {counts['failed']} failed; {counts['skipped']} skipped (not annual reports)")
+    _echo(f"manifest: {out_dir / 'manifest.csv'}")
     if counts["failed"]:
         sys.exit(1)
 
@@ -423,7 +492,7 @@ def _echo_check_counts(checks: pl.DataFrame | pl.LazyFrame) -> None:
     if counts.height == 0:
         return
     parts = [f"{row['status']}/{row['severity']}: {row['len']}" for row in counts.iter_rows(named=True)]
-    click.echo("  checks by status: " + ", ".join(parts))
+    _echo("  checks by status: " + ", ".join(parts))
 
 
 __all__ = ["TABLE_FRAMES", "failure_lines", "main", "summary_by_rule", "summary_lines"]

@@ -38,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from govdata import system
 from govdata.formats.sniff import sniff_format
 
 MANIFEST_NAME = "manifest.csv"
@@ -171,6 +172,7 @@ def write_manifest(directory: Path, rows: Sequence[dict[str, object]]) -> Path:
             handle.write(buffer.getvalue())
             handle.flush()
             os.fsync(handle.fileno())
+        system.follow_umask(tmp)  # mkstemp made it 0600
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
