@@ -301,6 +301,7 @@ class PartitionedWriter:
             self.version = f"v-{time.time_ns():x}-{self.token}"
             self.staging = self.out / f".{self.version}.tmp"
             self.staging.mkdir()
+            _LIVE_STAGING.add(os.path.realpath(self.staging))
         except BaseException:
             self._lock.release()
             raise
@@ -311,6 +312,7 @@ class PartitionedWriter:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
+        _LIVE_STAGING.discard(os.path.realpath(self.staging))
         self._lock.release()
 
     def parts(self) -> PartWriter:
@@ -396,12 +398,18 @@ def clean_stale_staging(out_dir: str | os.PathLike) -> list[Path]:
     out = Path(out_dir)
     removed = []
     for path in [*out.glob(".v-*.tmp"), *out.glob(f".{CURRENT}.*.tmp"), *out.glob(".*.parquet.*.tmp"), *out.glob(".failures.csv.*.tmp")]:
+        if os.path.realpath(path) in _LIVE_STAGING:  # a writer of this very process (the lock is re-entrant)
+            continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
         removed.append(path)
     return removed
+
+
+# Staging folders of writers alive in this process, which clean_stale_staging leaves alone.
+_LIVE_STAGING: set[str] = set()
 
 
 # --- the store lock ----------------------------------------------------------------------------
