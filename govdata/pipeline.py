@@ -121,10 +121,13 @@ def _fits_float(value: float | None) -> bool:
 
 
 def _printed_number(doc: Document, line: int | None, value: float) -> str:
-    """The longest run of digits printed on ``line`` (what an out-of-range value was read from)."""
+    """The run of digits on ``line`` that reads as ``value`` (what an out-of-range value was read
+    from), else the longest one; "" when the line has none."""
     text = doc.lines[line - 1] if line and 1 <= line <= doc.line_count else ""
     runs = sorted(re.findall(r"\d[\d,]*", text), key=len)
-    return f"“{runs[-1][:40]}”" if runs else ""
+    same = [run for run in runs if float(run.replace(",", "")) == value]
+    shown = (same or runs)[-1:] if runs else []
+    return f"“{shown[0][:40]}”" if shown else ""
 
 
 _NOT_GIVEN: Any = object()
