@@ -149,11 +149,13 @@ def _decode_reviews(path: Path) -> str:
     except OSError as exc:
         raise ReviewsError(f"{path}: cannot read ({exc.strerror or exc})") from None
     raw = raw.removeprefix(codecs.BOM_UTF8)
+    errors = []
     for encoding in _ENCODINGS:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            error = exc
+            errors.append(exc)
+    error = errors[0]  # where it stops being UTF-8, the encoding to save it in
     line = raw[: error.start].count(b"\n") + 1
     raise ReviewsError(f"{path}:{line}: neither UTF-8 nor GB18030 (byte {raw[error.start:error.start + 1]!r}); save it as "
                        "CSV UTF-8") from None
