@@ -59,13 +59,16 @@ def printable(text: object) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
-_C1_AND_DEL = re.compile("[\u007f-\u009f]")
+# DEL, C1 controls, and the format characters that reorder or hide text (bidi overrides, zero widths)
+_UNESCAPED_CONTROLS = re.compile("[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                                 "\u2066-\u206f\ufeff\ufff9-\ufffb]")
 
 
 def json_safe(text: str) -> str:
-    """JSON text with DEL and C1 controls written as ``\\u00XX`` escapes: the same JSON value, but
-    no byte a terminal would act on (``json.dumps`` escapes only U+0000–U+001F)."""
-    return _C1_AND_DEL.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text)
+    """JSON text with DEL, C1 controls and bidi/zero-width format characters written as ``\\uXXXX``
+    escapes: the same JSON value, but nothing a terminal would act on (``json.dumps`` escapes only
+    U+0000–U+001F)."""
+    return _UNESCAPED_CONTROLS.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text)
 
 
 # --- worker processes --------------------------------------------------------------------------
@@ -123,7 +126,7 @@ def os_error_message(exc: OSError, hint: str | os.PathLike | None = None) -> str
     where = exc.filename if exc.filename is not None else hint
     what = exc.strerror or str(exc) or type(exc).__name__
     advice = _ADVICE.get(exc.errno or 0)
-    line = f"{what}{f' ({advice})' if advice and advice not in what else ''}"
+    line = f"{what}{f' ({advice})' if advice and advice not in what.lower() else ''}"
     if exc.filename2 is not None:
         line += f" (and {exc.filename2})"
     return printable(f"{Path(where) if where is not None else '?'}: {line}")
