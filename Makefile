@@ -55,8 +55,10 @@ docs: $(STAMP) ## Regenerate the generated parts of docs/ (column tables of docs
 	$(BIN)/python -c "from govdata.schema import update_schema_doc; update_schema_doc()"
 	$(BIN)/python -c "from govdata.fact_keys import update_facts_doc; update_facts_doc()"
 
-fuzz-long: $(STAMP) ## Long property + fuzz run (N examples per test, default 5000), then a PER_CELL x 12 round trip (default 3,600 reports)
-	GOVDATA_HYPOTHESIS=long GOVDATA_HYPOTHESIS_EXAMPLES=$(or $(N),5000) $(BIN)/python -m pytest tests/fuzz tests/property -q
+fuzz-long: $(STAMP) ## MUTATIONS (10,000) mutations of data/raw and ../shared/real through load (figures in test-artifacts/fuzz-long.json), N (5000) examples per property/fuzz test, a PER_CELL x 12 round trip
+	GOVDATA_FUZZ_MUTATIONS=$(or $(MUTATIONS),10000) $(BIN)/python -m pytest tests/fuzz/test_fuzz_corpus.py -q
+	GOVDATA_HYPOTHESIS=long GOVDATA_HYPOTHESIS_EXAMPLES=$(or $(N),5000) $(BIN)/python -m pytest tests/fuzz tests/property -q \
+		--ignore=tests/fuzz/test_fuzz_corpus.py
 	$(BIN)/python bench/bench_round_trip.py --per-cell $(or $(PER_CELL),300)
 
 bench-ingest: $(STAMP) ## Ingest benchmarks, 1k/10k/100k synthetic reports (prints figures; ~20 min)
