@@ -43,7 +43,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -194,10 +194,14 @@ def judge_share(check: str, scope: str, subject: str, count: Operand, base: Oper
         return _not_assessable(check, scope, subject, gaps, line=line, severity=severity)
     if base.value == 0:
         return _not_assessable(check, scope, subject, [f"{base.label}为 0，占比无从计算"], line=line, severity=severity)
-    exact = Decimal(str(count.value)) / Decimal(str(base.value)) * 100
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded, truncated = exact.quantize(quantum, ROUND_HALF_UP), exact.quantize(quantum, ROUND_DOWN)
-    printed = Decimal(str(share)).quantize(quantum, ROUND_HALF_UP)
+    # Digits enough for any count the frames hold (< 2^53) and the decimals printed: a percent
+    # printed with 25 decimals (cells run together) overflowed the default 28 (issue 15, fuzz).
+    with localcontext() as context:
+        context.prec = 40 + decimals
+        exact = Decimal(str(count.value)) / Decimal(str(base.value)) * 100
+        quantum = Decimal(1).scaleb(-decimals)
+        rounded, truncated = exact.quantize(quantum, ROUND_HALF_UP), exact.quantize(quantum, ROUND_DOWN)
+        printed = Decimal(str(share)).quantize(quantum, ROUND_HALF_UP)
     agrees = printed in (rounded, truncated)
     verdict = "相符" if agrees else "不相符"
     ways = f"四舍五入为 {rounded}%" + ("" if truncated == rounded else f"、截断为 {truncated}%")

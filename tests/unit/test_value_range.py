@@ -95,3 +95,12 @@ def test_a_report_whose_rows_do_not_fit_the_frames_fails_alone_and_its_batch_goe
     assert corpus.reports["year"].to_list() == [2020]
     [failure] = corpus.failures
     assert failure.source.endswith("2023_jinjiang-city.txt") and "storing its frames" in failure.reason
+
+
+def test_a_percent_printed_with_many_decimals_beside_a_large_count_is_judged_not_a_crash():
+    # fuzz: "5.90%" with its decimals run into 25 nines, beside a 16-digit count, overflowed Decimal's 28 digits
+    from govdata.check import Operand, judge_share
+
+    row = judge_share("percent_vs_count", "fact=x", "占比", Operand("甲", 9_000_000_000_000_000), Operand("乙", 3),
+                      5.9999999999999999999999999, 25, line=7)
+    assert row["status"] == "fail" and row["line"] == 7
