@@ -130,7 +130,8 @@ def test_any_arrangement_of_appendix_cells_parses_without_error_into_known_lines
 def test_appendix_label_with_a_character_dropped_is_read_by_similarity_and_reported():
     from govdata.legacy import label_findings, legacy_rows
 
-    doc = read_document(text="附表\n| 指标名称 | 单位 | 2016 年 | 历史累计 |\n| 受理政府信息公开申请总 | 件 | 5 | 40 |\n| 行政复议数 | 件 | 1 | 2 |\n")
+    doc = read_document(text="附表\n| 指标名称 | 单位 | 2016 年 | 历史累计 |\n| 受理政府信息公开申请总 | 件 | 5 | 40 |\n"
+                             "| 行政复议数 | 件 | 1 | 2 |\n")
     rows = legacy_rows(doc, find_legacy_table(doc))
     assert [(r["indicator"], r["value"], r["cumulative"]) for r in rows] == [("requests_total", 5.0, 40.0), ("reviews", 1.0, 2.0)]
     [finding] = label_findings(rows)
