@@ -33,7 +33,7 @@ from typing import Any
 
 import polars as pl
 
-from govdata import form, labels, layout, metadata, recover, schema
+from govdata import form, labels, layout, metadata, normalize, recover, schema
 from govdata.layout import Cell, Row
 from govdata.normalize import label_key, parse_number
 from govdata.read import Document
@@ -218,11 +218,32 @@ def read_report_row(doc: Document, findings: Findings, *, template: str | None, 
     else:
         report_layout = layouts.get("table3") or layouts.get("table2") or legacy_layout(doc) or "none"
     return {
-        "report_id": doc.report_id, "source": doc.source, "agency": identity.agency or agency.name or None,
+        "report_id": doc.report_id, "source": doc.source,
+        "agency": printed_form(doc, identity.agency, identity.agency_line) or agency.name or None,
         "agency_id": agency.agency_id, "level": agency.level, "parent": agency.parent, "year": identity.year,
         "template": template if identity.is_report else None, "layout": report_layout, "encoding": doc.encoding,
         "agency_line": identity.agency_line, "year_line": identity.year_line, "n_lines": doc.line_count,
     }
+
+
+def printed_form(doc: Document, reading: str | None, line: int | None) -> str | None:
+    """A name read in the reading form, in the characters the report prints (a Traditional
+    mirror's 鶴城鎮人民政府, without its pinyin glosses), when the line shows where it stands;
+    else the reading form itself.
+
+    >>> from govdata.read import read_document
+    >>> doc = read_document(text="鶴(hè)城鎮人民政府2023年政府信息公開工作年度報告\\n本報告所列數據的統計期限自2023年1月1日起。")
+    >>> printed_form(doc, "鹤城镇人民政府", 1)
+    '鶴城鎮人民政府'
+    """
+    if reading is None or line is None or not (doc.is_traditional or doc.has_glosses) or not 1 <= line <= doc.line_count:
+        return reading
+    text, origin = normalize.reading_with_origin(doc.lines[line - 1], traditional=doc.is_traditional, glosses=doc.has_glosses)
+    start = text.find(reading)
+    if start < 0:
+        return reading
+    printed = doc.lines[line - 1]
+    return "".join(printed[origin[index]] for index in range(start, start + len(reading)))
 
 
 def legacy_layout(doc: Document) -> str | None:
