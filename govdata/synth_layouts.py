@@ -100,8 +100,6 @@ from govdata.metadata import Agency
 
 FAMILY_LAYOUTS = ("pipe_no_border", "cell_per_line_bars", "bar_separated", "blank_line_cells", "pdf_text", "fused")
 TRADITIONAL = ("s2t", "chars", "s2twp")
-# Layouts whose cells keep their boundaries: every cell can be read exactly, blanks included.
-_BOUNDED = ("pipe_no_border", "cell_per_line_bars", "bar_separated")
 # Findings that say a printed cell was not read (docs/schema.md): on the cell's row or its table.
 UNREAD_FINDINGS = ("recovered_cells", "ambiguous_cells", "missing_cells", "extra_cells", "truncated_table", "unmapped_label",
                    "missing_table")
@@ -167,7 +165,10 @@ class TruthCell:
 
     ``row``/``column``: (item, measure), (row, requester) or (proceeding, outcome); ``value`` the
     true number (None for a blank); ``line`` where it stands (the row's line when the cell left
-    nothing on the page); ``is_must_read``: see the module's docstring.
+    nothing on the page); ``is_must_read``: see the module's docstring; ``loss``: why a cell
+    need not be read (``""`` when it must): ``boundaries`` (fused cells, a blank that left
+    nothing, a split number), ``label`` (a misspelt label, Taiwan vocabulary) or ``cut`` (the row
+    the text stops in).
     """
 
     table: str
@@ -176,6 +177,7 @@ class TruthCell:
     value: float | None
     line: int
     is_must_read: bool
+    loss: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -612,7 +614,7 @@ def _separated_row(page: _Page, tds: Sequence[_Td], width: int) -> None:
     q = page.quirks
     for index, td in enumerate(tds):
         lead = "| " if q.lead_bar and index == 0 else ""
-        if td.key is None and q.split_headers and len(td.text) >= 6 and "第二十条" not in td.text and "勾稽" not in td.text:
+        if page.row is None and q.split_headers and _wraps(td.text, 6):
             cut = _header_cut(td.text)
             page.line(_Seg(lead + td.text[:cut]))
             page.line(_Seg(td.text[cut:]))
@@ -630,7 +632,7 @@ def _blank_line_row(page: _Page, tds: Sequence[_Td], width: int) -> None:
     for td in tds:
         if not td.text:
             continue
-        if td.key is None and q.split_headers and len(td.text) >= 4 and "第二十条" not in td.text and "勾稽" not in td.text:
+        if page.row is None and q.split_headers and _wraps(td.text, 4):
             cut = _header_cut(td.text)
             page.line(_Seg(td.text[:cut]))
             if page.rng.random() < 0.5:
@@ -641,6 +643,14 @@ def _blank_line_row(page: _Page, tds: Sequence[_Td], width: int) -> None:
         else:
             page.line(_Seg(td.text, td.key))
         page.line(_Seg(" ") if q.indent_values and page.rng.random() < 0.2 else _Seg(""))
+
+
+def _wraps(text: str, at_least: int) -> bool:
+    """Header cells wrap in narrow columns; the anchors that locate a table (第二十条第（一）项, the 勾稽关系
+    note) are printed whole."""
+    solid = text.replace(" ", "")
+    is_cut = solid in _CUT_HEADERS.values()  # a cell a page already cut short is not wrapped as well
+    return len(solid) >= at_least and not is_cut and "第二十条" not in solid and "勾稽" not in solid
 
 
 def _header_cut(text: str) -> int:
@@ -858,6 +868,7 @@ def _assemble(page: _Page, figures: synth.Figures, typo_rows: set[tuple[str, str
         prefix: list[list[_Seg]] = []
         if q.page_prefix:  # a flipbook page: Page 3 - <title> / P. 3
             title = page.marks["title"].text.replace(" ", "")
+            title = title if title.endswith("报告") else title + "政府信息公开工作年度报告"  # a split title's first line
             page.marks["prefix"] = _Seg(f"Page {page.page_number} - {title}")
             prefix = [[page.marks["prefix"]], [_Seg(f"P. {page.page_number}")]]
         page.lines = prefix + page.lines[index:]
@@ -894,7 +905,6 @@ def _assemble(page: _Page, figures: synth.Figures, typo_rows: set[tuple[str, str
 def _truth_cells(page: _Page, figures: synth.Figures, typo_rows: set[tuple[str, str]], cut: int,
                  printed: set[int]) -> list[TruthCell]:
     q = page.quirks
-    is_bounded = page.layout in _BOUNDED or page.layout in ("blank_line_cells", "pdf_text")
     out: list[TruthCell] = []
     for row in page.rows:
         segs = [seg for seg in row.segs if id(seg) in printed]
@@ -902,20 +912,19 @@ def _truth_cells(page: _Page, figures: synth.Figures, typo_rows: set[tuple[str, 
             continue  # before the page's start or after the cut
         is_complete = len(segs) == len(row.segs) and max(seg.end for seg in segs) < cut
         row_key = row.keys[0][1] if row.table != "table4" else "*"
-        is_spoilt = (row.table, row_key) in typo_rows or q.traditional == "s2twp"
-        can_must = is_bounded and not row.is_lossy and not is_spoilt and is_complete
+        loss = ("boundaries" if row.is_lossy else "label" if (row.table, row_key) in typo_rows or q.traditional == "s2twp"
+                else "" if is_complete else "cut")
         by_key = {seg.key: seg for seg in segs if seg.key is not None}
         for key in row.keys:
             seg = by_key.get(key)
             if key in row.dropped:
-                line = segs[0].line  # type: ignore[attr-defined]
-                out.append(TruthCell(key[0], key[1], key[2], None, line, False))
+                out.append(TruthCell(key[0], key[1], key[2], None, segs[0].line, False, loss))  # type: ignore[attr-defined]
                 continue
             if seg is None or seg.start >= cut or (seg.start == seg.end and seg.start >= cut - 1):
                 continue
-            is_whole = seg.end <= cut
+            cell_loss = loss or ("" if seg.end <= cut else "cut")
             out.append(TruthCell(key[0], key[1], key[2], _true_value(figures, key), seg.line,  # type: ignore[attr-defined]
-                                 can_must and is_whole))
+                                 not cell_loss, cell_loss))
     return out
 
 

@@ -62,7 +62,8 @@ def violations(report: synth_layouts.FamilyReport, parsed=None) -> list[str]:
     for key, cell in sorted(truth.items()):
         value, line = got.get(key, (None, None))
         is_read = key in got and (value is not None or cell.value is None)
-        if cell.is_must_read and (not is_read or value != cell.value or line != cell.line):
+        # A blank cell has no text to point at: its line is the row's, or a bar's next to it.
+        if cell.is_must_read and (not is_read or value != cell.value or (line != cell.line and cell.value is not None)):
             out.append(f"(c) must read: {key} = {cell.value} (line {cell.line}), got {got.get(key)}")
         elif not is_read and not (_scopes(key[0], key[1]) & findings):
             out.append(f"(b) unread without a finding: {key} = {cell.value} (line {cell.line})")
