@@ -190,6 +190,7 @@ class FamilyReport(synth.SynthReport):
 
     quirks: Quirks = Quirks()
     cells: tuple[TruthCell, ...] = ()
+    misspelt_rows: frozenset[tuple[str, str]] = frozenset()  # (table, row) whose label a typo spoilt ("*" for 表四)
     keeps_year: bool = True
     keeps_template: bool = True
 
@@ -249,7 +250,7 @@ def make_report(*, seed: int | str, template: str, layout: str, year: int | None
     rendered = synth.Rendered(lines, data, cell_lines, {}, (), {})
     name = source or f"reports/{year}/{year}_{agency.agency_id}.txt"
     return FamilyReport(name, data, None, printed, rendered, agency, layout, "utf-8", quirks=quirks, cells=tuple(cells),
-                        keeps_year=marks["year"], keeps_template=marks["template"])
+                        misspelt_rows=frozenset(typo_rows), keeps_year=marks["year"], keeps_template=marks["template"])
 
 
 # --- numbers: sparse grids and the hybrid 表三 ------------------------------------------------------

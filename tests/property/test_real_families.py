@@ -185,13 +185,13 @@ def known_gap(report: synth_layouts.FamilyReport) -> str | None:
     if layout == "fused" and figures.template == "2019" and any(
             m == "change" and v[:1] in "-+" and v not in ("-0", "+0") for (_, m), v in figures.table2.items()):
         return "test_fused_signed_numbers_are_not_split_into_a_unique_reading"
-    if any(c.table == "table2" and c.loss == "label" for c in cells) and q.traditional != "s2twp":
+    if any(table == "table2" for table, _ in report.misspelt_rows):
         return "test_a_misspelt_table2_label_is_reported_and_the_next_row_keeps_its_header"
     if any(row in (("table3", "total"), ("table3", "other.other")) for row in blank_rows):
         return "test_an_all_blank_total_row_is_read_as_blank_cells"
     if layout == "pipe_no_border" and (blank_first or (q.broken_blanks and "table4" in has_blank)):
         return "test_a_table4_row_opening_with_a_blank_cell_or_broken_by_blanks_is_read"
-    if layout == "cell_per_line_bars" and q.pad_runs and "table4" in has_blank:
+    if layout == "cell_per_line_bars" and "table4" in has_blank:
         return "test_a_table4_row_of_bars_with_blank_cells_is_not_shifted"
     if layout == "pipe_no_border" and (q.pad_runs or q.extra_column) and has_blank & {"table2", "table3"}:
         return "test_a_trailing_padding_cell_is_not_taken_for_a_blank"
@@ -201,6 +201,9 @@ def known_gap(report: synth_layouts.FamilyReport) -> str | None:
         return "test_numbers_on_lines_of_their_own_are_never_split_to_fill_a_row"
     if layout in ("blank_line_cells", "pdf_text") and any(row[0] == "table3" for row in blank_rows):
         return "test_a_table3_row_printed_as_its_label_alone_does_not_stop_the_rows_after_it"
+    if ("table3", "new") in report.misspelt_rows or (
+            layout == "pdf_text" and not q.values_apart):
+        return "test_values_under_an_unknown_label_are_not_read_as_the_headers_total"
     if layout == "pdf_text" and not q.values_apart:
         return "test_a_pdf_label_wrapped_after_its_values_is_read"
     if layout == "pdf_text" and (q.instructions or q.cut_headers):
@@ -213,6 +216,8 @@ def known_gap(report: synth_layouts.FamilyReport) -> str | None:
             all(c.value is None for c in cells if (c.table, c.row) == key) for key in {(c.table, c.row) for c in cells
                                                                                        if c.table == "table2"}):
         return "test_a_flattened_table2_row_without_digits_is_blank_or_reported"
+    if layout == "fused" and q.instructions:
+        return "test_a_long_flattened_line_keeps_a_row_after_a_header_with_an_instruction"
     if layout in ("bar_separated", "blank_line_cells") and q.split_headers and q.instructions:
         return "test_a_header_wrapped_inside_its_instruction_is_read"
     first_t3 = min((c for c in cells if c.table == "table3"), key=lambda c: c.line, default=None)
@@ -290,7 +295,8 @@ def test_a_table4_row_opening_with_a_blank_cell_or_broken_by_blanks_is_read(row,
 
 
 @pytest.mark.xfail(strict=True, reason="one cell per line ending ` |`: a 表四 value row with blank cells (lone `|` lines) after a "
-                                       "padding run (`|||||`) is read shifted by one cell (a value where a blank is printed)")
+                                       "padding run (`|||||`) or a row opener (`|`) is read shifted by one cell (a value where "
+                                       "a blank is printed)")
 def test_a_table4_row_of_bars_with_blank_cells_is_not_shifted():
     values = ["0 |", "|", "0 |", "0 |", "0 |", "|", "|", "|", "|", "0 |", "|", "0 |", "0 |", "0 |", "|"]
     cells, _ = _read("四、结转下年度继续办理 |\n行政复议 |\n|||||\n" + "\n".join(values) + "\n")
@@ -340,20 +346,26 @@ def test_a_table3_row_printed_as_its_label_alone_does_not_stop_the_rows_after_it
     assert _row(cells, "table3", "withheld.process_info", _T3_COLUMNS) == [0.0] * 7
 
 
-@pytest.mark.parametrize(("text", "row", "truth"), [
-    ("(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和) 申请人情况\n自然人 法人或其他组织 总计\n"
-     "(一) 予以公开 0 0 0 0 0 0 0\n(二) 部分公开（区分处理的，只计这 1 0 0 0 0 0 1\n一情形，不计其他情形）\n", "partial",
-     [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]),
-    ("(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和) 申请人情况\n自然人 法人或其他组织 总计\n"
-     "一、本年新收政府信息公开申请数 11 1 0 0 0 0 12\n量\n", "new", [11.0, 1.0, 0.0, 0.0, 0.0, 0.0, 12.0]),
-], ids=["label_not_matched", "values_read_as_total"])
 @pytest.mark.xfail(strict=True, reason="PDF text: a long 表三 label wrapped after its values (`…只计这 1 0 0 0 0 0 1` / "
-                                       "`一情形，…`) is not matched; a row whose label lost its last character takes "
-                                       "the 总计 of the requester header and is read as (七)总计 (an invented row)")
-def test_a_pdf_label_wrapped_after_its_values_is_read(text, row, truth):
+                                       "`一情形，不计其他情形）`) is not matched, and the row goes unread")
+def test_a_pdf_label_wrapped_after_its_values_is_read():
+    cells, _ = _read("(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和) 申请人情况\n自然人 法人或其他组织 总计\n"
+                     "(一) 予以公开 0 0 0 0 0 0 0\n(二) 部分公开（区分处理的，只计这 1 0 0 0 0 0 1\n一情形，不计其他情形）\n")
+    assert _row(cells, "table3", "partial", _T3_COLUMNS) == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("text", [
+    "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和) 申请人情况\n自然人 法人或其他组织 总计\n"
+    "一、本年新收政府信息公开申请数 11 1 0 0 0 0 12\n量\n",
+    "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和) |\n申请人情况 |\n自然人 |\n法人或其他组织 |\n总计 |\n"
+    "一、本年新收政府信息公开申清数量 |\n11 |\n1 |\n0 |\n0 |\n0 |\n0 |\n12 |\n",
+], ids=["pdf_label_cut_by_a_wrap", "misread_character"])
+@pytest.mark.xfail(strict=True, reason="the first 表三 row under the header has a label the table does not know (申请数 / 量 "
+                                       "wrapped, 申清 misread): its values are read as (七)总计, the 总计 of the requester header "
+                                       "taken for a row label (an invented row; the real (七)总计 then goes unread as a duplicate)")
+def test_values_under_an_unknown_label_are_not_read_as_the_headers_total(text):
     cells, _ = _read(text)
     assert not any(key[1] == "total" for key in cells)
-    assert _row(cells, "table3", row, _T3_COLUMNS) == truth
 
 
 @pytest.mark.parametrize("text", [
@@ -392,6 +404,17 @@ def test_a_flattened_table2_running_into_table3_is_read_or_reported_as_table2():
 def test_a_flattened_table2_row_without_digits_is_blank_or_reported():
     cells, scopes = _read("第二十条第（六）项信息内容处理决定数量行政处罚行政强制0第二十条第（八）项\n")
     assert cells.get(("table2", "punishment", "decisions"), "unread") is None or {"table=table2", "item=punishment"} & scopes
+
+
+@pytest.mark.xfail(strict=True, reason="in a flattened line longer than about 300 characters, the 表二 row after a header "
+                                       "carrying a filling instruction (`处理决定数量 (指2022年办件量)行政许可 56`) is dropped "
+                                       "without a finding; the same table after a shorter preamble is read")
+def test_a_long_flattened_line_keeps_a_row_after_a_header_with_an_instruction():
+    table = ("二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数（指2022年制发的件数） 本年废止件数现行有效件数规章 004 行政规范性文件 "
+             "(指本机关印发的有正式文号的文件)第二十条第（五）项信息内容 处理决定数量 (指2022年办件量)行政许可 56第二十条第（六）")
+    assert _read(table + "\n")[0].get(("table2", "licensing", "decisions")) == 56.0  # read after a short preamble
+    cells, scopes = _read("推进政务公开工作。" * 20 + table + "\n")
+    assert cells.get(("table2", "licensing", "decisions")) == 56.0 or {"table=table2", "item=licensing"} & scopes
 
 
 @pytest.mark.xfail(strict=True, reason="a header cell wrapped inside its filling instruction (`处理决定数量（指` / "
