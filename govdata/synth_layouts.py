@@ -676,7 +676,7 @@ def _render_pdf(page: _Page, blocks: Sequence[synth.Paragraph | synth.Table], st
     per_page = rng.randint(28, 44)
     split = set()
     if q.split_numbers:
-        long_numbers = [cell.key for block in blocks if isinstance(block, synth.Table) and block.name in ("table3", "table4")
+        long_numbers = [cell.key for block in blocks if isinstance(block, synth.Table) and block.name != "legacy"
                         for row in block.rows for cell in row if cell.key and len(cell.text) >= 2 and cell.text.isdigit()]
         split = set(rng.sample(long_numbers, min(q.split_numbers, len(long_numbers))))
     lines_on_page = 0
