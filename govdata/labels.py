@@ -110,6 +110,7 @@ _BRACKETED = re.compile(r"\([^()]*\)|\([^()]*$")
 # must beat the next best key, to be read as that key (docs/formats.md, "Labels that are not verbatim").
 FUZZY_THRESHOLD = 0.8
 FUZZY_MARGIN = 0.1
+_SWAPPED = 0.9
 
 
 def clean_lookup(table: str, fields: tuple[str, ...], printed: str) -> Label | None:
@@ -151,6 +152,8 @@ def fuzzy_lookup(table: str, fields: tuple[str, ...], printed: str) -> tuple[Lab
             if 2 * min(len(key), len(spelling)) / (len(key) + len(spelling)) < FUZZY_THRESHOLD:
                 continue
             score = SequenceMatcher(None, key, spelling, autojunk=False).ratio()
+            if len(key) >= 4 and sorted(key) == sorted(spelling):
+                score = max(score, _SWAPPED)  # the same characters, two of them swapped (行政罚处)
             if score > best.get(label.key, (0.0, label))[0]:
                 best[label.key] = (score, label)
     ranked = sorted(best.values(), key=lambda item: -item[0])
@@ -268,7 +271,8 @@ def _is_enumerated_label(piece: str, finder: re.Pattern[str]) -> bool:
 
 # A bracketed instruction printed right after a label: 规范性文件(指各行政机关印发的有正式文号的文件).
 _BRACKET_AFTER = re.compile(r"\s*\((?![一二三四五六七八九十]+\))[^()]{1,40}\)")
-_GAP_TOKEN = re.compile(r"(?P<number>[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|%)?)|(?P<text>[^\s\d]+)")
+# A number, or a run of numbers printed without separators where a sign may open a cell (19-225).
+_GAP_TOKEN = re.compile(r"(?P<number>[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:[+-]\d+(?:\.\d+)?)*(?:万元|元|%)?)|(?P<text>[^\s\d]+)")
 
 
 def _gap_tokens(gap: str) -> Iterator[tuple[str, bool]]:

@@ -46,7 +46,8 @@ _ONLY_PIPES = re.compile(r"^[|\s]+$")
 _PIPE_SPLIT = re.compile(r"\|")
 _WORDS = re.compile(r"\S+")
 # Sentence punctuation: a line holding it is prose, never split into cells at its spaces.
-_PROSE = re.compile(r"[。;:?!]|,\S")
+_PROSE = re.compile(r"[。;?!]")
+_MAX_LABEL = 60  # characters: a longer run of words before the numbers is prose, not a row label
 
 
 class Cell(NamedTuple):
@@ -55,7 +56,8 @@ class Cell(NamedTuple):
     ``text`` is the reading form (:mod:`govdata.normalize`), which labels are matched on;
     ``raw`` the printed characters when they differ. ``column`` is the 0-based grid column
     where the layout has columns. ``is_bar`` marks a line holding only ``|`` in the
-    cell-per-line layout: an empty cell or a row's closing mark, depending on the row.
+    cell-per-line layout: an empty cell or a row's closing mark, depending on the row
+    (``raw`` keeps the pipes: ``||`` and longer runs are padding, never a cell).
     A named tuple (immutable like a frozen dataclass, built several times faster: a report
     has hundreds of cells).
     """
@@ -65,6 +67,9 @@ class Cell(NamedTuple):
     column: int | None = None
     raw: str | None = None
     is_bar: bool = False
+    # How firm the cell's borders are, for rows whose cells do not fit (govdata.recover):
+    is_run: bool = False  # cut out of text that runs cells together with no separator (may hold several cells)
+    is_spaced: bool = False  # split off at a single space of PDF-like text (may be half of a number split in two)
 
     @property
     def printed(self) -> str:
@@ -189,7 +194,7 @@ def split_label_and_numbers(text: str) -> list[str] | None:
     if numbers == 0:
         return None
     label_words = words[:len(words) - numbers]
-    if any(is_value_cell(word) for word in label_words):
+    if any(is_value_cell(word) for word in label_words) or sum(len(word) for word in label_words) > _MAX_LABEL:
         return None
     label = " ".join(label_words)
     return ([label] if label else []) + words[len(words) - numbers:]
@@ -205,7 +210,7 @@ def _free_cells(number: int, reading: str, printed: str | None) -> list[Cell]:
     split = split_label_and_numbers(text)
     if split is None:
         return [Cell(text, number, None, _raw(text, printed))]
-    return [Cell(part, number) for part in split]
+    return [Cell(part, number, is_spaced=is_value_cell(part)) for part in split]
 
 
 # --- tabbed ---------------------------------------------------------------------------------
@@ -277,7 +282,7 @@ def _pipe_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
             if pending:
                 rows.append(Row(tuple(pending)))
                 pending = []
-            rows.append(Row((Cell("", number, None, None, True),)))
+            rows.append(Row((Cell("", number, None, stripped.replace(" ", ""), True),)))
             continue
         if "|" not in stripped and not pending:
             rows.append(Row(tuple(_free_cells(number, line, printed))))
@@ -339,7 +344,7 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
             continue
         if _ONLY_PIPES.match(stripped):
             if not bars_separate:
-                current.append(Cell("", number, None, None, True))
+                current.append(Cell("", number, None, stripped.replace(" ", ""), True))
             elif previous_was_bar:
                 current.append(Cell("", number))
             previous_was_bar = True

@@ -315,6 +315,31 @@ def _starts_table2_header(line: str) -> bool:
     return line.startswith("信息内容") and ("本年" in line or "数量" in line or len(line) <= 5)
 
 
+_FIRST_CELL = re.compile(r"^\|?\s*([^|\t]+)")
+_TRAILING_NUMBERS = re.compile(r"(?:\s+[+-]?[\d,.]+)+\s*$")
+
+
+def _is_table3_line_before(norm_lines: Sequence[str], index: int) -> bool:
+    """Does the line before ``index`` (blank lines skipped, then that line counts) belong to 表三:
+    a short line whose first cell is a 表三 row or group label (2.重复申请, (七)总计, 三、本年度办理结果),
+    or a line of numbers or pipes only?"""
+    line = norm_lines[index - 1].strip()
+    if not line:
+        return True
+    if len(line) > 200:
+        return False
+    if _ONLY_VALUES.match(line):
+        return True
+    match = _FIRST_CELL.match(line)
+    first = _TRAILING_NUMBERS.sub("", match.group(1)).strip() if match else ""
+    return bool(first) and (labels.lookup_any("table3", ("row", "group"), first) is not None
+                            or labels.clean_lookup("table3", ("row", "group"), first) is not None
+                            or labels.fuzzy_lookup("table3", ("row", "group"), first) is not None)
+
+
+_ONLY_VALUES = re.compile(r"^[\d\s|+\-.,]+$")
+
+
 def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
     """0-based [start, end) line ranges of 表二, 表三 and 表四, for the tables that are present."""
     squashed = _squash_all(norm_lines)
@@ -328,8 +353,10 @@ def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
     if header is not None and (t2 is None or t2 - 6 <= header < t2):
         t2 = header  # a 表二 printed without its first 第二十条 line: it starts at 信息内容
     t3 = first(_starts_table3, t2 or 0)
-    if t3 is None:  # a page that begins inside 表三
+    if t3 is None:  # a page that begins inside 表三: from its first row whatever label that row has
         t3 = first(_is_table3_row, t2 or 0)
+        while t3 is not None and t3 > (t2 or 0) and _is_table3_line_before(norm_lines, t3):
+            t3 -= 1
     regions: dict[str, tuple[int, int]] = {}
     if t3 is not None:
         t3_last = first(lambda s: "结转下年度继续办理" in s, t3)
@@ -375,9 +402,15 @@ def split_run_together_cells(rows: Sequence[Row], table: str) -> list[Row]:
             if pieces is None:
                 cells.append(cell)
             else:
-                cells.extend(Cell(text, cell.line) for text in pieces)
+                cells.extend(Cell(text, cell.line, is_run=any(char.isdigit() for char in text) and not _is_label_piece(text))
+                             for text in pieces)
         out.append(Row(tuple(cells)))
     return out
+
+
+def _is_label_piece(text: str) -> bool:
+    """A piece cut out of a run that is a label (an enumerated label such as 6.属于四类过程性信息)."""
+    return parse_number(text) is None and any(not (char.isdigit() or char in "+-.,") for char in labels.strip_enumerator(text))
 
 
 def _may_run_together(cell: Cell, table: str, fields: tuple[str, ...]) -> bool:
@@ -396,7 +429,7 @@ def _may_run_together(cell: Cell, table: str, fields: tuple[str, ...]) -> bool:
 
 
 def _is_value(cell: Cell) -> bool:
-    return cell.is_bar or cell.text == "" or parse_number(cell.text) is not None
+    return cell.is_bar or cell.text == "" or parse_number(cell.text) is not None or recover.is_run_of_numbers(cell)
 
 
 def logical_rows(rows: Sequence[Row], *, width: int | None = None) -> list[LogicalRow]:
@@ -701,10 +734,15 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                 header.is_open = False
                 if header.block is None:
                     header.block = form.block_of_item(found.key)
-            elif header.is_open and not _HEADING.match(key) and len(key) <= 20:
+            elif header.is_open and not (lrow.has_values and cell is lrow.labels[-1]) and not _HEADING.match(key) and len(key) <= 20:
                 header.measures.append((None, None, cell))  # a header cell that cannot be read (cut: 本年新)
             elif not _HEADING.match(key) and labels.lookup("table2", "header", cell.text) is None:
-                findings.add("unmapped_label", cell.line, f"表二中的标签“{cell.printed}”无法识别", scope="table=table2", severity="warning")
+                # the label its values follow is a row the table does not know: its values stay unread
+                is_row = lrow.has_values and cell is lrow.labels[-1]
+                severity, suffix = ("error", "，该行数值未读取") if is_row else ("warning", "")
+                findings.add("unmapped_label", cell.line, f"表二中的标签“{cell.printed}”无法识别{suffix}", scope="table=table2",
+                             severity=severity)
+                header.is_open = header.is_open and not is_row
         if item is None or not lrow.values:
             continue
         measures, assumed = header.resolved(_template_of_measures(seen_measures))
@@ -809,13 +847,13 @@ def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cel
         if bare == "其他":
             if later_labels:  # the requester column's header, printed before a row's own label
                 continue
-            if lrow.has_values and state.group == "other":
+            if (lrow.has_values or key != bare) and state.group == "other":  # 3.其他, even when every cell is blank
                 row_key = "other.other"
             elif lrow.has_values:
                 unknown.append(cell)
             continue
-        if bare == "总计" and not lrow.has_values:
-            continue
+        if bare == "总计" and not lrow.has_values and key == bare:
+            continue  # the requester header's 总计; (七)总计 is the row, even when every cell is blank
         group = labels.lookup("table3", "group", cell.text)
         if group is not None:
             state.group = group.key if group.key in (*_OUTCOME_GROUPS, "other") else state.group
@@ -1036,6 +1074,8 @@ def _is_run_together(values: Sequence[Cell], width: int) -> bool:
     """May a row's runs of digits hold several cells each (a flattened page: it prints enough
     digits to fill every column), so that its cells cannot be kept by position when the text
     stops in it?"""
+    if any(cell.is_run and len(cell.text) >= 2 for cell in values):
+        return True
     runs = [cell.text for cell in values if cell.text.isdigit()]
     return any(len(run) >= 2 for run in runs) and sum(len(run) for run in runs) >= width
 

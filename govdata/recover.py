@@ -23,7 +23,7 @@ hostile line cannot stall a batch; hitting a bound is reported.
 
 Example:
     >>> from govdata.layout import Cell
-    >>> fit = recover_row([Cell("713000074", 5)], 7, rule=row_sum_rule)
+    >>> fit = recover_row([Cell("713000074", 5, is_run=True)], 7, rule=row_sum_rule)
     >>> [c.text for c in fit.cells], fit.problem
     (['71', '3', '0', '0', '0', '0', '74'], 'recovered_cells')
 """
@@ -34,7 +34,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from govdata import form
 from govdata.layout import Cell
@@ -43,6 +43,9 @@ from govdata.normalize import parse_number
 MAX_READINGS = 20000
 MAX_COMBINATIONS = 20000
 _DIGITS = re.compile(r"^\d+$")
+# A run printed without separators: numbers, any of which after the first may open with a sign (19-225).
+_RUN = re.compile(r"^[+-]?\d+(?:[+-]\d+)*$")
+_NUMBER_PART = re.compile(r"^[+-]?(0|[1-9]\d*)$")
 
 Reading = tuple[str | None, ...]  # one value per column, None for a blank cell
 Rule = Callable[[Sequence[int | None]], bool | None]
@@ -95,10 +98,10 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     """
     fit = fit or Fit(None, "missing_cells", " ".join(cell.text or "␣" for cell in values))
     tokens = _tokens(values)
-    if not tokens or any(parse_number(cell.text) is None or parse_number(cell.text).value is None for cell in tokens):
+    if not tokens or not all(_is_number(cell) for cell in tokens):
         return fit
     printed = " ".join(cell.text for cell in tokens)
-    texts = [cell.text for cell in tokens]
+    texts = [_Token(cell.text, cell.is_run and _RUN.match(cell.text) is not None, cell.is_spaced) for cell in tokens]
     # A reading that needs no blank cell is preferred: blanks are only assumed where the
     # printed digits cannot fill every column the rule accepts.
     full, capped, n_full = _accepted(_full_readings(texts, width), rule, require=True)
@@ -114,6 +117,25 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
         why = f"，均符合{_RULE_ZH[rule]}" if rule in _RULE_ZH else "，本表没有可据以判断的加总关系"
         return Fit(None, "ambiguous_cells", printed, tuple(readings), why)
     return Fit(cells_of(readings[0], tokens), "recovered_cells", describe(printed, readings[0], rule))
+
+
+class _Token(NamedTuple):
+    """A printed cell as recovery sees it: its text, whether it may hold several cells (a run cut
+    out of text with no separators), and whether it may be half of a number a single space split."""
+
+    text: str
+    may_cut: bool
+    may_join: bool
+
+
+def is_run_of_numbers(cell: Cell) -> bool:
+    """A cell cut out of run-together text that holds numbers only (``19-225``), not one number."""
+    return cell.is_run and _RUN.match(cell.text) is not None
+
+
+def _is_number(cell: Cell) -> bool:
+    number = parse_number(cell.text)
+    return (number is not None and number.value is not None) or is_run_of_numbers(cell)
 
 
 def _accepted(readings: Iterator[Reading], rule: Rule | None, *, require: bool) -> tuple[list[Reading], bool, int]:
@@ -164,8 +186,9 @@ def _int(value: str | None) -> int | None:
     return int(number.value) if float(number.value).is_integer() else None
 
 
-def _full_readings(tokens: list[str], width: int) -> Iterator[Reading]:
-    """Readings that fill every column: runs of digits cut, or (too many cells) adjacent cells joined."""
+def _full_readings(tokens: list[_Token], width: int) -> Iterator[Reading]:
+    """Readings that fill every column: runs cut into numbers, or (too many cells) adjacent cells
+    that a single space split joined."""
     if len(tokens) > width:
         yield from _merged(tokens, width)
         return
@@ -173,7 +196,7 @@ def _full_readings(tokens: list[str], width: int) -> Iterator[Reading]:
         yield tuple(numbers)
 
 
-def _partial_readings(tokens: list[str], width: int) -> Iterator[Reading]:
+def _partial_readings(tokens: list[_Token], width: int) -> Iterator[Reading]:
     """Readings with blank columns: fewer numbers than columns, placed in order among them (a
     copy that dropped its empty cells)."""
     if len(tokens) > width:
@@ -183,9 +206,13 @@ def _partial_readings(tokens: list[str], width: int) -> Iterator[Reading]:
             yield from _placed(numbers, width)
 
 
-def _cut(tokens: list[str], width: int, *, exact: bool) -> Iterator[list[str]]:
-    """Each token kept or, when it is a run of digits, cut into numbers; ``width`` numbers in all
-    when ``exact``, at most ``width`` otherwise."""
+def _most_numbers(token: _Token) -> int:
+    return sum(char.isdigit() for char in token.text) if token.may_cut else 1
+
+
+def _cut(tokens: list[_Token], width: int, *, exact: bool) -> Iterator[list[str]]:
+    """Each token kept or, when it may hold several cells, cut into numbers; ``width`` numbers in
+    all when ``exact``, at most ``width`` otherwise."""
     if not tokens:
         if not exact or width == 0:
             yield []
@@ -194,23 +221,33 @@ def _cut(tokens: list[str], width: int, *, exact: bool) -> Iterator[list[str]]:
     most = width - len(rest)
     if most < 1:
         return
-    if _DIGITS.match(head):
-        least = width - sum(len(token) if _DIGITS.match(token) else 1 for token in rest) if exact else 1
-        splits = _splits(head, most, least=max(1, least))
+    if head.may_cut:
+        least = width - sum(_most_numbers(token) for token in rest) if exact else 1
+        splits = _splits(head.text, most, least=max(1, least))
+    elif parse_number(head.text) is None:
+        return  # a run with signs inside that may not be cut is no number
     else:
-        splits = iter([[head]])
+        splits = iter([[head.text]])
     for first in splits:
         for tail in _cut(rest, width - len(first), exact=exact):
             yield first + tail
 
 
-def _splits(digits: str, most: int, *, least: int = 1) -> Iterator[list[str]]:
-    """A run of digits cut into ``least``..``most`` numbers, none starting with 0 unless it is 0."""
-    for parts in range(max(1, least), min(most, len(digits)) + 1):
-        for cuts in itertools.combinations(range(1, len(digits)), parts - 1):
-            bounds = (0, *cuts, len(digits))
-            numbers = [digits[a:b] for a, b in itertools.pairwise(bounds)]
-            if all(n == "0" or not n.startswith("0") for n in numbers):
+def _splits(run: str, most: int, *, least: int = 1) -> Iterator[list[str]]:
+    """A run cut into ``least``..``most`` numbers: none starting with 0 unless it is 0, a sign only
+    at the start of a number (``19-225``: 19|-2|25, 19|-22|5, 1|9|-225)."""
+    # a cut may fall between two digits, or just before a sign; never just after one
+    places = [i for i in range(1, len(run)) if run[i - 1] not in "+-" and (run[i].isdigit() or run[i] in "+-")]
+    must = [i for i in range(1, len(run)) if run[i] in "+-"]  # a sign inside the run always opens a number
+    optional = [i for i in places if i not in must]
+    for parts in range(max(1, least), min(most, len(run)) + 1):
+        extra = parts - 1 - len(must)
+        if extra < 0 or extra > len(optional):
+            continue
+        for cuts in itertools.combinations(optional, extra):
+            bounds = (0, *sorted((*must, *cuts)), len(run))
+            numbers = [run[a:b] for a, b in itertools.pairwise(bounds)]
+            if all(_NUMBER_PART.match(n) for n in numbers):
                 yield numbers
 
 
@@ -224,9 +261,9 @@ def _placed(numbers: list[str], width: int) -> Iterator[Reading]:
         yield tuple(reading)
 
 
-def _merged(tokens: list[str], width: int) -> Iterator[Reading]:
-    """Adjacent runs of digits joined until the row has ``width`` cells (PDF text that split
-    one number into two cells: ``1 2`` for 12)."""
+def _merged(tokens: list[_Token], width: int) -> Iterator[Reading]:
+    """Adjacent numbers a single space split joined until the row has ``width`` cells (PDF text
+    that split one number into two cells: ``1 2`` for 12)."""
     extra = len(tokens) - width
     if extra <= 0:
         return
@@ -235,11 +272,12 @@ def _merged(tokens: list[str], width: int) -> Iterator[Reading]:
         out: list[str] = []
         for index, token in enumerate(tokens):
             if index - 1 in joined:
-                if not (_DIGITS.match(out[-1]) and _DIGITS.match(token)) or out[-1] == "0":
+                before = tokens[index - 1]
+                if not (before.may_join and token.may_join and _DIGITS.match(out[-1]) and _DIGITS.match(token.text)) or out[-1] == "0":
                     break
-                out[-1] += token
+                out[-1] += token.text
             else:
-                out.append(token)
+                out.append(token.text)
         else:
             if len(out) == width:
                 yield tuple(out)

@@ -1245,17 +1245,14 @@ def make_report(*, seed: int | str, template: str, layout: str, year: int | None
     key or None) says which, and implies ``inject``. The figures are drawn before the injection,
     so a seed gives the same report with or without it, but for the changed number.
 
-    A layout of :data:`govdata.synth_layouts.FAMILY_LAYOUTS` (the copies real reports come in on
-    the web: pipe rows without a border, one cell per line, PDF text, a page flattened to one
-    line, …) is written by :func:`govdata.synth_layouts.make_report`, with what a reader can know.
+    The layouts real copies come in on the web (pipe rows without a border, one cell per line,
+    PDF text, a page flattened to one line, …) are written by
+    :func:`govdata.synth_layouts.make_report`, which builds on this module, with what a reader
+    can know of every cell.
     """
     if layout not in LAYOUTS:
-        from govdata import synth_layouts  # imports this module
-
-        if inject or inject_at or previous is not None:
-            raise ValueError("layout families are written without injected errors or a previous year")
-        return synth_layouts.make_report(seed=seed, template=template, layout=layout, year=year, agency=agency, style=style,
-                                         source=source)
+        raise ValueError(f"unknown layout {layout!r}: choose from {', '.join(LAYOUTS)}; "
+                         "the layout families of real copies are govdata.synth_layouts.make_report's")
     rng = random.Random(f"report:{seed}")
     agency = agency or rng.choice(default_agencies())
     year = year or rng.choice({"legacy": (2014, 2015, 2016, 2017, 2018), "2019": (2019, 2020), "2021": (2021, 2022, 2023)}[template])

@@ -241,7 +241,7 @@ _SEVEN_ZEROS_LINES = "0\n\n" * 7
 
 def _read(text: str) -> tuple[dict, set[str]]:
     """Cells read from a snippet, and the scopes of its unread-cell findings."""
-    report = parse_report(text)
+    report = parse_report(text=text)
     scopes = {row["scope"] for row in report.checks.iter_rows(named=True)
               if row["check"] in synth_layouts.UNREAD_FINDINGS and row["status"] == "fail" and row["scope"]}
     return {key: value for key, (value, _) in parsed_cells(report).items()}, scopes

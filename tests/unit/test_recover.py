@@ -43,7 +43,7 @@ def test_fused_ordinal_of_the_next_row_is_given_back_by_the_forms_row_order():
 
 
 def test_row_with_several_readings_is_reported_with_every_candidate_and_left_null():
-    fit = recover_row([Cell("010001011", 7)], 7, rule=row_sum_rule)
+    fit = recover_row([Cell("010001011", 7, is_run=True)], 7, rule=row_sum_rule)
     assert fit.cells is None and fit.problem == "ambiguous_cells"
     assert set(fit.candidates) == {("0", "1", "0", "0", "0", "10", "11"), ("0", "10", "0", "0", "1", "0", "11")}
     report = parse_report(text=HEAD + T3 + "三、本年度办理结果 （一）予以公开 010001011\n")
@@ -78,14 +78,14 @@ def test_number_split_in_two_by_pdf_text_extraction_is_joined_when_only_that_add
 
 
 def test_table4_run_together_is_read_one_digit_per_column_and_checked_by_group():
-    fit = recover_row([Cell("110024001510102", 9)], 15, rule=table4_rule)
+    fit = recover_row([Cell("110024001510102", 9, is_run=True)], 15, rule=table4_rule)
     assert [c.text for c in fit.cells] == list("110024001510102") and fit.problem == "recovered_cells"
 
 
 def test_table2_run_has_no_sum_so_only_a_one_digit_per_column_run_is_recovered():
-    unique = recover_row([Cell("000", 3)], 3, rule=None)
+    unique = recover_row([Cell("000", 3, is_run=True)], 3, rule=None)
     assert [c.text for c in unique.cells] == ["0", "0", "0"]
-    several = recover_row([Cell("8855698", 3)], 3, rule=None)
+    several = recover_row([Cell("8855698", 3, is_run=True)], 3, rule=None)
     assert several.cells is None and len(several.candidates) == 15
 
 
@@ -95,5 +95,5 @@ def test_dropped_blank_cells_are_ambiguous_unless_one_placement_adds_up():
 
 
 def test_a_hostile_run_of_digits_stops_the_search_at_the_cap_and_says_so():
-    fit = recover_row([Cell("9" * 80, 1)], 7, rule=row_sum_rule)
+    fit = recover_row([Cell("9" * 80, 1, is_run=True)], 7, rule=row_sum_rule)
     assert fit.cells is None and fit.problem == "search_capped" and str(MAX_READINGS) in fit.detail
