@@ -274,6 +274,11 @@ def _pipe_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
     next (a cell holding a line break); a line of pipes only is a bar (empty cells)."""
     rows: list[Row] = []
     pending: list[Cell] = []  # cells of a row whose last cell is still open
+    # Whether the table's rows open with a border |: where most do not, a row that does opens
+    # with an empty first cell (`| 0 | | 0 …` in a table of `行政复议 | 行政诉讼 |` rows).
+    cell_lines = [line.strip() for _, line, _ in numbered if "|" in line and not _ONLY_PIPES.match(line.strip())
+                  and not _PIPE_RULE.match(line.strip())]
+    bordered = sum(1 for line in cell_lines if line.startswith("|")) * 2 > len(cell_lines)
     for number, line, printed in numbered:
         stripped = line.strip()
         if not stripped or _PIPE_RULE.match(stripped):
@@ -288,7 +293,7 @@ def _pipe_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
             rows.append(Row(tuple(_free_cells(number, line, printed))))
             continue
         pieces = _pieces(stripped, printed.strip() if printed is not None else None, "|")
-        if stripped.startswith("|") and not pending:
+        if stripped.startswith("|") and not pending and bordered:
             pieces = pieces[1:]
         is_open = not stripped.endswith("|")
         if not is_open:
@@ -338,7 +343,7 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
             if uses_tab_marker and line.startswith("\t"):
                 # a tab-marker line holding nothing is an empty cell (2020 台商区 seed, blank 总计)
                 current.append(Cell("", number))
-            elif current:
+            elif current and not bars_separate:  # between bars, an empty line is the inside of an empty cell
                 rows.append(Row(tuple(current)))
                 current = []
             continue

@@ -567,6 +567,35 @@ def value_start_column(lrows: Sequence[LogicalRow], width: int) -> int | None:
     return column if count * 2 > sum(starts.values()) else None
 
 
+def value_offset(lrows: Sequence[LogicalRow], width: int) -> int | None:
+    """How many columns after a row's last label its values start, if the table's fully printed
+    rows agree on it (pipe rows whose group label stands in a column of its own on some rows:
+    absolute columns differ from row to row, the offset from the label does not)."""
+    offsets: Counter[int] = Counter()
+    for lrow in lrows:
+        filled = [cell for cell in lrow.values if cell.text]
+        label = lrow.labels[-1] if lrow.labels else None
+        if (label is not None and label.column is not None and len(filled) == width and filled[0].column is not None
+                and filled[-1].column is not None and filled[-1].column - filled[0].column == width - 1
+                and filled[0].line == label.line):
+            offsets[filled[0].column - label.column] += 1
+    if not offsets:
+        return None
+    offset, count = offsets.most_common(1)[0]
+    return offset if count * 2 > sum(offsets.values()) else None
+
+
+def _start_of(lrow: LogicalRow, start_column: int | None, offset: int | None) -> int | None:
+    """Where this row's values start: the table's common column, else its label's column plus
+    the table's common offset (when the row's values stand on its label's line)."""
+    if start_column is not None:
+        return start_column
+    label = lrow.labels[-1] if lrow.labels else None
+    if offset is None or label is None or label.column is None or not lrow.values or lrow.values[0].line != label.line:
+        return None
+    return label.column + offset
+
+
 def _printed(cells: Sequence[Cell]) -> str:
     return " ".join("|" if cell.is_bar else (cell.text or "␣") for cell in cells)
 
@@ -596,6 +625,11 @@ def _fit_with_bars(values: list[Cell], width: int) -> Fit:
     """A row of the cell-per-line layout with bars (lines holding only ``|``): bars are separators
     when the row has its width without them; else each bar is an empty cell, except bars past
     the width at the end (a row's closing mark) or at the start (a row's opening mark)."""
+    without_bars = _fit_by_count([cell for cell in values if not cell.is_bar], width)
+    if without_bars.cells is not None:
+        return without_bars
+    # a run of pipes on a line (`||`, `|||||`) pads a row or closes it; only a lone `|` is a cell
+    values = [cell for cell in values if not (cell.is_bar and (cell.raw or "|").count("|") > 1)]
     without_bars = _fit_by_count([cell for cell in values if not cell.is_bar], width)
     if without_bars.cells is not None:
         return without_bars
@@ -879,6 +913,8 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     rows_zh = form.labels_zh("table3", "row")
     lrows = join_label_fragments(logical_rows(rows, width=len(REQUESTERS)), "table3")
     start_column = value_start_column(lrows, len(REQUESTERS))
+    offset = value_offset(lrows, len(REQUESTERS)) if start_column is None else None
+    inline = _prints_values_inline(lrows)
     skip = set()
     pending: list[tuple[str, LogicalRow, Fit]] = []  # rows the table's sums may still decide
     orphans: list[tuple[int, LogicalRow]] = []  # rows of values whose label was printed apart
@@ -912,10 +948,17 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         if not lrow.values:
             if row_key == "other":
                 state.seen[row_key] = lrow.line  # the 2019 row printed without values: nothing to read
-            elif _is_dangling(lrows, index):
+            elif _is_dangling(lrows, index) and inline:
                 after_dangling = True  # a row label printed apart from its values (PDF conversion)
+            elif _is_dangling(lrows, index) and row_key not in state.seen:
+                # one cell per line with blank cells dropped: a row printed as its label alone is
+                # blank in every reading
+                state.seen[row_key] = lrow.line
+                for requester in REQUESTERS:
+                    out.append(_count_cell(doc, findings, Cell("", lrow.line),
+                                           {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
             continue
-        if (after_dangling or _follows_stray_label(lrows, index)) and lrow.values[0].line != lrow.labels[-1].line:
+        if inline and (after_dangling or _follows_stray_label(lrows, index)) and lrow.values[0].line != lrow.labels[-1].line:
             # values printed below a label that itself follows labels printed apart from their
             # rows: whose values they are is decided by the form's row order (_placed_orphans)
             orphans.append((index, LogicalRow([], lrow.values)))
@@ -931,7 +974,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS) and not _is_run_together(lrow.values, len(REQUESTERS)):
             _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh)
             continue
-        fit = fit_values(lrow.values, len(REQUESTERS), start_column=start_column)
+        fit = fit_values(lrow.values, len(REQUESTERS), start_column=_start_of(lrow, start_column, offset))
         if fit.cells is None and fit.problem in ("missing_cells", "extra_cells"):
             fit = recover.recover_row(lrow.values, len(REQUESTERS), rule=recover.row_sum_rule, fit=fit)
         if fit.cells is None and fit.candidates:
@@ -976,6 +1019,14 @@ def _follows_stray_label(lrows: Sequence[LogicalRow], index: int) -> bool:
         if labels.lookup_any("table3", ("group", "requester", "header"), cell.text) is None:
             return True
     return False
+
+
+def _prints_values_inline(lrows: Sequence[LogicalRow]) -> bool:
+    """Does the table print most rows' values on their label's line (pipe rows, a grid, PDF
+    text)? Only there is a label without values out of place; one cell per line prints none so."""
+    with_values = [lrow for lrow in lrows if lrow.labels and lrow.has_values]
+    inline = sum(1 for lrow in with_values if lrow.values[0].line == lrow.labels[-1].line)
+    return bool(with_values) and inline * 2 > len(with_values)
 
 
 def _is_dangling(lrows: Sequence[LogicalRow], index: int) -> bool:
@@ -1179,7 +1230,7 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
         has_number = any(cell.text and parse_number(cell.text) is not None for cell in row.cells)
         for cell in row.cells:
             if _is_value(cell):
-                if has_number:  # blank cells of a header row are layout, not values
+                if has_number or (cell.is_bar and values):  # blank cells of a header row are layout, not values
                     values.append(cell)
                 continue
             if _HEADING.match(label_key(cell.text)):
