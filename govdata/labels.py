@@ -255,18 +255,36 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
         elif not (index == len(tail) - 1 and len(token) <= 3):  # a label the end of the text cut
             text_chars += len(token)
         pieces.append(token)
-    labelled = {piece for piece in pieces if finder.fullmatch(label_key(piece)) or _is_enumerated_label(piece, finder)}
+    labelled = {piece for piece in pieces if _is_table_label(piece, table, finder) or _is_cut_header(piece, table)}
     if numbers == 0:
-        # labels only: a run of header cells (信息内容本年处理决定数量), never labels and words
+        # labels only: a run of header cells (信息内容本年处理决定数量), never labels and words;
+        # a header cell the copy cut (本年新 for 本年新制作数量) counts when a space set it apart
         return pieces if len(matches) >= 2 and all(piece in labelled for piece in pieces) else None
     if text_chars > max(8, len(squashed) // 5):
         return None
     return pieces
 
 
-def _is_enumerated_label(piece: str, finder: re.Pattern[str]) -> bool:
+_CUT_HEADER_FIELDS = {"table2": ("measure",), "table3": ("requester",), "table4": ("outcome",)}
+
+
+def _is_cut_header(piece: str, table: str) -> bool:
+    """A column heading the copy cut short (``本年新`` for 本年新制作数量, ``本年增/`` for
+    本年增/减): the start, two characters or more, of one of the table's column labels."""
+    key = label_key(piece)
+    return len(key) >= 2 and any(spelling.startswith(key) and spelling != key
+                                 for field in _CUT_HEADER_FIELDS[table] for spelling, _ in _spellings(table, field))
+
+
+def _is_table_label(piece: str, table: str, finder: re.Pattern[str]) -> bool:
+    """A piece of a run that is one of the table's labels: exactly (after its enumerator), without
+    a bracketed instruction, or by similarity (a header cell cut as 本年增/)."""
     key = strip_enumerator(label_key(piece))
-    return bool(key) and finder.fullmatch(key) is not None
+    if not key:
+        return False
+    if finder.fullmatch(key) or finder.fullmatch(_BRACKETED.sub("", key)):
+        return True
+    return fuzzy_lookup(table, _FIELDS_BY_TABLE[table], piece) is not None
 
 
 # A bracketed instruction printed right after a label: 规范性文件(指各行政机关印发的有正式文号的文件).

@@ -185,7 +185,7 @@ def split_label_and_numbers(text: str) -> list[str] | None:
     >>> split_label_and_numbers("本年新 制作数量") is None
     True
     """
-    words = _WORDS.findall(text)
+    words = _noted_numbers(_WORDS.findall(text))
     if len(words) < 2 or _PROSE.search(text):
         return None
     numbers = 0
@@ -202,6 +202,25 @@ def split_label_and_numbers(text: str) -> list[str] | None:
 
 # Markdown heading marks a PDF-to-markdown converter puts before a table's own labels.
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def _noted_numbers(words: list[str]) -> list[str]:
+    """Words with a bracketed note after a number joined to it: a PDF conversion merges a cell's
+    footnote into the cell (``22 (其中修订 16 件)`` is one cell, 22 with its note)."""
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word.startswith("(") and out and is_value_cell(out[-1]) and ")" in "".join(words[index:]):
+            note = [word]
+            while not note[-1].endswith(")") and index + len(note) < len(words):
+                note.append(words[index + len(note)])
+            out[-1] += "".join(note)
+            index += len(note)
+            continue
+        out.append(word)
+        index += 1
+    return out
 
 
 def _free_cells(number: int, reading: str, printed: str | None) -> list[Cell]:
@@ -361,7 +380,14 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
             last = current[-1]
             current[-1] = Cell(last.text + stripped, last.line)
             continue
-        current.extend(_line_cells(number, stripped, printed))
+        cells = _line_cells(number, stripped, printed)
+        if any(cell.is_spaced for cell in cells):  # a label and its numbers on one line (PDF text): a row of its own
+            if current:
+                rows.append(Row(tuple(current)))
+                current = []
+            rows.append(Row(tuple(cells)))
+            continue
+        current.extend(cells)
     if current:
         rows.append(Row(tuple(current)))
     return rows

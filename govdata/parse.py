@@ -264,7 +264,7 @@ def text_segments(doc: Document) -> list[Segment]:
     out: list[Segment] = []
     for number, (reading, printed) in enumerate(zip(doc.norm_lines, doc.lines, strict=True), start=1):
         same = printed if len(printed) == len(reading) else None
-        if len(reading) > _LONG_LINE and ("第二十条" in reading or "申请数量" in reading):
+        if _is_flattened(reading):
             cuts = sorted({0, *(m.start() for m in _SECTION_CUT.finditer(reading))})
             for start, end in zip(cuts, [*cuts[1:], len(reading)], strict=True):
                 if reading[start:end].strip():
@@ -272,6 +272,17 @@ def text_segments(doc: Document) -> list[Segment]:
             continue
         out.append((number, reading, printed))
     return out
+
+
+_OTHER_TABLE_MARKS = ("收到和处理", "申请数量", "属于国家秘密", "结转下年度", "结果维持")
+
+
+def _is_flattened(reading: str) -> bool:
+    """A line that holds a page flattened into one line: a long line with table anchors, or a
+    shorter one that runs 表二 into another table."""
+    if len(reading) > _LONG_LINE and ("第二十条" in reading or "申请数量" in reading):
+        return True
+    return len(reading) > 80 and "第二十条" in reading and any(mark in reading for mark in _OTHER_TABLE_MARKS)
 
 
 def _squash(line: str) -> str:
@@ -331,13 +342,29 @@ def _is_table3_line_before(norm_lines: Sequence[str], index: int) -> bool:
     if _ONLY_VALUES.match(line):
         return True
     match = _FIRST_CELL.match(line)
-    first = _TRAILING_NUMBERS.sub("", match.group(1)).strip() if match else ""
-    return bool(first) and (labels.lookup_any("table3", ("row", "group"), first) is not None
-                            or labels.clean_lookup("table3", ("row", "group"), first) is not None
-                            or labels.fuzzy_lookup("table3", ("row", "group"), first) is not None)
+    return _is_table3_label(_TRAILING_NUMBERS.sub("", match.group(1)).strip() if match else "")
+
+
+def _is_table3_label(text: str) -> bool:
+    return bool(text) and (labels.lookup_any("table3", ("row", "group"), text) is not None
+                           or labels.clean_lookup("table3", ("row", "group"), text) is not None
+                           or labels.fuzzy_lookup("table3", ("row", "group"), text) is not None)
 
 
 _ONLY_VALUES = re.compile(r"^[\d\s|+\-.,]+$")
+_LABEL_TAIL_MAX = 25  # characters: the rest of a wrapped label (数量, ，只计这一情形，不计其他情形), not prose
+
+
+def _label_tail_lines(norm_lines: Sequence[str], index: int) -> int:
+    """How many lines (at most 3) right before ``index`` are the wrapped rest of a row label: short,
+    without digits or pipes (PDF text wraps a long label after the row's values)."""
+    k = 0
+    while k < 3 and index - k - 1 > 0:
+        line = norm_lines[index - k - 1].strip()
+        if not line or len(line) > _LABEL_TAIL_MAX or "|" in line or any(char.isdigit() for char in line):
+            break
+        k += 1
+    return k
 
 
 def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
@@ -355,8 +382,16 @@ def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
     t3 = first(_starts_table3, t2 or 0)
     if t3 is None:  # a page that begins inside 表三: from its first row whatever label that row has
         t3 = first(_is_table3_row, t2 or 0)
-        while t3 is not None and t3 > (t2 or 0) and _is_table3_line_before(norm_lines, t3):
-            t3 -= 1
+        while t3 is not None and t3 > (t2 or 0):
+            if _is_table3_line_before(norm_lines, t3):
+                t3 -= 1
+            elif t3 >= 2 and _is_table3_label(norm_lines[t3 - 2].strip() + norm_lines[t3 - 1].strip()):
+                t3 -= 2  # a label wrapped over two lines above its values
+            elif (k := _label_tail_lines(norm_lines, t3)) and _TRAILING_NUMBERS.search(norm_lines[t3 - k - 1]) \
+                    and _is_table3_line_before(norm_lines, t3 - k):
+                t3 -= k + 1  # a row whose label wraps below its values (PDF text: 数量, ）)
+            else:
+                break
     regions: dict[str, tuple[int, int]] = {}
     if t3 is not None:
         t3_last = first(lambda s: "结转下年度继续办理" in s, t3)
@@ -404,6 +439,11 @@ def split_run_together_cells(rows: Sequence[Row], table: str) -> list[Row]:
             else:
                 cells.extend(Cell(text, cell.line, is_run=any(char.isdigit() for char in text) and not _is_label_piece(text))
                              for text in pieces)
+        if any(cell.is_run for cell in cells):
+            # a line that runs some cells together may run any of them together: a space it prints
+            # (行政强制18 +223) is no firmer a border than the ones it lost
+            cells = [cell._replace(is_run=True) if cell.is_spaced and recover.is_run_of_numbers(cell._replace(is_run=True)) else cell
+                     for cell in cells]
         out.append(Row(tuple(cells)))
     return out
 
@@ -501,7 +541,7 @@ def _joined_labels(cells: list[Cell], table: str, fields: tuple[str, ...]) -> li
     index = 0
     while index < len(cells):
         cell = cells[index]
-        if not _known(table, fields, cell.text):
+        if not _known(table, fields, cell.text) or _unclosed(cell.text):
             for used in range(2, min(4, len(cells) - index) + 1):
                 text = "".join(c.text for c in cells[index:index + used])
                 if _known(table, fields, text):
@@ -522,7 +562,7 @@ def _joined_raw(cells: Sequence[Cell]) -> str | None:
 def _joined_fragment(lrows: list[LogicalRow], index: int, table: str, fields: tuple[str, ...]) -> tuple[LogicalRow, int] | None:
     first = lrows[index]
     head = first.labels[-1]
-    if _known(table, fields, head.text):
+    if _known(table, fields, head.text) and not _unclosed(head.text):
         return None
     text = head.text
     for used in range(2, 5):
@@ -538,6 +578,12 @@ def _joined_fragment(lrows: list[LogicalRow], index: int, table: str, fields: tu
         if follower.has_values or len(follower.labels) > 1:
             return None
     return None
+
+
+def _unclosed(text: str) -> bool:
+    """A label whose bracketed instruction goes on in the next cell: ``处理决定数量（指`` / ``2022年办件量）``."""
+    key = label_key(text)
+    return key.count("(") > key.count(")")
 
 
 def _known(table: str, fields: tuple[str, ...], text: str) -> bool:
@@ -585,6 +631,66 @@ def value_offset(lrows: Sequence[LogicalRow], width: int) -> int | None:
     return offset if count * 2 > sum(offsets.values()) else None
 
 
+@dataclass(frozen=True)
+class Padding:
+    """Empty cells a table prints beside its values: ``lead`` before them and ``trail`` after
+    them on every row; None for "whatever the row has beyond the table's width" (rows padded to
+    a common grid width at one end)."""
+
+    lead: int | None = 0
+    trail: int | None = 0
+
+
+def end_padding(lrows: Sequence[LogicalRow], width: int) -> Padding | None:
+    """The empty columns a table prints before or after its values, if its rows show them.
+
+    A converted grid often carries empty cells of its own: a spacer between label and values,
+    a column after 总计 (``2.重复申请 | | 0 | 0 | 0 | 0 | 0 | 0 | |``), or runs of pipes padding
+    each row to the grid's width (``… | 0 | ||``, one pipe fewer on a row with two labels). A row
+    with blank cells alone cannot tell a blank first column from padding; the table can:
+
+    - every row that prints a number has ``width + k`` cells, and exactly one split of the k
+      cells between start and end is empty on every such row; or
+    - every such row prints the same number of cells, labels included (padded to the grid's
+      width), and the cells beyond the width are empty at exactly one end of every row.
+
+    Two readings that fit (a spacer and an always-blank 总计) decide nothing.
+    """
+    counted = [lrow for lrow in lrows
+               if lrow.labels and any(cell.text for cell in lrow.values) and not any(cell.is_bar for cell in lrow.values)]
+    if len(counted) < 3:
+        return None
+    extras = [len(lrow.values) - width for lrow in counted]
+    if min(extras) < 0 or max(extras) == 0:
+        return None
+    if len(set(extras)) == 1:
+        extra = extras[0]
+        fits = [Padding(lead, extra - lead) for lead in range(extra + 1)
+                if all(_without_padding(lrow.values, width, Padding(lead, extra - lead)) is not lrow.values for lrow in counted)]
+    elif len({len(lrow.labels) + len(lrow.values) for lrow in counted}) == 1:
+        fits = [padding for padding in (Padding(0, None), Padding(None, 0))
+                if all(extra == 0 or _without_padding(lrow.values, width, padding) is not lrow.values
+                       for lrow, extra in zip(counted, extras, strict=True))]
+    else:
+        return None
+    return fits[0] if len(fits) == 1 else None
+
+
+def _without_padding(values: Sequence[Cell], width: int, padding: Padding | None) -> Sequence[Cell]:
+    """A row's cells without the table's padding (:func:`end_padding`); the row itself (the same
+    object) when it does not have that padding."""
+    extra = len(values) - width
+    if padding is None or extra <= 0:
+        return values
+    lead = padding.lead if padding.lead is not None else extra - (padding.trail or 0)
+    trail = padding.trail if padding.trail is not None else extra - lead
+    if lead < 0 or trail < 0 or lead + trail != extra:
+        return values
+    if any(cell.text or cell.is_bar for cell in (*values[:lead], *values[len(values) - trail:])):
+        return values
+    return values[lead:len(values) - trail]
+
+
 def _start_of(lrow: LogicalRow, start_column: int | None, offset: int | None) -> int | None:
     """Where this row's values start: the table's common column, else its label's column plus
     the table's common offset (when the row's values stand on its label's line)."""
@@ -600,7 +706,8 @@ def _printed(cells: Sequence[Cell]) -> str:
     return " ".join("|" if cell.is_bar else (cell.text or "␣") for cell in cells)
 
 
-def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None = None) -> Fit:
+def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None = None,
+               padding: Padding | None = None) -> Fit:
     """Fit a row's value cells to ``width`` columns.
 
     In a grid whose rows agree on where values start (``start_column``), a row with blank
@@ -609,7 +716,9 @@ def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None =
     first. A bar (a line holding only ``|``) is a separator when the row has its width without
     it, else an empty cell. More cells than that can only be read if every reading gives the
     same numbers; fewer cells cannot be placed in their columns (see :mod:`govdata.recover`).
+    Padding columns the whole table shows (``padding``, see :func:`end_padding`) are dropped first.
     """
+    values = _without_padding(values, width, padding)
     if start_column is not None:
         window = [cell for cell in values if cell.column is not None and start_column <= cell.column < start_column + width]
         inside = {id(cell) for cell in window}  # by identity: comparing Cell tuples field by field is slow
@@ -715,6 +824,7 @@ class _T2Header:
     block: str | None = None
     measures: list[tuple[str | None, str | None, Cell]] = field(default_factory=list)  # (key, header unit, cell)
     is_open: bool = False  # after 信息内容, until the first item row
+    trailing_empty: int = 0  # empty cells the header prints after its last column: the grid's padding
 
     def resolved(self, template_hint: str | None) -> tuple[list[tuple[str, str | None]] | None, str | None]:
         """(measure key, unit) per column; the form's standard columns when the header's cells
@@ -748,7 +858,7 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
     seen_measures: list[str] = []
     lrows = join_label_fragments(logical_rows(rows), "table2")
     for index, lrow in enumerate(lrows):
-        item = None
+        item, item_line = None, lrow.line
         for cell in lrow.labels:
             key = label_key(cell.text)
             block = _BLOCK.search(key)
@@ -764,7 +874,9 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                 header.measures.append((measure.key, next(filter(None, unit_match.groups()), None) if unit_match else None, cell))
                 seen_measures.append(measure.key)
             elif (found := _label_match("table2", ("item",), cell, findings, "table=table2")) is not None:
-                item = found
+                if item is not None:  # two items in a row with nothing between: the first printed no value
+                    out.extend(_blank_table2_row(doc, item, header, seen_measures, item_line))
+                item, item_line = found, cell.line
                 header.is_open = False
                 if header.block is None:
                     header.block = form.block_of_item(found.key)
@@ -777,7 +889,14 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                 findings.add("unmapped_label", cell.line, f"表二中的标签“{cell.printed}”无法识别{suffix}", scope="table=table2",
                              severity=severity)
                 header.is_open = header.is_open and not is_row
-        if item is None or not lrow.values:
+        if item is None:
+            if header.measures and lrow.values and not any(cell.text or cell.is_bar for cell in lrow.values):
+                header.trailing_empty = len(lrow.values)
+            continue
+        # an item printed as its label alone, then another row or the table's end (not the text's
+        # end: a cut text may have lost its values): blank in every reading
+        is_last = index == len(lrows) - 1 and not reaches_end
+        if not lrow.values and not (_next_is_table2_label(lrows, index) or is_last):
             continue
         measures, assumed = header.resolved(_template_of_measures(seen_measures))
         if measures is None:
@@ -790,7 +909,12 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                 findings.add("header_assumed", first_cell.line,
                              f"第二十条第({header.block})项的栏目标题印刷不全 ({' | '.join(c.printed for _, _, c in header.measures)})，"
                              f"按{assumed}年格式的标准栏目顺序读取", scope=f"block={header.block}", severity="warning")
-        fit = fit_values(lrow.values, len(measures))
+        if not lrow.values:
+            # an item printed as its label alone, the next row's label right after it (a page
+            # flattened to text, one cell per line): blank in every reading
+            fit = Fit(tuple(Cell("", lrow.line) for _ in measures))
+        else:
+            fit = fit_values(lrow.values, len(measures), padding=Padding(0, header.trailing_empty) if header.trailing_empty else None)
         if (reaches_end and index == len(lrows) - 1 and len(complete_cells(lrow.values, doc)) < len(measures)
                 and not _is_run_together(lrow.values, len(measures))):
             complete = complete_cells(lrow.values, doc)
@@ -812,6 +936,25 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                         "measure_zh": measures_zh[measure], "value": number.value if number else None, "unit": unit,
                         "raw": cell.printed, "line": cell.line})
     return out, _template_of_measures(seen_measures)
+
+
+def _blank_table2_row(doc: Document, item: labels.Label, header: _T2Header, seen_measures: Sequence[str],
+                      line: int) -> list[dict[str, Any]]:
+    """The cells of a 表二 item printed as its label alone between two rows: blank in every reading."""
+    measures, _ = header.resolved(_template_of_measures(seen_measures))
+    items_zh, measures_zh = form.labels_zh("table2", "item"), form.labels_zh("table2", "measure")
+    return [{"report_id": doc.report_id, "item": item.key, "item_zh": items_zh[item.key], "measure": measure,
+             "measure_zh": measures_zh[measure], "value": None, "unit": unit or (None if measure in _MONEY_MEASURES else _COUNT_UNIT),
+             "raw": "", "line": line} for measure, unit in (measures or [])]
+
+
+def _next_is_table2_label(lrows: Sequence[LogicalRow], index: int) -> bool:
+    """Is the row after ``index`` another 表二 item or a 第二十条 block (so row ``index`` is not the
+    last thing the text prints)?"""
+    if index + 1 >= len(lrows) or not lrows[index + 1].labels:
+        return False
+    first = lrows[index + 1].labels[0].text
+    return bool(_BLOCK.search(label_key(first))) or labels.lookup("table2", "item", first) is not None
 
 
 # --- template ---------------------------------------------------------------------------------
@@ -886,7 +1029,7 @@ def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cel
             elif lrow.has_values:
                 unknown.append(cell)
             continue
-        if bare == "总计" and not lrow.has_values and key == bare:
+        if bare == "总计" and (not lrow.has_values or later_labels) and key == bare:
             continue  # the requester header's 总计; (七)总计 is the row, even when every cell is blank
         group = labels.lookup("table3", "group", cell.text)
         if group is not None:
@@ -915,6 +1058,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     start_column = value_start_column(lrows, len(REQUESTERS))
     offset = value_offset(lrows, len(REQUESTERS)) if start_column is None else None
     inline = _prints_values_inline(lrows)
+    padding = end_padding(lrows, len(REQUESTERS))
     skip = set()
     pending: list[tuple[str, LogicalRow, Fit]] = []  # rows the table's sums may still decide
     orphans: list[tuple[int, LogicalRow]] = []  # rows of values whose label was printed apart
@@ -974,7 +1118,9 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS) and not _is_run_together(lrow.values, len(REQUESTERS)):
             _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh)
             continue
-        fit = fit_values(lrow.values, len(REQUESTERS), start_column=_start_of(lrow, start_column, offset))
+        if at_end:  # what the cut left of the next line (its ordinal 5, a footer's —) is no cell of this row
+            lrow = LogicalRow(lrow.labels, _without_cut_tail(lrow.values, doc))
+        fit = fit_values(lrow.values, len(REQUESTERS), start_column=_start_of(lrow, start_column, offset), padding=padding)
         if fit.cells is None and fit.problem in ("missing_cells", "extra_cells"):
             fit = recover.recover_row(lrow.values, len(REQUESTERS), rule=recover.row_sum_rule, fit=fit)
         if fit.cells is None and fit.candidates:
@@ -1144,6 +1290,17 @@ def complete_cells(values: Sequence[Cell], doc: Document | None = None) -> list[
     return cells[:-1]
 
 
+def _without_cut_tail(values: Sequence[Cell], doc: Document) -> list[Cell]:
+    """A row's cells without a last one the end of the text cut, when it stands on a line after
+    the row's others (a fragment of the next line: its ordinal, a page footer's dash)."""
+    cells = list(values)
+    filled = [cell for cell in cells if cell.text]
+    if (len(filled) >= 2 and filled[-1].line > filled[-2].line and filled[-1].text != "0"
+            and _ends_the_text(filled[-1], doc)):
+        cells.remove(filled[-1])
+    return cells
+
+
 def _ends_the_text(cell: Cell, doc: Document) -> bool:
     """Is ``cell`` the very last thing the text prints (nothing, not even a space or a line
     break, after it)?"""
@@ -1224,6 +1381,11 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     """
     header: list[str] = []
     values: list[Cell] = []
+    # Rows opened by a lone | (one cell per line): the bar before the values is the values
+    # row's opener, not a blank first cell.
+    first = next((cell for row in rows for cell in row.cells
+                  if cell.is_bar or (cell.text and not _HEADING.match(label_key(cell.text)))), None)
+    rows_opened = first is not None and first.is_bar and (first.raw or "|") == "|"
     for row in rows:
         if len([cell for cell in values if cell.text]) >= _T4_WIDTH and not any(_is_value(cell) for cell in row.cells):
             break
@@ -1235,6 +1397,8 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
                 continue
             if _HEADING.match(label_key(cell.text)):
                 continue
+            if not any(value.text for value in values):
+                values = []  # bars before a header label are the header's layout (row openers, blank corners)
             outcome = labels.lookup("table4", "outcome", cell.text)
             if outcome is not None:
                 header.append(outcome.key)
@@ -1248,6 +1412,8 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     else:
         findings.add("header_mismatch", values[0].line, f"表四表头读出 {len(header)} 个结果栏目 (应为 {_T4_WIDTH})，按标准表式顺序读取",
                      scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
+    if rows_opened and len(values) > _T4_WIDTH and values[0].is_bar:
+        values = values[1:]
     fit = fit_values(values, _T4_WIDTH)
     if fit.cells is None and fit.problem in ("missing_cells", "extra_cells") and not (reaches_end and fit.problem == "missing_cells"):
         fit = recover.recover_row(values, _T4_WIDTH, rule=recover.table4_rule, fit=fit)

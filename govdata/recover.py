@@ -18,8 +18,10 @@ error and decides nothing); what stays open is an ``ambiguous_cells`` finding li
 candidate, with the cells left null. None: the row stays unread with its finding, and the
 ``checks`` speak about the printed totals — a report is never "repaired" into other numbers.
 
-The search is bounded (:data:`MAX_READINGS` per row, :data:`MAX_COMBINATIONS` per table), so a
-hostile line cannot stall a batch; hitting a bound is reported.
+The search is bounded (:data:`MAX_READINGS` readings and :data:`MAX_STEPS` candidates tried per
+row, :data:`MAX_COMBINATIONS` per table), so a hostile line cannot stall a batch: a long row of
+cells that cannot be joined, or a long run of digits, has astronomically many candidates of which
+none is a reading. Hitting a bound is reported.
 
 Example:
     >>> from govdata.layout import Cell
@@ -41,6 +43,7 @@ from govdata.layout import Cell
 from govdata.normalize import parse_number
 
 MAX_READINGS = 20000
+MAX_STEPS = 200_000  # candidate cuts, joins and placements tried per row, readings or not
 MAX_COMBINATIONS = 20000
 _DIGITS = re.compile(r"^\d+$")
 # A run printed without separators: numbers, any of which after the first may open with a sign (19-225).
@@ -104,11 +107,15 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     texts = [_Token(cell.text, cell.is_run and _RUN.match(cell.text) is not None, cell.is_spaced) for cell in tokens]
     # A reading that needs no blank cell is preferred: blanks are only assumed where the
     # printed digits cannot fill every column the rule accepts.
-    full, capped, n_full = _accepted(_full_readings(texts, width), rule, require=True)
-    readings = full
-    if n_full == 0 and not capped:
-        # only when the printed digits cannot fill every column are blank cells assumed
-        readings, capped, _ = _accepted(_partial_readings(texts, width), rule, require=False)
+    budget = _Budget(MAX_STEPS)
+    try:
+        full, capped, n_full = _accepted(_full_readings(texts, width, budget), rule, require=True)
+        readings = full
+        if n_full == 0 and not capped:
+            # only when the printed digits cannot fill every column are blank cells assumed
+            readings, capped, _ = _accepted(_partial_readings(texts, width, budget), rule, require=False)
+    except _SearchCapped:
+        return Fit(None, "search_capped", f"印出“{printed}”的候选读法超过 {MAX_STEPS} 种，停止搜索")
     if capped:
         return Fit(None, "search_capped", f"印出“{printed}”的读法超过 {MAX_READINGS} 种，停止搜索")
     if not readings:
@@ -117,6 +124,22 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
         why = f"，均符合{_RULE_ZH[rule]}" if rule in _RULE_ZH else "，本表没有可据以判断的加总关系"
         return Fit(None, "ambiguous_cells", printed, tuple(readings), why)
     return Fit(cells_of(readings[0], tokens), "recovered_cells", describe(printed, readings[0], rule))
+
+
+class _SearchCapped(Exception):
+    """The row's candidates ran past :data:`MAX_STEPS`."""
+
+
+class _Budget:
+    """How many more candidates a row's search may try."""
+
+    def __init__(self, steps: int) -> None:
+        self.left = steps
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _SearchCapped
 
 
 class _Token(NamedTuple):
@@ -186,31 +209,31 @@ def _int(value: str | None) -> int | None:
     return int(number.value) if float(number.value).is_integer() else None
 
 
-def _full_readings(tokens: list[_Token], width: int) -> Iterator[Reading]:
+def _full_readings(tokens: list[_Token], width: int, budget: _Budget) -> Iterator[Reading]:
     """Readings that fill every column: runs cut into numbers, or (too many cells) adjacent cells
     that a single space split joined."""
     if len(tokens) > width:
-        yield from _merged(tokens, width)
+        yield from _merged(tokens, width, budget)
         return
-    for numbers in _cut(tokens, width, exact=True):
+    for numbers in _cut(tokens, width, budget, exact=True):
         yield tuple(numbers)
 
 
-def _partial_readings(tokens: list[_Token], width: int) -> Iterator[Reading]:
+def _partial_readings(tokens: list[_Token], width: int, budget: _Budget) -> Iterator[Reading]:
     """Readings with blank columns: fewer numbers than columns, placed in order among them (a
     copy that dropped its empty cells)."""
     if len(tokens) > width:
         return
-    for numbers in _cut(tokens, width, exact=False):
+    for numbers in _cut(tokens, width, budget, exact=False):
         if len(numbers) < width:
-            yield from _placed(numbers, width)
+            yield from _placed(numbers, width, budget)
 
 
 def _most_numbers(token: _Token) -> int:
     return sum(char.isdigit() for char in token.text) if token.may_cut else 1
 
 
-def _cut(tokens: list[_Token], width: int, *, exact: bool) -> Iterator[list[str]]:
+def _cut(tokens: list[_Token], width: int, budget: _Budget, *, exact: bool) -> Iterator[list[str]]:
     """Each token kept or, when it may hold several cells, cut into numbers; ``width`` numbers in
     all when ``exact``, at most ``width`` otherwise."""
     if not tokens:
@@ -223,17 +246,18 @@ def _cut(tokens: list[_Token], width: int, *, exact: bool) -> Iterator[list[str]
         return
     if head.may_cut:
         least = width - sum(_most_numbers(token) for token in rest) if exact else 1
-        splits = _splits(head.text, most, least=max(1, least))
+        splits = _splits(head.text, most, budget, least=max(1, least))
     elif parse_number(head.text) is None:
         return  # a run with signs inside that may not be cut is no number
     else:
         splits = iter([[head.text]])
     for first in splits:
-        for tail in _cut(rest, width - len(first), exact=exact):
+        budget.spend()
+        for tail in _cut(rest, width - len(first), budget, exact=exact):
             yield first + tail
 
 
-def _splits(run: str, most: int, *, least: int = 1) -> Iterator[list[str]]:
+def _splits(run: str, most: int, budget: _Budget, *, least: int = 1) -> Iterator[list[str]]:
     """A run cut into ``least``..``most`` numbers: none starting with 0 unless it is 0, a sign only
     at the start of a number (``19-225``: 19|-2|25, 19|-22|5, 1|9|-225)."""
     # a cut may fall between two digits, or just before a sign; never just after one
@@ -245,35 +269,41 @@ def _splits(run: str, most: int, *, least: int = 1) -> Iterator[list[str]]:
         if extra < 0 or extra > len(optional):
             continue
         for cuts in itertools.combinations(optional, extra):
+            budget.spend()
             bounds = (0, *sorted((*must, *cuts)), len(run))
             numbers = [run[a:b] for a, b in itertools.pairwise(bounds)]
             if all(_NUMBER_PART.match(n) for n in numbers):
                 yield numbers
 
 
-def _placed(numbers: list[str], width: int) -> Iterator[Reading]:
+def _placed(numbers: list[str], width: int, budget: _Budget) -> Iterator[Reading]:
     """Numbers placed in order among ``width`` columns, the other columns blank (a copy that
     dropped its empty cells)."""
     for columns in itertools.combinations(range(width), len(numbers)):
+        budget.spend()
         reading: list[str | None] = [None] * width
         for column, number in zip(columns, numbers, strict=True):
             reading[column] = number
         yield tuple(reading)
 
 
-def _merged(tokens: list[_Token], width: int) -> Iterator[Reading]:
+def _merged(tokens: list[_Token], width: int, budget: _Budget) -> Iterator[Reading]:
     """Adjacent numbers a single space split joined until the row has ``width`` cells (PDF text
-    that split one number into two cells: ``1 2`` for 12)."""
+    that split one number into two cells: ``1 2`` for 12). Only pairs that may join are tried: a
+    long row of firm cells has no reading, and must not cost a search over all its pairs."""
     extra = len(tokens) - width
     if extra <= 0:
         return
-    for joins in itertools.combinations(range(len(tokens) - 1), extra):
+    joinable = [i for i in range(len(tokens) - 1) if _may_join(tokens[i], tokens[i + 1])]
+    if len(joinable) < extra:
+        return
+    for joins in itertools.combinations(joinable, extra):
+        budget.spend()
         joined = set(joins)
         out: list[str] = []
         for index, token in enumerate(tokens):
             if index - 1 in joined:
-                before = tokens[index - 1]
-                if not (before.may_join and token.may_join and _DIGITS.match(out[-1]) and _DIGITS.match(token.text)) or out[-1] == "0":
+                if out[-1] == "0":
                     break
                 out[-1] += token.text
             else:
@@ -281,6 +311,12 @@ def _merged(tokens: list[_Token], width: int) -> Iterator[Reading]:
         else:
             if len(out) == width:
                 yield tuple(out)
+
+
+def _may_join(before: _Token, after: _Token) -> bool:
+    """Two cells that may be halves of one number a single space split (``1 2`` for 12)."""
+    return (before.may_join and after.may_join and _DIGITS.match(before.text) is not None
+            and _DIGITS.match(after.text) is not None)
 
 
 # --- 表三 as a whole ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from govdata import parse_report
 from govdata.layout import Cell
-from govdata.recover import MAX_READINGS, recover_row, row_sum_rule, table4_rule
+from govdata.recover import MAX_READINGS, MAX_STEPS, recover_row, row_sum_rule, table4_rule
 
 HEAD = "某某区某某局2023年政府信息公开工作年度报告\n本报告所列数据的统计期限自2023年1月1日至2023年12月31日。\n"
 T3 = ("三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） "
@@ -97,3 +97,22 @@ def test_dropped_blank_cells_are_ambiguous_unless_one_placement_adds_up():
 def test_a_hostile_run_of_digits_stops_the_search_at_the_cap_and_says_so():
     fit = recover_row([Cell("9" * 80, 1, is_run=True)], 7, rule=row_sum_rule)
     assert fit.cells is None and fit.problem == "search_capped" and str(MAX_READINGS) in fit.detail
+
+
+def test_a_long_row_of_firm_cells_is_reported_without_searching_every_pair_of_cells():
+    # 61 cells for 表四's 15 columns, none of which may join: no reading, found at once
+    # (a search over every set of 46 joins among 60 pairs would never end).
+    fit = recover_row([Cell("0", 1) for _ in range(61)], 15, rule=table4_rule)
+    assert fit.cells is None and fit.problem != "search_capped" and "没有一种读法" in fit.detail
+
+
+def test_a_long_row_of_cells_that_may_join_stops_at_the_cap_and_says_so():
+    fit = recover_row([Cell("1", 1, is_spaced=True) for _ in range(61)], 15, rule=table4_rule)
+    assert fit.cells is None and fit.problem == "search_capped"
+
+
+def test_a_long_run_of_zeros_stops_at_the_candidate_cap_even_though_no_cut_is_a_reading():
+    # every cut of 60 zeros into at most 15 numbers leaves a number starting with 0: all
+    # candidates are rejected, so only the cap on candidates tried (not readings found) ends it
+    fit = recover_row([Cell("0" * 60, 1, is_run=True)], 15, rule=table4_rule)
+    assert fit.cells is None and fit.problem == "search_capped" and str(MAX_STEPS) in fit.detail
