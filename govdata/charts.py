@@ -138,11 +138,17 @@ def offline_renderer(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
         "<script>(function () {\n"
         f"  var spec = {_escape_for_script(spec_json)};\n"
         f'  var el = document.getElementById("{chart_id}");\n'
-        "  if (typeof vegaEmbed === 'undefined') {\n"
-        "    el.textContent = '图表库未加载 (chart library missing: call charts.use_offline_charts() first)';\n"
-        "    return;\n"
-        "  }\n"
-        f"  vegaEmbed(el, spec, {json.dumps(options)}).catch(function (err) {{ el.textContent = String(err); }});\n"
+        # In JupyterLab a widget's output can be drawn before the cell holding the bundle has run
+        # its script; wait for it (up to 10 s) rather than fail, then say what is missing.
+        "  var tries = 0;\n"
+        "  (function draw() {\n"
+        "    if (typeof vegaEmbed === 'undefined') {\n"
+        "      if (tries++ < 100) { setTimeout(draw, 100); return; }\n"
+        "      el.textContent = '图表库未加载：请先运行 charts.use_offline_charts()';\n"
+        "      return;\n"
+        "    }\n"
+        f"    vegaEmbed(el, spec, {json.dumps(options)}).catch(function (err) {{ el.textContent = String(err); }});\n"
+        "  })();\n"
         "})();</script>"
     )
     return {"text/html": html, "text/plain": f"<govdata chart {chart_id}>"}
@@ -194,6 +200,22 @@ def _javascript_bundle() -> str:
     return bundle
 
 
+def offline_html(chart: alt.TopLevelMixin):
+    """The chart as an IPython HTML object drawn by the offline renderer, whatever renderer is enabled.
+
+    Why: a widget (the explorer) displays its charts into an Output widget when *it* decides,
+    possibly before a notebook cell switched the renderer; this never goes through Altair's
+    renderer registry, so it can never fall back to the CDN-loading default.
+    """
+    from IPython.display import HTML
+
+    if THEME_NAME not in alt.theme.names():
+        alt.theme.register(THEME_NAME, enable=False)(theme)
+    with alt.theme.enable(THEME_NAME):
+        spec = chart.to_dict()
+    return HTML(offline_renderer(spec)["text/html"])
+
+
 def use_offline_charts(*, display_bundle: bool = True):
     """Enable the govdata theme and offline renderer; return the bundle for display.
 
@@ -223,14 +245,7 @@ def _metric(metric: str) -> metrics.Metric:
     return metrics.SHARE_METRICS[metric]
 
 
-def agency_names(reports: pl.DataFrame) -> pl.DataFrame:
-    """``agency_id -> agency_name``: the name of an agency's latest report (names change over years)."""
-    return (
-        reports.sort("year")
-        .group_by("agency_id", maintain_order=True)
-        .agg(pl.col("agency").drop_nulls().last().alias("agency_name"))
-        .with_columns(pl.col("agency_name").fill_null(pl.col("agency_id")))
-    )
+agency_names = metrics.agency_names
 
 
 def with_agency_names(frame: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame:
