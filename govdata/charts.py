@@ -583,7 +583,8 @@ def check_status_chart(summary: pl.DataFrame, *, title: str = "校验规则结�
     ).properties(title=title, width=460, height=alt.Step(22))
 
 
-def metrics_trend(shares: pl.DataFrame, metric_names: Sequence[str], *, title: str = "历年变化") -> alt.LayerChart:
+def metrics_trend(shares: pl.DataFrame, metric_names: Sequence[str], *, title: str = "历年变化",
+                  years: Sequence[int] | None = None) -> alt.LayerChart:
     """Several share metrics of one agency across years (one line per metric), with the 2019 break.
 
     Raises ValueError for shares of several agencies: their lines would be joined into one
@@ -605,7 +606,7 @@ def metrics_trend(shares: pl.DataFrame, metric_names: Sequence[str], *, title: s
     # metrics of one year side by side, in the order given, so equal values do not hide each other
     order = {name: index for index, name in enumerate(metric_names)}
     drawn = _dodged(drawn.with_columns(pl.col("metric").replace_strict(order, return_dtype=pl.Int64).alias("_order")), "_order")
-    x = _year_axis(data["year"].to_list() or [2019], field="x_pos")
+    x = _year_axis(list(years or []) or data["year"].to_list() or [2019], field="x_pos")
     y = _y_share("占办理结果总计的比例", domain=[0, 1])
     color = alt.Color("metric_zh:N", title="指标", scale=alt.Scale(domain=list(labels.values()),
                                                                 range=[METRIC_COLORS[name] for name in labels]))
@@ -638,6 +639,8 @@ def draws_lines(shares: pl.DataFrame, metric_names: Sequence[str]) -> bool:
 def trend_caption(shares: pl.DataFrame, metric_names: Sequence[str]) -> sections.Fragment:
     """The sentence above the agency's charts, saying what is drawn: lines only when there are lines."""
     drawn = shares.filter(pl.col("metric").is_in(list(metric_names)) & pl.col("share").is_not_null())
+    if shares.height and not (shares["denominator"].fill_null(0) > 0).any():
+        return sections.Fragment(f"<p>{sections.esc('本机关各年度的办理结果总计均为 0 件（或未列出），因此没有构成图和比例，数字见下表。')}</p>")
     parts = ["柱形为各年办理结果件数。"]
     if drawn.height == 0:
         parts.append("各年度办理结果总计均不足最小样本量或为 0，不画比例，件数见表。")
@@ -675,14 +678,18 @@ def reasons_chart(totals: pl.DataFrame, *, title: str = "不予公开、无法�
                alt.Tooltip("value:Q", title="件数", format=","), alt.Tooltip("share_of_group:Q", title="占该类别", format=".1%")]
     if "n_agencies" in data.columns:
         tooltip.append(alt.Tooltip("n_agencies:Q", title="列出该理由的机关数"))
-    columns = [c for c in ("group", "group_zh", "reason_label", "value", "share_of_group", "n_agencies") if c in data.columns]
-    return alt.Chart(data.select(columns)).mark_bar().encode(
+    columns = [c for c in ("agency", "group", "group_zh", "reason_label", "value", "share_of_group", "n_agencies") if c in data.columns]
+    chart = alt.Chart(data.select(columns)).mark_bar().encode(
         y=alt.Y("reason_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
         x=alt.X("value:Q", title="申请数（件）"),
         color=alt.Color("group_zh:N", title="类别", scale=alt.Scale(domain=[labels[g] for g in groups],
                                                                   range=[GROUP_COLORS[g] for g in groups])),
         tooltip=tooltip,
-    ).properties(title=title, width=420, height=alt.Step(20))
+    )
+    if "agency" in data.columns:  # one panel per agency (the compare page)
+        return chart.properties(width=280, height=alt.Step(20)).facet(
+            column=alt.Column("agency:N", title=None, header=alt.Header(labelLimit=260))).properties(title=title)
+    return chart.properties(title=title, width=420, height=alt.Step(20))
 
 
 def ranking_chart(shares: pl.DataFrame, metric: str, *, year: int | None = None, min_n: int | None = None,
@@ -740,7 +747,8 @@ def compare_chart(shares: pl.DataFrame, metric_names: Sequence[str], *,
     panels = []
     for (agency_id,), part in shares.sort("agency_id").group_by("agency_id", maintain_order=True):
         name = part["agency_name"][0] if "agency_name" in part.columns else agency_id
-        chart = metrics_trend(part, metric_names, title=str(name))
+        # the same years on both panels, so the two agencies are read against one time axis
+        chart = metrics_trend(part, metric_names, title=str(name), years=shares["year"].drop_nulls().unique().to_list())
         if isinstance(chart, sections.Fragment):
             continue
         panels.append(chart.properties(width=360, height=240))

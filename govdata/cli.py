@@ -262,20 +262,19 @@ def run(notebook: str, parameters: tuple[tuple[str, str], ...], html_out: Path |
 
     Example: `govdata run agency_briefing -p agency_id jinjiang_city -p year 2023 --html out.html`.
     """
-    from govdata.notebooks import NotebookError, coerce_parameters, export_html, resolve_notebook, run_notebook
+    from govdata.notebooks import NotebookError, coerce_parameters, export_html, page_title, resolve_notebook, run_notebook
 
     try:
         path = resolve_notebook(notebook)
         values = coerce_parameters(path, dict(parameters))
         nb = run_notebook(path, values, output_path=output)
-    except (FileNotFoundError, KeyError, NotebookError) as exc:
+    except (FileNotFoundError, KeyError, ValueError, NotebookError) as exc:
         click.echo(f"govdata run: {exc.args[0] if isinstance(exc, KeyError) else exc}", err=True)
         sys.exit(1)
     if output:
         click.echo(f"executed notebook: {output}")
     if html_out:
-        title = " ".join([path.stem, *(f"{key}={value}" for key, value in values.items())])
-        click.echo(f"html: {export_html(nb, html_out, title=title)}")
+        click.echo(f"html: {export_html(nb, html_out, title=page_title(path, values))}")
 
 
 @main.command()

@@ -830,13 +830,15 @@ def refusal_reasons(corpus: Corpus) -> pl.DataFrame:
 def reason_totals(reasons: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
     """:func:`refusal_reasons` summed over reports (per ``by``): the across-agency breakdown.
 
-    Adds ``n_reports`` (reports printing the reason), ``n_agencies`` and ``share_of_group``
-    (the reason's part of its group's total over the same reports).
+    Adds ``n_reports`` (reports printing the reason), ``n_agencies`` (agencies that gave it at
+    least once) and ``share_of_group`` (the reason's part of its group's total; the 2008
+    grounds of pre-2019 prose are a group of their own, never mixed with the 2019 ones).
     """
     keys = [*by, "group", "group_zh", "reason", "reason_zh", "is_2008_ground", "order"]
     totals = (reasons.group_by(keys).agg(pl.col("value").sum().cast(pl.Int64), pl.col("report_id").n_unique().alias("n_reports"),
-                                         pl.col("agency_id").n_unique().alias("n_agencies"))
-              .with_columns((pl.col("value").cast(pl.Float64) / pl.col("value").sum().over([*by, "group"]).cast(pl.Float64))
+                                         pl.col("agency_id").filter(pl.col("value") > 0).n_unique().alias("n_agencies"))
+              .with_columns((pl.col("value").cast(pl.Float64)
+                             / pl.col("value").sum().over([*by, "group", "is_2008_ground"]).cast(pl.Float64))
                             .fill_nan(None).alias("share_of_group")))
     return totals.sort([*by, "order"])
 

@@ -295,12 +295,14 @@ def headline_sources(corpus: Corpus, report: Mapping[str, Any], *, metric_names:
     where, lines, note = outcome_lines(corpus, report_id, "total")
     total = corpus.outcomes.filter((pl.col("report_id") == report_id) & (pl.col("outcome") == "total"))
     add("handled", "办理结果总计", fmt_int(total["value"][0]) if total.height else MISSING, where, lines, note)
+    if total.height and total["value"][0] == 0:
+        return out  # nothing was handled: no share is shown, so there is no numerator to source
     for name in metric_names:
         metric = metrics.SHARE_METRICS[name]
         parts = [(key, *outcome_lines(corpus, report_id, key)) for key in metric.numerator]
         wheres = list(dict.fromkeys(w for _k, w, _l, _n in parts if w))
         lines = sorted({line for _k, _w, part_lines, _n in parts for line in part_lines})
-        notes = "；".join(dict.fromkeys(n for _k, _w, _l, n in parts if n))
+        notes = "；".join(dict.fromkeys(sentence for _k, _w, _l, n in parts if n for sentence in n.split("；")))
         add(name, f"{metric.label_zh}的分子（{metric.numerator_zh}）", "", "、".join(wheres), lines, notes)
     return out
 
@@ -586,3 +588,69 @@ def failures_list(corpus: Corpus) -> Fragment:
 def note(text: str) -> Fragment:
     """A muted paragraph of (escaped) text."""
     return Fragment(f'<p class="muted">{esc(text)}</p>')
+
+
+def reasons_table(reasons: pl.DataFrame, *, quoter: Quoter | None = None, report: Mapping[str, Any] | None = None) -> Fragment:
+    """One report's refusal reasons (:func:`govdata.metrics.refusal_reasons`) with counts and the printed line of each."""
+    if reasons.height == 0:
+        return note("本报告未列出不予公开、无法提供或不予处理的理由。")
+    quotes = quoter.lines(report, reasons["line"].to_list()) if quoter is not None and report is not None else {}
+    frame = reasons.with_columns(
+        pl.when(pl.col("is_2008_ground")).then(pl.concat_str(pl.col("reason_zh"), pl.lit("（2008年条例的理由）")))
+        .otherwise(pl.col("reason_zh")).alias("reason_label"),
+        terms.term_expr("source", "source").alias("source_zh"),
+        pl.col("line").map_elements(lambda n: f"第{n}行「{quotes[n].text}」" if n in quotes else f"第{n}行",
+                                    return_dtype=pl.String, skip_nulls=True).alias("quote"))
+    return scrolling(table(frame, headers={"group_zh": "类别", "reason_label": "理由", "value": "件数", "source_zh": "来源",
+                                           "quote": "原文"},
+                           formats={"value": fmt_int}, numeric=("value",)))
+
+
+def reason_totals_table(totals: pl.DataFrame) -> Fragment:
+    """Refusal reasons summed across agencies (:func:`govdata.metrics.reason_totals`), with how many agencies list each."""
+    if totals.height == 0:
+        return note("所选报告未列出不予公开、无法提供或不予处理的理由。")
+    frame = totals.with_columns(
+        pl.when(pl.col("is_2008_ground")).then(pl.concat_str(pl.col("reason_zh"), pl.lit("（2008年条例的理由）")))
+        .otherwise(pl.col("reason_zh")).alias("reason_label"))
+    agency = {"agency": "机关"} if "agency" in frame.columns else {}
+    headers = {**agency, "group_zh": "类别", "reason_label": "理由", "value": "件数", "share_of_group": "占该类别",
+               "n_agencies": "有此理由的机关数", "n_reports": "列出此项的报告数"}
+    return scrolling(table(frame, headers=headers,
+                           formats={"value": fmt_int, "share_of_group": fmt_share}, numeric=("value", "share_of_group", "n_agencies",
+                                                                                               "n_reports")))
+
+
+def compare_table(view: Any) -> Fragment:
+    """Two agencies side by side (:func:`govdata.views.compare`): each one's latest year, counts, shares and intervals."""
+    rows = []
+    for agency_id in view.agencies:
+        latest = view.shares.filter(pl.col("agency_id") == agency_id).sort("year").tail(1)
+        if latest.height == 0:
+            continue
+        year = latest["year"][0]
+        part = view.shares.filter((pl.col("agency_id") == agency_id) & (pl.col("year") == year))
+        cells = {"机关": esc(part["agency_name"][0]), "年度": esc(year), "格式": esc(template_zh(part["template"][0])),
+                 "办理结果总计": fmt_int(part["denominator"].drop_nulls().max())}
+        for name in view.metric_names:
+            s = part.filter(pl.col("metric") == name)
+            if s.height == 0:
+                continue
+            r = s.row(0, named=True)
+            label = metrics.SHARE_METRICS[name].label_zh
+            if r["denominator"] == 0:
+                cells[label] = "无申请办结"
+            elif r["share"] is None and r["numerator"] is not None:
+                cells[label] = f"{fmt_int(r['numerator'])} / {fmt_int(r['denominator'])} 件（不足最小样本量）"
+            elif r["share"] is None:
+                cells[label] = MISSING
+            else:
+                cells[label] = f"{fmt_share(r['share'])}（{fmt_interval(r['ci_low'], r['ci_high'])}）"
+        cells["数据校验"] = status_flag(part["input_status"][0], part["failed_checks"][0])
+        rows.append(cells)
+    if not rows:
+        return note("所选机关没有可比较的数值。")
+    headers = list(dict.fromkeys(key for row in rows for key in row))
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{row.get(h, MISSING)}</td>" for h in headers) + "</tr>" for row in rows)
+    return scrolling(Fragment(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"))

@@ -360,3 +360,42 @@ def explorer_frames(data_dir: str | os.PathLike, *, min_n: int = metrics.DEFAULT
                                     min_n=min_n)
     reports = store.scan_frame(src, "reports").select("agency_id", "agency", "year").collect()
     return shares, reports
+
+
+COMPARE_METRICS = ("share_withheld", "share_denied_broad", "share_granted_any")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two agencies side by side (the compare page): every frame holds only their reports."""
+
+    agencies: list[str]
+    metric_names: tuple[str, ...]
+    min_n: int
+    shares: pl.DataFrame
+    outcomes: pl.DataFrame
+    reports: pl.DataFrame
+    reasons: pl.DataFrame
+
+
+def compare(data_dir: str | os.PathLike, agencies: object = (), *, min_n: int = metrics.DEFAULT_MIN_N,
+            metric_names: Sequence[str] = COMPARE_METRICS) -> Comparison:
+    """The compare page of two agencies; ``agencies`` empty = the two with the most handled requests.
+
+    Raises :class:`ParameterError` for an unknown id or a number of agencies other than two.
+    """
+    min_n = check_min_n(min_n)
+    chosen = agency_list(agencies)
+    src = store.resolve_data_dir(data_dir)
+    if not chosen:
+        wide = metrics.outcomes_wide(store.scan_frame(src, "outcomes").select(OUTCOME_COLUMNS))
+        chosen = metrics.largest_agencies(wide, n=2, weight="total")
+    if len(chosen) != 2:
+        raise ParameterError(f"compare needs two agency ids, e.g. [jinjiang_city, quanzhou_taishang]; got {chosen}")
+    _check_selection(src, chosen, None)
+    parts = [agency_corpus(src, agency_id) for agency_id in chosen]
+    corpus = Corpus(**{name: pl.concat([getattr(p, name) for p in parts], how="vertical_relaxed") for name in schema.FRAME_NAMES})
+    shares = metrics.outcome_shares(corpus.outcomes, corpus.checks, metrics=list(metric_names), min_n=min_n)
+    shares = charts.with_agency_names(shares, corpus.reports)
+    return Comparison(agencies=chosen, metric_names=tuple(metric_names), min_n=min_n, shares=shares, outcomes=corpus.outcomes,
+                      reports=corpus.reports, reasons=metrics.refusal_reasons(corpus))
