@@ -640,7 +640,7 @@ def trend_caption(shares: pl.DataFrame, metric_names: Sequence[str]) -> sections
     """The sentence above the agency's charts, saying what is drawn: lines only when there are lines."""
     drawn = shares.filter(pl.col("metric").is_in(list(metric_names)) & pl.col("share").is_not_null())
     if shares.height and not (shares["denominator"].fill_null(0) > 0).any():
-        return sections.Fragment(f"<p>{sections.esc('本机关各年度的办理结果总计均为 0 件（或未列出），因此没有构成图和比例，数字见下表。')}</p>")
+        return sections.Fragment("<p>本机关各年度的办理结果总计均为 0 件（或未列出），因此没有构成图和比例，数字见下表。</p>")
     parts = ["柱形为各年办理结果件数。"]
     if drawn.height == 0:
         parts.append("各年度办理结果总计均不足最小样本量或为 0，不画比例，件数见表。")
