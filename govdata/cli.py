@@ -318,6 +318,38 @@ def briefings(out_dir: Path, data_dir: Path, jobs: int, force: bool, min_n: int,
         sys.exit(1)
 
 
+@main.command("export")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data/processed"),
+              show_default=True, help="Processed data written by `govdata ingest` (either layout).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for one file per frame, panel.<fmt> and codebook.<fmt>.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "dta", "parquet"]), default="csv", show_default=True,
+              help="csv: UTF-8 with BOM (Excel); xlsx: Excel workbooks; dta: Stata 15 with Chinese variable labels; parquet.")
+@click.option("--min-n", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Fewest handled requests a share is given for in the panel.")
+def export_command(data_dir: Path, out_dir: Path, fmt: str, min_n: int) -> None:
+    """Write every frame, the headline panel (agency × year × metric) and a codebook to --out.
+
+    The panel has numerator, denominator, share, Wilson 95% interval, the minimum-N flag, the
+    checks status and the agency's Chinese name; the codebook lists every column with its
+    type, meaning and Chinese label. docs/briefings.md ("Export") describes the files.
+    """
+    from govdata.export import export_store
+    from govdata.store import is_partitioned
+
+    if not (data_dir / "reports.parquet").exists() and not is_partitioned(data_dir):
+        click.echo(f"govdata export: no processed data in {data_dir}/; run `govdata ingest data/raw --out {data_dir}` first", err=True)
+        sys.exit(2)
+    try:
+        result = export_store(data_dir, out_dir, fmt=fmt, min_n=min_n)
+    except (OSError, ValueError, KeyError) as exc:
+        click.echo(f"govdata export: {exc.args[0] if isinstance(exc, KeyError) else exc}", err=True)
+        sys.exit(1)
+    for name, path in result.files.items():
+        click.echo(f"  {name}: {result.rows[name]} rows -> {path}")
+    click.echo(f"exported {len(result.files)} files ({fmt}) to {out_dir}/")
+
+
 @main.command("synth")
 @click.option("--n", "n_reports", type=click.IntRange(min=1), required=True, help="How many reports to write.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
