@@ -84,8 +84,8 @@ def test_status_flag_names_failed_rules_in_chinese_and_keeps_keys_out_of_the_tex
 
 
 def test_legacy_report_review_section_shows_the_appendix_and_prose_figures_not_a_false_absence():
-    from govdata.model import Corpus
     from govdata import schema
+    from govdata.model import Corpus
 
     corpus = Corpus(
         reports=schema.frame("reports", [{"report_id": "r", "agency_id": "a", "year": 2017, "template": "legacy"}]),
