@@ -129,7 +129,7 @@ def test_explorer_draws_its_first_chart_offline_in_jupyterlab_and_widgets_redraw
             except PlaywrightTimeout:
                 pass
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=TIMEOUT_MS)
-            news = page.locator(".jp-Notification-Toast-Close, .Toastify__close-button")
+            news = page.locator(".Toastify__toast button", has_text="No")  # "get notified about Jupyter news?" no
             if news.count():
                 news.first.click()
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
