@@ -58,7 +58,7 @@ def test_page_draws_every_chart_offline_and_fetches_nothing(built_pages, artifac
     assert _broken_links(path, loaded.dom) == []
     visible = _visible_text(loaded.dom)
     assert RAW_KEYS.findall(visible) == [], RAW_KEYS.findall(visible)
-    assert "0 / 0" not in visible
+    assert "0 / 0" not in visible and "N 不足" not in visible
     if page != "index.html":
         assert "全部简报" in visible  # the way back to the index
 

@@ -137,3 +137,10 @@ def test_govdata_run_reports_wrong_parameters_in_one_line_with_exit_1(store):
         assert done.exit_code == 1, done.output
         message = done.output.strip().splitlines()
         assert len(message) == 1 and expected in message[0], done.output
+
+
+def test_pages_made_by_govdata_run_have_chinese_titles():
+    from govdata.notebooks import page_title
+
+    assert page_title("notebooks/trends.ipynb", {"metric": "share_withheld"}) == "历年趋势（不予公开占比）"
+    assert page_title("agency_briefing", {"agency_id": "jinjiang_city", "year": 2023}) == "机关年度数据简报（jinjiang_city，2023年）"
