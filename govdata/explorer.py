@@ -28,6 +28,8 @@ from govdata.model import Corpus
 
 TEMPLATES = ("legacy", "2019", "2021")
 TEMPLATE_LABELS = terms.terms("template")
+TABLE_STYLE = ("<style>.govdata th, .govdata td.num { white-space: nowrap; } .govdata td { min-width: 3em; }"
+               " .govdata .table-wrap { overflow-x: auto; max-width: 100%; }</style>")
 TABLE_ROWS = 200
 """Rows of the table under the chart (the rest are counted, not listed: a page must stay small)."""
 PRESELECT_AGENCIES = 200
@@ -69,7 +71,7 @@ class Explorer:
             value=tuple(names["agency_id"].to_list()) if names.height <= PRESELECT_AGENCIES else (),
             description="机关", rows=min(8, max(2, names.height)))
         self.years = widgets.IntRangeSlider(value=(first, last), min=first, max=max(last, first + 1), step=1,
-                                            description="年度", layout=widgets.Layout(width="340px"))
+                                            description="年度", layout=widgets.Layout(width="420px"))
         self.metric = widgets.Dropdown(options=[(m.label_zh, name) for name, m in metrics.SHARE_METRICS.items()],
                                        value=metric, description="指标", layout=widgets.Layout(width="340px"))
         self.templates = widgets.SelectMultiple(options=[(TEMPLATE_LABELS[t], t) for t in TEMPLATES], value=TEMPLATES,
@@ -104,7 +106,8 @@ class Explorer:
         """Recompute the table and chart from the widget values and redraw both."""
         self.table = self.selection()
         self.chart = charts.share_trend(self.table, self.metric.value)
-        self.table_output.value = sections.shares_table(self.table, limit=TABLE_ROWS)._repr_html_()
+        # JupyterLab's own table CSS lets a narrow header break one character per line
+        self.table_output.value = (TABLE_STYLE + sections.shares_table(self.table, limit=TABLE_ROWS)._repr_html_())
         with self.chart_output:
             self.chart_output.clear_output(wait=True)
             # drawn by the offline renderer whatever Altair's active renderer is: the first chart is
