@@ -69,7 +69,7 @@ class Explorer:
             options=[(f"{row['agency_name']}（{row['agency_id']}）" if row["agency_name"] in duplicated else row["agency_name"],
                       row["agency_id"]) for row in names.iter_rows(named=True)],
             value=tuple(names["agency_id"].to_list()) if names.height <= PRESELECT_AGENCIES else (),
-            description="机关", rows=min(8, max(2, names.height)))
+            description="机关", rows=min(8, max(2, names.height)), layout=widgets.Layout(width="460px"))
         self.years = widgets.IntRangeSlider(value=(first, last), min=first, max=max(last, first + 1), step=1,
                                             description="年度", layout=widgets.Layout(width="420px"))
         self.metric = widgets.Dropdown(options=[(m.label_zh, name) for name, m in metrics.SHARE_METRICS.items()],
@@ -83,7 +83,9 @@ class Explorer:
         for control in (self.agencies, self.years, self.metric, self.templates):
             control.observe(self._on_change, names="value")
         self.widget = widgets.VBox([
-            widgets.HBox([widgets.VBox([self.metric, self.years]), self.agencies, self.templates]),
+            # two rows, so the year slider keeps room for its readout ("2017 – 2023") beside the metric
+            widgets.HBox([self.metric, self.years]),
+            widgets.HBox([self.agencies, self.templates]),
             self.chart_output, self.table_output,
         ])
         self.refresh()
