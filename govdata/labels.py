@@ -146,6 +146,9 @@ def fuzzy_lookup(table: str, fields: tuple[str, ...], printed: str) -> tuple[Lab
     key = _BRACKETED.sub("", strip_enumerator(label_key(printed)))
     if len(key) < 3 or len(key) > 60 or "。" in key:
         return None
+    cut = _cut_at_line_break(table, fields, key)
+    if cut is not None:
+        return cut
     best: dict[str, tuple[float, Label]] = {}
     for field in fields:
         for spelling, label in _spellings(table, field):
@@ -162,6 +165,24 @@ def fuzzy_lookup(table: str, fields: tuple[str, ...], printed: str) -> tuple[Lab
     if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < FUZZY_MARGIN:
         return None
     return ranked[0][1], ranked[0][0]
+
+
+_CUT_LABEL_MIN = 10  # characters a label cut at a line break must keep to name its row alone
+
+
+def _cut_at_line_break(table: str, fields: tuple[str, ...], key: str) -> tuple[Label, float] | None:
+    """A long label cut where a PDF line broke it, its tail on the next line
+    (``1.申请人无正当理由逾期不补正、行政机关不再`` / ``处理其政府信息公开申请``): the printed key
+    begins exactly one label's spellings and is long enough to name it. Similarity alone misses
+    these when the form also knows a short spelling the cut runs past."""
+    if len(key) < _CUT_LABEL_MIN:
+        return None
+    found = {label.key: (spelling, label) for field in fields for spelling, label in _spellings(table, field)
+             if len(spelling) > len(key) and spelling.startswith(key)}
+    if len(found) != 1:
+        return None
+    spelling, label = next(iter(found.values()))
+    return label, max(FUZZY_THRESHOLD, len(key) / len(spelling))
 
 
 # --- cells that run labels and numbers together ----------------------------------------------

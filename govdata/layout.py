@@ -306,7 +306,9 @@ def _pipe_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
             if pending:
                 rows.append(Row(tuple(pending)))
                 pending = []
-            rows.append(Row((Cell("", number, None, stripped.replace(" ", ""), True),)))
+            # `| |`: pipes a space sets apart are a cell each (a blank cell broken onto its own line,
+            # then the next); `|||` with nothing between is one run (padding)
+            rows.append(Row(tuple(Cell("", number, None, run, True) for run in stripped.split())))
             continue
         if "|" not in stripped and not pending:
             rows.append(Row(tuple(_free_cells(number, line, printed))))

@@ -274,7 +274,9 @@ def text_segments(doc: Document) -> list[Segment]:
     return out
 
 
-_OTHER_TABLE_MARKS = ("收到和处理", "申请数量", "属于国家秘密", "结转下年度", "结果维持")
+# words of 表三/表四 that a flattened 表二 runs into (with the label of the first withheld ground)
+_OTHER_TABLE_MARKS = ("收到和处理", "申请数量", form.label_zh("table3", "row", form.rows_of_group("withheld")[0]),
+                      "结转下年度", "结果维持")
 
 
 def _is_flattened(reading: str) -> bool:
@@ -656,24 +658,41 @@ def end_padding(lrows: Sequence[LogicalRow], width: int) -> Padding | None:
 
     Two readings that fit (a spacer and an always-blank 总计) decide nothing.
     """
-    counted = [lrow for lrow in lrows
-               if lrow.labels and any(cell.text for cell in lrow.values) and not any(cell.is_bar for cell in lrow.values)]
+    # a bar (a line holding only |) counts as a cell here: a row's closing mark on every row is padding too
+    counted = [(lrow, _runs_as_cells(lrow.values)) for lrow in lrows
+               if lrow.labels and any(cell.text for cell in lrow.values)]
     if len(counted) < 3:
         return None
-    extras = [len(lrow.values) - width for lrow in counted]
+    extras = [len(values) - width for _, values in counted]
     if min(extras) < 0 or max(extras) == 0:
         return None
     if len(set(extras)) == 1:
         extra = extras[0]
         fits = [Padding(lead, extra - lead) for lead in range(extra + 1)
-                if all(_without_padding(lrow.values, width, Padding(lead, extra - lead)) is not lrow.values for lrow in counted)]
-    elif len({len(lrow.labels) + len(lrow.values) for lrow in counted}) == 1:
+                if all(_without_padding(values, width, Padding(lead, extra - lead)) is not values for _, values in counted)]
+    elif len({len(lrow.labels) + len(values) for lrow, values in counted}) == 1:
         fits = [padding for padding in (Padding(0, None), Padding(None, 0))
-                if all(extra == 0 or _without_padding(lrow.values, width, padding) is not lrow.values
-                       for lrow, extra in zip(counted, extras, strict=True))]
+                if all(extra == 0 or _without_padding(values, width, padding) is not values
+                       for (_, values), extra in zip(counted, extras, strict=True))]
     else:
         return None
     return fits[0] if len(fits) == 1 else None
+
+
+def _runs_as_cells(values: Sequence[Cell]) -> Sequence[Cell]:
+    """A row's cells with each run of pipes on a line of its own (``||``, a bar whose raw holds
+    several pipes) read as that many empty cells, as the same run closing a line of numbers reads
+    (``0 | ||``): padding counts the same wherever the line breaks fell. The row itself when it has
+    no run."""
+    if not any(cell.is_bar and (cell.raw or "|").count("|") > 1 for cell in values):
+        return values
+    out: list[Cell] = []
+    for cell in values:
+        if cell.is_bar and (cell.raw or "|").count("|") > 1:
+            out.extend(Cell("", cell.line, None, None) for _ in range((cell.raw or "").count("|")))
+        else:
+            out.append(cell)
+    return out
 
 
 def _without_padding(values: Sequence[Cell], width: int, padding: Padding | None) -> Sequence[Cell]:
@@ -686,7 +705,7 @@ def _without_padding(values: Sequence[Cell], width: int, padding: Padding | None
     trail = padding.trail if padding.trail is not None else extra - lead
     if lead < 0 or trail < 0 or lead + trail != extra:
         return values
-    if any(cell.text or cell.is_bar for cell in (*values[:lead], *values[len(values) - trail:])):
+    if any(cell.text for cell in (*values[:lead], *values[len(values) - trail:])):
         return values
     return values[lead:len(values) - trail]
 
@@ -718,7 +737,10 @@ def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None =
     same numbers; fewer cells cannot be placed in their columns (see :mod:`govdata.recover`).
     Padding columns the whole table shows (``padding``, see :func:`end_padding`) are dropped first.
     """
-    values = _without_padding(values, width, padding)
+    if padding is not None:  # counted with runs as empty cells, as end_padding counts them
+        expanded = _runs_as_cells(values)
+        unpadded = _without_padding(expanded, width, padding)
+        values = unpadded if unpadded is not expanded else values
     if start_column is not None:
         window = [cell for cell in values if cell.column is not None and start_column <= cell.column < start_column + width]
         inside = {id(cell) for cell in window}  # by identity: comparing Cell tuples field by field is slow
@@ -736,14 +758,14 @@ def _fit_with_bars(values: list[Cell], width: int) -> Fit:
     the width at the end (a row's closing mark) or at the start (a row's opening mark)."""
     without_bars = _fit_by_count([cell for cell in values if not cell.is_bar], width)
     if without_bars.cells is not None:
-        return without_bars
+        return _unless_bars_are_blanks(without_bars, values, width)
     # a run of pipes on a line (`||`, `|||||`) pads a row or closes it; only a lone `|` is a cell
     values = [cell for cell in values if not (cell.is_bar and (cell.raw or "|").count("|") > 1)]
     without_bars = _fit_by_count([cell for cell in values if not cell.is_bar], width)
     if without_bars.cells is not None:
         return without_bars
     cells = list(values)
-    while len(cells) > width and cells[-1].is_bar:
+    while len(cells) > width and cells[-1].text == "":  # a closing mark or padding (empty cells of a run)
         cells.pop()
     while len(cells) > width and cells[0].is_bar:
         cells.pop(0)
@@ -751,6 +773,26 @@ def _fit_with_bars(values: list[Cell], width: int) -> Fit:
         return Fit(tuple(Cell("", cell.line, None, None) if cell.is_bar else cell for cell in cells))
     as_blanks = [Cell("", cell.line, None, None) if cell.is_bar else cell for cell in values]
     return _fit_by_count(as_blanks, width, printed=values)
+
+
+def _unless_bars_are_blanks(without_bars: Fit, values: list[Cell], width: int) -> Fit:
+    """The bars-as-separators reading, unless it keeps an empty cell that reading each lone bar as
+    a blank cell instead (and dropping the empty cells as padding) would place differently:
+    ``1 | ␣(bar) | 0 0 0 0 1 | ␣ ␣`` reads 1 ␣ 0 0 0 0 1 with padding or 1 0 0 0 0 1 ␣ without;
+    the row alone cannot tell, so neither is guessed."""
+    lone_bars = [cell for cell in values if cell.is_bar and (cell.raw or "|").count("|") == 1]
+    if not lone_bars or not any(cell.text == "" for cell in without_bars.cells or ()):
+        return without_bars
+    as_blanks = _fit_by_count([Cell("", cell.line, None, None) if cell.is_bar else cell
+                               for cell in values if not (cell.is_bar and (cell.raw or "|").count("|") > 1)], width)
+    if as_blanks.cells is None or [c.text for c in as_blanks.cells] == [c.text for c in without_bars.cells or ()]:
+        return without_bars
+    inner = values[1:-1]
+    if any(cell.is_bar for cell in inner) and all(cell.text for cell in inner if not cell.is_bar):
+        # a bar between printed numbers of a row whose only empty cells are at its ends: the
+        # bar is the blank cell (a pipe row broken at its blank), the end cells are padding
+        return as_blanks
+    return Fit(None, "ambiguous_cells", _printed(values))
 
 
 def _fit_by_count(cells: list[Cell], width: int, *, printed: Sequence[Cell] | None = None) -> Fit:
@@ -862,6 +904,10 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
         for cell in lrow.labels:
             key = label_key(cell.text)
             block = _BLOCK.search(key)
+            if (block or key in ("信息内容", "信息内容:")) and item is not None:
+                # an item with nothing printed before the next block (a flattened page): blank
+                out.extend(_blank_table2_row(doc, item, header, seen_measures, item_line))
+                item = None
             if block:
                 header = _T2Header(block=block.group(1))
             elif key in ("信息内容", "信息内容:"):

@@ -111,7 +111,12 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     try:
         full, capped, n_full = _accepted(_full_readings(texts, width, budget), rule, require=True)
         readings = full
-        if n_full == 0 and not capped:
+        if rule is None and not capped:
+            # no arithmetic to check a reading against (表二): a blank cell is as likely as a
+            # filled one (行政许可 170 may be 17 | 0 | ␣), so every placement counts
+            partial, capped, _ = _accepted(_partial_readings(texts, width, budget), rule, require=False)
+            readings = full + [reading for reading in partial if reading not in full]
+        elif n_full == 0 and not capped:
             # only when the printed digits cannot fill every column are blank cells assumed
             readings, capped, _ = _accepted(_partial_readings(texts, width, budget), rule, require=False)
     except _SearchCapped:

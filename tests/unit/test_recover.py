@@ -82,11 +82,13 @@ def test_table4_run_together_is_read_one_digit_per_column_and_checked_by_group()
     assert [c.text for c in fit.cells] == list("110024001510102") and fit.problem == "recovered_cells"
 
 
-def test_table2_run_has_no_sum_so_only_a_one_digit_per_column_run_is_recovered():
-    unique = recover_row([Cell("000", 3, is_run=True)], 3, rule=None)
-    assert [c.text for c in unique.cells] == ["0", "0", "0"]
+def test_table2_run_has_no_sum_so_a_blank_cell_is_as_likely_as_a_filled_one_and_nothing_is_chosen():
+    # 行政许可 170 may be 1 | 7 | 0 or 17 | 0 | ␣: without a sum to check, every placement is listed
+    fused = recover_row([Cell("170", 3, is_run=True)], 3, rule=None)
+    assert fused.cells is None and fused.problem == "ambiguous_cells"
+    assert ("1", "7", "0") in fused.candidates and ("17", "0", None) in fused.candidates
     several = recover_row([Cell("8855698", 3, is_run=True)], 3, rule=None)
-    assert several.cells is None and len(several.candidates) == 15
+    assert several.cells is None and len(several.candidates) == 36  # 15 with every cell filled, 21 with one blank
 
 
 def test_dropped_blank_cells_are_ambiguous_unless_one_placement_adds_up():
