@@ -44,7 +44,9 @@ MANIFEST_NAME = ".govdata-briefings.json"
 INDEX_NAME = "index.html"
 DEFAULT_MIN_N = 30
 AGENCY_NOTEBOOK = "agency_briefing.ipynb"
-CORPUS_NOTEBOOKS = (("trends.ipynb", "trends.html", "历年趋势"), ("data_quality.ipynb", "data_quality.html", "数据质量概览"))
+CORPUS_NOTEBOOKS = (("trends.ipynb", "trends.html", "历年趋势"), ("data_quality.ipynb", "data_quality.html", "数据质量概览"),
+                    ("compare.ipynb", "compare.html", "两个机关的比较"))
+COMPARE_OUTPUT = "compare.html"
 
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9_]+")
 
@@ -86,6 +88,7 @@ class Job:
     year: int | None = None
     template: str | None = None
     input_status: str | None = None
+    nav_html: str = ""
 
 
 @dataclass
@@ -209,23 +212,31 @@ def plan(corpus: Corpus, data_dir: Path, *, notebook_dir: Path, min_n: int = DEF
               .join(status, on=["agency_id", "year"], how="left").sort("agency_id", "year"))
     agency_hashes = agency_fingerprints(corpus)
     notebook = str(notebook_dir / AGENCY_NOTEBOOK)
+    n_agencies = placed["agency_id"].n_unique()
+    corpus_pages = [(output, title) for name, output, title in CORPUS_NOTEBOOKS if name != "compare.ipynb" or n_agencies >= 2]
+    years_of = {agency_id: sorted(int(y) for y in part["year"]) for (agency_id,), part in placed.group_by("agency_id")}
     for row in placed.iter_rows(named=True):
         parameters = {"data_dir": data_dir, "agency_id": row["agency_id"], "year": int(row["year"]), "min_n": int(min_n)}
+        nav = agency_nav(row["agency_id"], int(row["year"]), years_of[row["agency_id"]], corpus_pages)
         jobs.append(Job(
             notebook=notebook, parameters=parameters,
-            output=f"agencies/{slugify(row['agency_id'])}_{int(row['year'])}.html",
+            output=agency_page(row["agency_id"], int(row["year"])),
             title=f"{row['agency'] or row['agency_id']} {row['year']}年政府信息公开数据简报",
-            input_hash=_sha256([code.encode(), _params_bytes(parameters), agency_hashes[row["agency_id"]].encode()]),
+            input_hash=_sha256([code.encode(), _params_bytes(parameters), agency_hashes[row["agency_id"]].encode(), nav.encode()]),
             agency_id=row["agency_id"], agency=row["agency"], year=int(row["year"]), template=row["template"],
-            input_status=row["input_status"],
+            input_status=row["input_status"], nav_html=nav,
         ))
     whole = corpus_fingerprint(corpus)
     for notebook_name, output, title in CORPUS_NOTEBOOKS:
+        if output not in dict(corpus_pages):  # a comparison needs two agencies
+            continue
         parameters: dict[str, Any] = {"data_dir": data_dir}
-        if notebook_name == "trends.ipynb":
+        if notebook_name in ("trends.ipynb", "compare.ipynb"):
             parameters["min_n"] = int(min_n)
+        nav = corpus_nav(output, corpus_pages)
         jobs.append(Job(notebook=str(notebook_dir / notebook_name), parameters=parameters, output=output, title=title,
-                        input_hash=_sha256([code.encode(), _params_bytes(parameters), whole.encode()])))
+                        input_hash=_sha256([code.encode(), _params_bytes(parameters), whole.encode(), nav.encode()]),
+                        nav_html=nav))
     return _distinct_outputs(jobs, notes), notes
 
 
@@ -252,6 +263,34 @@ def _distinct_outputs(jobs: list[Job], notes: list[str]) -> list[Job]:
         seen.add(job.output)
         out.append(job)
     return out
+
+
+def agency_page(agency_id: str, year: int) -> str:
+    """The file of an agency-year briefing, relative to the output folder."""
+    return f"agencies/{slugify(agency_id)}_{int(year)}.html"
+
+
+def _nav(links: list[str]) -> str:
+    return f'<nav class="govdata-nav">{" · ".join(links)}</nav>'
+
+
+def corpus_nav(current: str, corpus_pages: list[tuple[str, str]]) -> str:
+    """Links at the top of a corpus-wide page: back to the index, and the other corpus pages."""
+    links = ['<a href="index.html">← 全部简报</a>']
+    for output, title in corpus_pages:
+        links.append(f"<b>{esc(title)}</b>" if output == current else f'<a href="{esc(output)}">{esc(title)}</a>')
+    return _nav(links)
+
+
+def agency_nav(agency_id: str, year: int, years: list[int], corpus_pages: list[tuple[str, str]]) -> str:
+    """Links at the top of an agency-year page: the index, the corpus pages, and the agency's other years."""
+    links = ['<a href="../index.html">← 全部简报</a>']
+    links += [f'<a href="../{esc(output)}">{esc(title)}</a>' for output, title in corpus_pages]
+    others = [f"<b>{y}</b>" if y == year else f'<a href="{esc(agency_page(agency_id, y).removeprefix("agencies/"))}">{y}</a>'
+              for y in years]
+    if len(years) > 1:
+        links.append("本机关各年度：" + " ".join(others))
+    return _nav(links)
 
 
 def _params_bytes(parameters: dict[str, Any]) -> bytes:
@@ -302,7 +341,7 @@ def run_job(session, job: Job, out_dir: Path) -> JobResult:
     # whole one): the manifest forgets it, so the next run rebuilds it, and the index says it failed.
     try:
         nb = session.run(job.notebook, job.parameters)
-        export_html(nb, target, title=job.title)
+        export_html(nb, target, title=job.title, nav_html=job.nav_html)
     except NotebookError as exc:
         return JobResult(job, "failed", time.perf_counter() - started, exc.message)
     except OSError as exc:
@@ -392,22 +431,44 @@ def build_briefings(data_dir: str | os.PathLike, out_dir: str | os.PathLike, *, 
         elif result.status == "failed":
             manifest.pop(result.job.output, None)
     write_manifest(out, manifest)
-    write_index(batch, corpus)
+    write_index(batch, corpus, min_n=min_n)
     return batch
 
 
 # --------------------------------------------------------------------------- index
 
 
-_STATUS_ZH = {"fail": "校验未通过", "warning": "校验警告", "pass": "校验通过", "not_assessable": "无法校验", "unchecked": "未校验"}
+def _index_numbers(corpus: Corpus, min_n: int) -> dict[tuple[str, int], dict[str, str]]:
+    """Per agency-year: requests received, requests handled and the non-disclosure share (or its counts), as index cells."""
+    from govdata import metrics
+    from govdata.sections import fmt_int, fmt_interval, fmt_share
+
+    requests = metrics.requests_per_agency_year(corpus)
+    shares = metrics.outcome_shares(corpus.outcomes, corpus.checks, metrics=["share_withheld"], min_n=min_n)
+    by_report = {r["report_id"]: r for r in shares.iter_rows(named=True)}
+    out: dict[tuple[str, int], dict[str, str]] = {}
+    for r in requests.sort("report_id").iter_rows(named=True):
+        if r["agency_id"] is None or r["year"] is None:
+            continue
+        s = by_report.get(r["report_id"])
+        if s is None or s["numerator"] is None or not s["denominator"]:
+            share = "—" if s is None or s["denominator"] != 0 else "无申请办结"
+        elif s["share"] is None:
+            share = f"{fmt_int(s['numerator'])} / {fmt_int(s['denominator'])} 件"
+        else:
+            share = f"{fmt_share(s['share'])}（{fmt_interval(s['ci_low'], s['ci_high'])}）"
+        out[(r["agency_id"], int(r["year"]))] = {"new": fmt_int(r["requests_new"]), "handled": fmt_int(r["handled"]), "share": share}
+    return out
 
 
-def render_index(batch: BatchResult, corpus: Corpus) -> str:
-    """index.html: links to every page, grouped by agency, with check status and failures. No scripts."""
+def render_index(batch: BatchResult, corpus: Corpus, *, min_n: int = DEFAULT_MIN_N) -> str:
+    """index.html: links to every page, grouped by agency, with the headline numbers, check status and failures. No scripts."""
+    from govdata import terms
     from govdata.charts import agency_names
 
     # one name per agency (its latest report's), so a renamed agency's years stay together
     names = dict(agency_names(corpus.reports).iter_rows())
+    numbers = _index_numbers(corpus, min_n)
     rows = []
     agency_results = [r for r in batch.results if r.job.agency_id is not None]
     agency_results.sort(key=lambda r: (names.get(r.job.agency_id) or r.job.agency_id, r.job.agency_id, r.job.year or 0))
@@ -418,10 +479,13 @@ def render_index(batch: BatchResult, corpus: Corpus) -> str:
         else:
             link = f'<a href="{esc(job.output)}">简报</a>'
         status = job.input_status or "unchecked"
+        cells = numbers.get((job.agency_id, job.year or 0), {})
         rows.append(
             f"<tr><td>{esc(names.get(job.agency_id) or job.agency_id)}</td><td><code>{esc(job.agency_id)}</code></td>"
-            f"<td class=\"num\">{esc(job.year)}</td><td>{esc(job.template)}</td>"
-            f'<td class="flag-{esc(status)}">{esc(_STATUS_ZH.get(status, status))}</td><td>{link}</td></tr>'
+            f"<td class=\"num\">{esc(job.year)}</td><td>{esc(terms.term('template', job.template) if job.template else '—')}</td>"
+            f'<td class="num">{esc(cells.get("new", "—"))}</td><td class="num">{esc(cells.get("handled", "—"))}</td>'
+            f'<td class="num">{esc(cells.get("share", "—"))}</td>'
+            f'<td class="flag-{esc(status)}">{esc(terms.term("input_status", status))}</td><td>{link}</td></tr>'
         )
     corpus_links = []
     for result in batch.results:
@@ -446,7 +510,9 @@ def render_index(batch: BatchResult, corpus: Corpus) -> str:
   table {{ border-collapse: collapse; font-size: 0.95em; }}
   th, td {{ border: 1px solid #dee2e6; padding: 0.3em 0.7em; text-align: left; }}
   th {{ background: #f1f3f5; }}
-  td.num {{ text-align: right; }}
+  td.num {{ text-align: right; white-space: nowrap; }}
+  th, td.flag-fail, td.flag-warning, td.flag-pass, td:last-child {{ white-space: nowrap; }}
+  .table-wrap {{ overflow-x: auto; max-width: 100%; }}
   .flag-fail {{ color: #c92a2a; font-weight: 600; }} .flag-warning {{ color: #e67700; }} .flag-pass {{ color: #2b8a3e; }}
   .muted {{ color: #868e96; }}
 </style>
@@ -458,8 +524,10 @@ def render_index(batch: BatchResult, corpus: Corpus) -> str:
 <h2>全部机关</h2>
 <ul>{"".join(corpus_links)}</ul>
 <h2>各机关年度简报</h2>
-<table><thead><tr><th>机关（最近一年报告所用名称）</th><th>编号</th><th>年度</th><th>年报格式</th><th>数据校验</th><th>页面</th></tr></thead>
-<tbody>{"".join(rows)}</tbody></table>
+<p class="muted">不予公开占比 = 不予公开 ÷ 办理结果总计，括号内为95%置信区间；办理结果总计不足 {min_n} 件时只列件数。</p>
+<div class="table-wrap"><table><thead><tr><th>机关（最近一年报告所用名称）</th><th>编号</th><th>年度</th><th>年报格式</th>
+<th>本年新收</th><th>办理结果总计</th><th>不予公开占比</th><th>数据校验</th><th>页面</th></tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>
 {f'<h2>生成失败</h2><ul>{failures}</ul>' if failures else ''}
 {f'<h2>说明</h2><ul>{notes}</ul>' if notes else ''}
 </body>
@@ -467,10 +535,10 @@ def render_index(batch: BatchResult, corpus: Corpus) -> str:
 """
 
 
-def write_index(batch: BatchResult, corpus: Corpus) -> Path:
+def write_index(batch: BatchResult, corpus: Corpus, *, min_n: int = DEFAULT_MIN_N) -> Path:
     from govdata.notebooks import write_atomically
 
-    write_atomically(batch.index_path, render_index(batch, corpus))
+    write_atomically(batch.index_path, render_index(batch, corpus, min_n=min_n))
     return batch.index_path
 
 

@@ -36,7 +36,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from govdata import metrics
+from govdata import metrics, sections, terms
 
 FONT_FAMILY = "Noto Sans CJK SC, WenQuanYi Micro Hei, PingFang SC, Microsoft YaHei, sans-serif"
 """Sans-serif CJK faces in order of preference: Linux (Noto, WenQuanYi), macOS, Windows."""
@@ -50,13 +50,11 @@ in the 国办公开办函〔2019〕60号 format, so values left of the line are 
 
 TEMPLATE_BREAK_LABEL = "2019年起新版年报格式"
 
-STATUS_LABELS_ZH: dict[str, str] = {
-    "fail": "校验未通过",
-    "warning": "校验警告",
-    "pass": "校验通过",
-    "not_assessable": "无法校验",
-    "unchecked": "未校验",
-}
+STATUS_LABELS_ZH: dict[str, str] = terms.terms("input_status")
+"""``input_status`` -> Chinese label (govdata/data/terms_zh.csv)."""
+
+STATUS_SHAPES: dict[str, str] = {"fail": "cross", "warning": "diamond", "pass": "circle", "not_assessable": "square",
+                                 "unchecked": "triangle"}
 
 _OUTCOME_COLOR_BY_KEY: dict[str, str] = {
     "granted": "#2b8a3e",
@@ -138,11 +136,17 @@ def offline_renderer(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
         "<script>(function () {\n"
         f"  var spec = {_escape_for_script(spec_json)};\n"
         f'  var el = document.getElementById("{chart_id}");\n'
-        "  if (typeof vegaEmbed === 'undefined') {\n"
-        "    el.textContent = '图表库未加载 (chart library missing: call charts.use_offline_charts() first)';\n"
-        "    return;\n"
-        "  }\n"
-        f"  vegaEmbed(el, spec, {json.dumps(options)}).catch(function (err) {{ el.textContent = String(err); }});\n"
+        # In JupyterLab a widget's output can be drawn before the cell holding the bundle has run
+        # its script; wait for it (up to 10 s) rather than fail, then say what is missing.
+        "  var tries = 0;\n"
+        "  (function draw() {\n"
+        "    if (typeof vegaEmbed === 'undefined') {\n"
+        "      if (tries++ < 100) { setTimeout(draw, 100); return; }\n"
+        "      el.textContent = '图表库未加载：请先运行 charts.use_offline_charts()';\n"
+        "      return;\n"
+        "    }\n"
+        f"    vegaEmbed(el, spec, {json.dumps(options)}).catch(function (err) {{ el.textContent = String(err); }});\n"
+        "  })();\n"
         "})();</script>"
     )
     return {"text/html": html, "text/plain": f"<govdata chart {chart_id}>"}
@@ -194,6 +198,22 @@ def _javascript_bundle() -> str:
     return bundle
 
 
+def offline_html(chart: alt.TopLevelMixin):
+    """The chart as an IPython HTML object drawn by the offline renderer, whatever renderer is enabled.
+
+    Why: a widget (the explorer) displays its charts into an Output widget when *it* decides,
+    possibly before a notebook cell switched the renderer; this never goes through Altair's
+    renderer registry, so it can never fall back to the CDN-loading default.
+    """
+    from IPython.display import HTML
+
+    if THEME_NAME not in alt.theme.names():
+        alt.theme.register(THEME_NAME, enable=False)(theme)
+    with alt.theme.enable(THEME_NAME):
+        spec = chart.to_dict()
+    return HTML(offline_renderer(spec)["text/html"])
+
+
 def use_offline_charts(*, display_bundle: bool = True):
     """Enable the govdata theme and offline renderer; return the bundle for display.
 
@@ -223,14 +243,7 @@ def _metric(metric: str) -> metrics.Metric:
     return metrics.SHARE_METRICS[metric]
 
 
-def agency_names(reports: pl.DataFrame) -> pl.DataFrame:
-    """``agency_id -> agency_name``: the name of an agency's latest report (names change over years)."""
-    return (
-        reports.sort("year")
-        .group_by("agency_id", maintain_order=True)
-        .agg(pl.col("agency").drop_nulls().last().alias("agency_name"))
-        .with_columns(pl.col("agency_name").fill_null(pl.col("agency_id")))
-    )
+agency_names = metrics.agency_names
 
 
 def with_agency_names(frame: pl.DataFrame, reports: pl.DataFrame) -> pl.DataFrame:
@@ -247,13 +260,46 @@ def _status_zh() -> pl.Expr:
 
 
 def _template_break(y_title: str = "") -> alt.LayerChart:
-    """Vertical rule between 2018 and 2019 with its label, layered onto year charts."""
+    """Vertical rule between 2018 and 2019 with its label, layered onto year charts.
+
+    The label stands inside the plot, right of the rule, below the top edge: above it, it was
+    cut off by the plot's border.
+    """
     marker = pl.DataFrame({"year": [TEMPLATE_BREAK_YEAR], "label": [TEMPLATE_BREAK_LABEL]})
     rule = alt.Chart(marker).mark_rule(strokeDash=[4, 4], color="#495057").encode(x="year:Q")
-    text = alt.Chart(marker).mark_text(align="left", dx=4, dy=-4, baseline="top", color="#495057", fontSize=11).encode(
-        x="year:Q", y=alt.value(2), text="label:N"
+    text = alt.Chart(marker).mark_text(align="left", dx=4, baseline="top", color="#495057", fontSize=11).encode(
+        x="year:Q", y=alt.value(4), text="label:N"
     )
     return rule + text
+
+
+def _status_shape(statuses: Sequence[str]) -> alt.Shape:
+    """Point shapes by check status, with a legend of only the statuses drawn (not all five)."""
+    present = [key for key in STATUS_SHAPES if key in set(statuses)] or ["pass"]
+    return alt.Shape("校验:N", title="输入校验", scale=alt.Scale(domain=[STATUS_LABELS_ZH[k] for k in present],
+                                                           range=[STATUS_SHAPES[k] for k in present]))
+
+
+def _dodged(frame: pl.DataFrame, by: str, *, width: float = 0.36) -> pl.DataFrame:
+    """Add ``x_pos``: the year moved a little left or right per ``by`` value, so points of one year do not hide each other."""
+    if frame.height == 0:
+        return frame.with_columns(pl.col("year").cast(pl.Float64).alias("x_pos"))
+    values = sorted(frame[by].drop_nulls().unique().to_list())
+    if len(values) <= 1:
+        return frame.with_columns(pl.col("year").cast(pl.Float64).alias("x_pos"))
+    step = min(0.12, width / (len(values) - 1))
+    offsets = {value: (index - (len(values) - 1) / 2) * step for index, value in enumerate(values)}
+    return frame.with_columns((pl.col("year") + pl.col(by).replace_strict(offsets, return_dtype=pl.Float64)).alias("x_pos"))
+
+
+def _y_share(title: str, **scale: Any) -> alt.Y:
+    """A share axis in % whose domain is padded by a few pixels, so a ring at 0% or a whisker at the top is drawn whole."""
+    return alt.Y("share:Q", title=title, axis=alt.Axis(format="%"), scale=alt.Scale(padding=10, nice=False, **scale))
+
+
+def _nothing_to_draw(text: str) -> sections.Fragment:
+    """What a chart function returns when it has nothing to draw: a sentence, never an empty frame."""
+    return sections.note(text)
 
 
 def _with_period(frame: pl.DataFrame) -> pl.DataFrame:
@@ -269,11 +315,11 @@ def _failed_ring(base: alt.Chart, y: alt.Y) -> alt.Chart:
     ).encode(y=y)
 
 
-def _year_axis(years: Sequence[int | None]) -> alt.X:
+def _year_axis(years: Sequence[int | None], *, field: str = "year") -> alt.X:
     years = [year for year in years if year is not None]  # a report without a readable year has no place on it
     low = min([*years, 2019]) - 0.5
     high = max([*years, 2019]) + 0.5
-    return alt.X("year:Q", title="统计年度", scale=alt.Scale(domain=[low, high], nice=False),
+    return alt.X(f"{field}:Q", title="统计年度", scale=alt.Scale(domain=[low, high], nice=False),
                  axis=alt.Axis(format="d", tickMinStep=1, values=list(range(int(low + 0.5), int(high + 0.5) + 1))))
 
 
@@ -304,6 +350,8 @@ def share_trend(shares: pl.DataFrame, metric: str, *, reports: pl.DataFrame | No
     elif "agency_name" not in data.columns:
         data = data.with_columns(pl.col("agency_id").alias("agency_name"))
     drawn = data.filter(pl.col("share").is_not_null())
+    if drawn.height == 0:
+        return _nothing_to_draw(f"没有可画出的{definition.label_zh}：各机关年度的办理结果总计均不足最小样本量或为 0，数值见下表。")
     n_agencies = drawn["agency_id"].n_unique()
     subtitle = None
     if n_agencies > max_agencies:
@@ -311,38 +359,36 @@ def share_trend(shares: pl.DataFrame, metric: str, *, reports: pl.DataFrame | No
         drawn = drawn.filter(pl.col("agency_id").is_in(keep))
         subtitle = f"办理结果总计最多的 {max_agencies} 个机关（共 {n_agencies:,} 个机关有数值）"
         n_agencies = max_agencies
-    drawn = _with_period(drawn.with_columns(_status_zh().alias("校验"))).select(
-        "agency_id", "agency_name", "year", "period", "share", "ci_low", "ci_high", "numerator", "denominator",
-        "template", "is_definition_changed", "校验", "failed_checks", "is_input_failed")
+    statuses = drawn["input_status"].to_list()
+    drawn = _dodged(_with_period(drawn.with_columns(
+        _status_zh().alias("校验"), terms.term_expr("template", "template").alias("template_zh"),
+        terms.checks_zh_expr("failed_checks").alias("failed_zh"),
+        pl.when(pl.col("is_definition_changed")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("changed_zh"))), "agency_id").select(
+        "agency_id", "agency_name", "year", "x_pos", "period", "share", "ci_low", "ci_high", "numerator", "denominator",
+        "template_zh", "changed_zh", "校验", "failed_zh", "is_input_failed")
     # tableau10 repeats its colours from the eleventh agency on; tableau20 does not up to twenty.
     color = (alt.Color("agency_name:N", title="机关", scale=alt.Scale(scheme="tableau10" if n_agencies <= 10 else "tableau20"))
              if n_agencies <= max_colored else alt.Color("agency_name:N", legend=None, scale=alt.Scale(scheme="greys")))
-    x = _year_axis(data["year"].drop_nulls().unique().to_list() or [2019])
+    x = _year_axis(data["year"].drop_nulls().unique().to_list() or [2019], field="x_pos")
     # From zero to the largest interval, not to 100%: a non-disclosure share of 5-15% drawn on
-    # a 0-100% axis is a flat line at the bottom.
-    y = alt.Y("share:Q", title=definition.label_zh, axis=alt.Axis(format="%"), scale=alt.Scale(zero=True))
+    # a 0-100% axis is a flat line at the bottom. Not zoomable: zooming clips the marks at the
+    # plot's edge, which cut the red rings at 0% and the tops of whiskers in half.
+    y = _y_share(definition.label_zh, zero=True)
     tooltip = [
         alt.Tooltip("agency_name:N", title="机关"), alt.Tooltip("year:Q", title="年度", format="d"),
         alt.Tooltip("share:Q", title=definition.label_zh, format=".1%"),
         alt.Tooltip("ci_low:Q", title="95%区间下限", format=".1%"), alt.Tooltip("ci_high:Q", title="95%区间上限", format=".1%"),
         alt.Tooltip("numerator:Q", title=definition.numerator_zh), alt.Tooltip("denominator:Q", title="办理结果总计"),
-        alt.Tooltip("template:N", title="年报格式"), alt.Tooltip("is_definition_changed:N", title="口径变化"),
-        alt.Tooltip("校验:N"), alt.Tooltip("failed_checks:N", title="未通过的规则"),
+        alt.Tooltip("template_zh:N", title="年报格式"), alt.Tooltip("changed_zh:N", title="口径与2019年后不同"),
+        alt.Tooltip("校验:N"), alt.Tooltip("failed_zh:N", title="未通过的规则"),
     ]
     base = alt.Chart(drawn).encode(x=x, color=color)
     lines = base.mark_line(point=False, strokeWidth=2).encode(y=y, detail=["agency_id:N", "period:N"])
     bars = base.mark_rule(strokeWidth=1.5, opacity=0.6).encode(y="ci_low:Q", y2="ci_high:Q")
-    points = base.mark_point(size=70, filled=True).encode(
-        y=y,
-        shape=alt.Shape("校验:N", title="输入校验",
-                        scale=alt.Scale(domain=list(STATUS_LABELS_ZH.values()),
-                                        range=["cross", "diamond", "circle", "square", "triangle"])),
-        tooltip=tooltip,
-    )
+    points = base.mark_point(size=70, filled=True).encode(y=y, shape=_status_shape(statuses), tooltip=tooltip)
     chart = alt.layer(bars, lines, points, _failed_ring(base, y), _template_break())
     text = title or f"{definition.label_zh}（{definition.numerator_zh} ÷ 总计）"
-    return chart.properties(title=alt.TitleParams(text, subtitle=subtitle) if subtitle else text, width=560,
-                            height=300).interactive(bind_y=False)
+    return chart.properties(title=alt.TitleParams(text, subtitle=subtitle) if subtitle else text, width=560, height=300)
 
 
 def share_spread(distribution: pl.DataFrame, metric: str, *, pooled: pl.DataFrame | None = None,
@@ -391,25 +437,48 @@ def pooled_trend(pooled: pl.DataFrame, metric: str, *, title: str | None = None)
     """
     definition = _metric(metric)
     data = _with_period(pooled.filter((pl.col("metric") == metric) & pl.col("share").is_not_null()))
+    if data.height == 0:
+        return _nothing_to_draw(f"没有可合计的{definition.label_zh}：所选机关年度均未列出所需分项，或办理结果总计为 0。")
+    if "segment" not in data.columns:  # a plain pooled_shares frame: treat each year as its own segment
+        data = data.with_columns(pl.int_range(pl.len()).alias("segment"), pl.lit(None, dtype=pl.Int64).alias("n_agencies"))
+    only = pl.col("n_agencies") == 1
+    data = data.with_columns(
+        pl.when(only).then(pl.lit("仅1个机关")).otherwise(pl.format("{}个机关", pl.col("n_agencies"))).alias("basis"),
+        (pl.when(only).then(pl.col("only_agency")).otherwise(pl.lit("")) if "only_agency" in data.columns
+         else pl.lit("")).alias("only_name"),
+        pl.col("segment").count().over("segment").alias("_segment_size"))
     x = _year_axis(data["year"].to_list() or [2019])
-    y = alt.Y("share:Q", title=definition.label_zh, axis=alt.Axis(format="%"))
+    y = _y_share(definition.label_zh)
     tooltip = [alt.Tooltip("year:Q", title="年度", format="d"), alt.Tooltip("share:Q", title=definition.label_zh, format=".1%"),
                alt.Tooltip("numerator:Q", title=definition.numerator_zh), alt.Tooltip("denominator:Q", title="办理结果总计"),
+               alt.Tooltip("basis:N", title="合计的机关"), alt.Tooltip("only_name:N", title="仅依据"),
                alt.Tooltip("n_reports:Q", title="报告数"), alt.Tooltip("n_reports_failed:Q", title="校验未通过的报告数")]
     has_sensitivity = "share_without_failed" in data.columns and data["share_without_failed"].is_not_null().any()
     if has_sensitivity:
         tooltip.append(alt.Tooltip("share_without_failed:Q", title="剔除校验未通过的报告后", format=".1%"))
     base = alt.Chart(data).encode(x=x)
-    band = base.mark_area(opacity=0.2, color="#1c7ed6").encode(y="ci_low:Q", y2="ci_high:Q", detail="period:N")
-    line = base.mark_line(color="#1c7ed6", point=True).encode(y=y, tooltip=tooltip, detail="period:N")
-    layers = [band, line]
+    joined = base.transform_filter("datum._segment_size > 1")
+    # Lines and bands only within a segment: the same agencies in consecutive years. A year whose
+    # agencies differ from the year before, or that follows a gap, starts a new segment.
+    band = joined.mark_area(opacity=0.2, color="#1c7ed6").encode(y="ci_low:Q", y2="ci_high:Q", detail="segment:N")
+    whisker = base.mark_rule(color="#1c7ed6", opacity=0.5, strokeWidth=1.5).encode(y="ci_low:Q", y2="ci_high:Q")
+    line = joined.mark_line(color="#1c7ed6").encode(y=y, detail="segment:N")
+    several = base.transform_filter("datum.n_agencies != 1").mark_point(color="#1c7ed6", filled=True, size=60).encode(
+        y=y, tooltip=tooltip)
+    single = base.transform_filter("datum.n_agencies == 1").mark_point(color="#1c7ed6", filled=False, strokeWidth=2,
+                                                                       size=70).encode(y=y, tooltip=tooltip)
+    label = base.transform_filter("datum.n_agencies == 1").mark_text(dy=-12, fontSize=10, color="#495057").encode(
+        y=y, text="basis:N")
+    layers = [whisker, band, line, several, single, label]
     if has_sensitivity:
-        layers.insert(1, base.transform_filter("isValid(datum.share_without_failed)").mark_line(
+        layers.insert(3, joined.transform_filter("isValid(datum.share_without_failed)").mark_line(
             color="#868e96", strokeDash=[2, 3], point=alt.OverlayMarkDef(color="#868e96", size=20)).encode(
-            y="share_without_failed:Q", detail="period:N"))
+            y="share_without_failed:Q", detail="segment:N"))
     text = title or f"全部机关合计：{definition.label_zh}"
-    heading = alt.TitleParams(text, subtitle="灰色点线：只合计通过校验的报告") if has_sensitivity else text
-    return alt.layer(*layers, _template_break()).properties(title=heading, width=560, height=260)
+    subtitle = ["线段只连接同一批机关的相邻年度；空心点只依据1个机关"]
+    if has_sensitivity:
+        subtitle.append("灰色点线：只合计通过校验的报告")
+    return alt.layer(*layers, _template_break()).properties(title=alt.TitleParams(text, subtitle=subtitle), width=560, height=260)
 
 
 def outcome_mix(outcomes: pl.DataFrame | pl.LazyFrame, *, reports: pl.DataFrame | None = None, by_agency: bool = False,
@@ -422,6 +491,8 @@ def outcome_mix(outcomes: pl.DataFrame | pl.LazyFrame, *, reports: pl.DataFrame 
     most handled requests get a panel each and the rest are pooled in one panel.
     """
     wide = metrics.outcomes_wide(outcomes)
+    if wide.height == 0 or not (wide["total"].fill_null(0) > 0).any():
+        return _nothing_to_draw("没有办理结果可画：办理结果总计为 0 件（或报告未列出）。")
     if reports is not None:
         wide = with_agency_names(wide, reports)
     else:
@@ -441,6 +512,16 @@ def outcome_mix_chart(counts: pl.DataFrame, *, title: str = "办理结果构成"
     the share of the total of the reports that printed the outcome.
     """
     by_agency = "agency_name" in counts.columns
+    n_empty = 0
+    if by_agency and counts.height:
+        # a panel of an agency that handled no request would be an empty frame: say so instead
+        totals = counts.group_by("agency_name").agg(pl.col("value").sum().alias("_sum"))
+        empty = totals.filter(pl.col("_sum").fill_null(0) == 0)["agency_name"].to_list()
+        n_empty = len(empty)
+        counts = counts.filter(~pl.col("agency_name").is_in(empty))
+    if counts.height == 0 or counts["value"].fill_null(0).sum() == 0:
+        return _nothing_to_draw("没有办理结果可画：所选机关年度的办理结果总计均为 0 件。")
+    counts = counts.with_columns(terms.term_expr("template", "template").alias("template"))
     tooltip = [alt.Tooltip("year:O", title="年度"), alt.Tooltip("outcome_zh:N", title="办理结果"),
                alt.Tooltip("value:Q", title="件数", format=","), alt.Tooltip("share_of_total:Q", title="占总计", format=".1%"),
                alt.Tooltip("n_reports:Q", title="报告数", format=","), alt.Tooltip("template:N", title="年报格式")]
@@ -460,9 +541,10 @@ def outcome_mix_chart(counts: pl.DataFrame, *, title: str = "办理结果构成"
         ordered = counts.sort("agency_order", "agency_name") if "agency_order" in counts.columns else counts.sort("agency_name")
         panels = ordered["agency_name"].unique(maintain_order=True).to_list()
         width = max(180, 28 * counts["year"].n_unique())  # room for every year's label under its bar
+        heading = alt.TitleParams(title, subtitle=f"另有 {n_empty} 个机关没有办理结果，未画出") if n_empty else title
         return chart.properties(width=width, height=160).facet(
-            facet=alt.Facet("agency_name:N", title=None, sort=panels), columns=3
-        ).properties(title=title).resolve_scale(y="independent")
+            facet=alt.Facet("agency_name:N", title=None, sort=panels, header=alt.Header(labelLimit=220)), columns=3
+        ).properties(title=heading).resolve_scale(y="independent")
     return chart.properties(title=title, width=420, height=260)
 
 
@@ -473,6 +555,8 @@ def requester_mix_chart(mix: pl.DataFrame, *, title: str = "申请人构成（�
     and a whole corpus both give six bars.
     """
     order = [metrics.REQUESTER_LABELS_ZH[k] for k in metrics.REQUESTER_KEYS]
+    if mix.height == 0 or mix["value"].fill_null(0).sum() == 0:
+        return _nothing_to_draw("本年度没有新收申请，不画申请人构成。" if mix.height else "该年报格式未按申请人类别分列。")
     data = (mix.group_by("requester_zh").agg(pl.col("value").sum())
             .with_columns(pl.when(pl.col("value").sum() > 0).then(pl.col("value") / pl.col("value").sum()).alias("share")))
     return alt.Chart(data).mark_bar(color="#1c7ed6").encode(
@@ -486,19 +570,22 @@ def requester_mix_chart(mix: pl.DataFrame, *, title: str = "申请人构成（�
 def check_status_chart(summary: pl.DataFrame, *, title: str = "校验规则结果") -> alt.Chart:
     """Stacked bars of check rows per rule by status (from :func:`govdata.metrics.check_summary`)."""
     data = summary.with_columns(
-        pl.col("status").replace_strict({"fail": "未通过", "pass": "通过", "not_assessable": "无法校验"},
-                                        default=pl.col("status"), return_dtype=pl.String).alias("status_zh"))
+        terms.term_expr("status", "check_status").alias("status_zh"),
+        terms.check_label_expr("check").alias("check_zh"),
+        terms.term_expr("severity", "severity").alias("severity_zh"))
+    statuses = terms.terms("check_status")
     return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("check:N", title="规则"),
+        y=alt.Y("check_zh:N", title="规则", axis=alt.Axis(labelLimit=220)),
         x=alt.X("sum(n):Q", title="检查次数"),
-        color=alt.Color("status_zh:N", title="结果", scale=alt.Scale(domain=["未通过", "通过", "无法校验"],
+        color=alt.Color("status_zh:N", title="结果", scale=alt.Scale(domain=[statuses[k] for k in ("fail", "pass", "not_assessable")],
                                                                    range=["#c92a2a", "#2b8a3e", "#adb5bd"])),
-        tooltip=[alt.Tooltip("check:N", title="规则"), alt.Tooltip("status_zh:N", title="结果"),
-                 alt.Tooltip("severity:N", title="级别"), alt.Tooltip("sum(n):Q", title="次数")],
+        tooltip=[alt.Tooltip("check_zh:N", title="规则"), alt.Tooltip("status_zh:N", title="结果"),
+                 alt.Tooltip("severity_zh:N", title="级别"), alt.Tooltip("sum(n):Q", title="次数")],
     ).properties(title=title, width=460, height=alt.Step(22))
 
 
-def metrics_trend(shares: pl.DataFrame, metric_names: Sequence[str], *, title: str = "历年变化") -> alt.LayerChart:
+def metrics_trend(shares: pl.DataFrame, metric_names: Sequence[str], *, title: str = "历年变化",
+                  years: Sequence[int] | None = None) -> alt.LayerChart:
     """Several share metrics of one agency across years (one line per metric), with the 2019 break.
 
     Raises ValueError for shares of several agencies: their lines would be joined into one
@@ -510,25 +597,162 @@ def metrics_trend(shares: pl.DataFrame, metric_names: Sequence[str], *, title: s
     labels = {name: _metric(name).label_zh for name in metric_names}
     data = shares.filter(pl.col("metric").is_in(list(metric_names))).with_columns(
         pl.col("metric").replace_strict(labels, return_dtype=pl.String).alias("metric_zh"),
-        _status_zh().alias("校验"),
+        _status_zh().alias("校验"), terms.term_expr("template", "template").alias("template_zh"),
+        terms.checks_zh_expr("failed_checks").alias("failed_zh"),
+        pl.when(pl.col("is_definition_changed")).then(pl.lit("是")).otherwise(pl.lit("否")).alias("changed_zh"),
     )
     drawn = _with_period(data.filter(pl.col("share").is_not_null()))
-    x = _year_axis(data["year"].to_list() or [2019])
-    y = alt.Y("share:Q", title="占办理结果总计的比例", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    if drawn.height == 0:
+        return _nothing_to_draw("没有可画出的比例：各年度的办理结果总计均不足最小样本量或为 0，件数见下表。")
+    # metrics of one year side by side, in the order given, so equal values do not hide each other
+    order = {name: index for index, name in enumerate(metric_names)}
+    drawn = _dodged(drawn.with_columns(pl.col("metric").replace_strict(order, return_dtype=pl.Int64).alias("_order")), "_order")
+    x = _year_axis(list(years or []) or data["year"].to_list() or [2019], field="x_pos")
+    y = _y_share("占办理结果总计的比例", domain=[0, 1])
     color = alt.Color("metric_zh:N", title="指标", scale=alt.Scale(domain=list(labels.values()),
                                                                 range=[METRIC_COLORS[name] for name in labels]))
     tooltip = [alt.Tooltip("metric_zh:N", title="指标"), alt.Tooltip("year:Q", title="年度", format="d"),
                alt.Tooltip("share:Q", title="比例", format=".1%"),
                alt.Tooltip("ci_low:Q", title="95%区间下限", format=".1%"), alt.Tooltip("ci_high:Q", title="95%区间上限", format=".1%"),
                alt.Tooltip("numerator:Q", title="分子"), alt.Tooltip("denominator:Q", title="分母"),
-               alt.Tooltip("template:N", title="年报格式"), alt.Tooltip("is_definition_changed:N", title="口径变化"),
-               alt.Tooltip("校验:N"), alt.Tooltip("failed_checks:N", title="未通过的规则")]
-    base = alt.Chart(drawn).encode(x=x, color=color)
+               alt.Tooltip("template_zh:N", title="年报格式"), alt.Tooltip("changed_zh:N", title="口径与2019年后不同"),
+               alt.Tooltip("校验:N"), alt.Tooltip("failed_zh:N", title="未通过的规则")]
+    drawn = drawn.select("metric_zh", "year", "x_pos", "period", "share", "ci_low", "ci_high", "numerator", "denominator",
+                         "template_zh", "changed_zh", "校验", "failed_zh", "is_input_failed", "input_status")
+    base = alt.Chart(drawn.drop("input_status")).encode(x=x, color=color)
     bars = base.mark_rule(strokeWidth=1.5, opacity=0.5).encode(y="ci_low:Q", y2="ci_high:Q")
     lines = base.mark_line(strokeWidth=2).encode(y=y, detail="period:N")
-    points = base.mark_point(size=70, filled=True).encode(
-        y=y, tooltip=tooltip,
-        shape=alt.Shape("校验:N", title="输入校验", scale=alt.Scale(domain=list(STATUS_LABELS_ZH.values()),
-                                                               range=["cross", "diamond", "circle", "square", "triangle"])))
+    points = base.mark_point(size=70, filled=True).encode(y=y, tooltip=tooltip, shape=_status_shape(drawn["input_status"].to_list()))
     return alt.layer(bars, lines, points, _failed_ring(base, y), _template_break()).properties(
         title=title, width=560, height=280)
+
+
+def draws_lines(shares: pl.DataFrame, metric_names: Sequence[str]) -> bool:
+    """Whether :func:`metrics_trend` draws a line: two consecutive drawn years on the same side of the 2019 change."""
+    drawn = _with_period(shares.filter(pl.col("metric").is_in(list(metric_names)) & pl.col("share").is_not_null()))
+    for (_metric_name, _period), part in drawn.group_by("metric", "period"):
+        years = sorted(part["year"].unique().to_list())
+        if any(b == a + 1 for a, b in itertools.pairwise(years)):
+            return True
+    return False
+
+
+def trend_caption(shares: pl.DataFrame, metric_names: Sequence[str]) -> sections.Fragment:
+    """The sentence above the agency's charts, saying what is drawn: lines only when there are lines."""
+    drawn = shares.filter(pl.col("metric").is_in(list(metric_names)) & pl.col("share").is_not_null())
+    if shares.height and not (shares["denominator"].fill_null(0) > 0).any():
+        return sections.Fragment("<p>本机关各年度的办理结果总计均为 0 件（或未列出），因此没有构成图和比例，数字见下表。</p>")
+    parts = ["柱形为各年办理结果件数。"]
+    if drawn.height == 0:
+        parts.append("各年度办理结果总计均不足最小样本量或为 0，不画比例，件数见表。")
+    elif draws_lines(shares, metric_names):
+        parts.append("圆点为占办理结果总计的比例，竖线为95%置信区间，折线连接相邻年度（不跨越2019年的格式变化）。")
+    else:
+        parts.append("圆点为占办理结果总计的比例，竖线为95%置信区间；没有相邻年度，故不连线。")
+    parts.append("虚线标出2019年起的新版年报格式：此前的数字来自旧版附表，分类口径不同。外加红色圆圈的数值所依据的报告未通过校验规则。")
+    return sections.Fragment(f'<p>{sections.esc("".join(parts))}</p>')
+
+
+GROUP_COLORS: dict[str, str] = {"withheld": "#c92a2a", "unable": "#f08c00", "not_processed": "#ffd43b"}
+
+MAX_RANKED_AGENCIES = 40
+"""Most agencies :func:`ranking_chart` ranks one by one (the ones with most handled requests)."""
+
+
+def reasons_chart(totals: pl.DataFrame, *, title: str = "不予公开、无法提供、不予处理的理由") -> alt.Chart | sections.Fragment:
+    """Horizontal bars: requests refused per ground (不予公开), per reason (无法提供, 不予处理).
+
+    ``totals`` from :func:`govdata.metrics.reason_totals` (one report, or many summed): one bar
+    per reason, coloured by group, in the form's order; the 2008 Regulations' grounds a
+    pre-2019 report states in prose are marked as such. Nothing refused: a sentence instead.
+    """
+    data = totals.filter(pl.col("value").fill_null(0) > 0)
+    if data.height == 0:
+        return _nothing_to_draw("没有不予公开、无法提供或不予处理的申请（或报告未列出理由）。")
+    data = data.with_columns(
+        pl.when(pl.col("is_2008_ground")).then(pl.concat_str(pl.col("reason_zh"), pl.lit("（2008年条例）")))
+        .otherwise(pl.col("reason_zh")).alias("reason_label"))
+    order = data.sort("order")["reason_label"].to_list()
+    groups = [g for g in GROUP_COLORS if g in set(data["group"].to_list())]
+    labels = {g: metrics.OUTCOME_LABELS_ZH[g] for g in groups}
+    tooltip = [alt.Tooltip("group_zh:N", title="类别"), alt.Tooltip("reason_label:N", title="理由"),
+               alt.Tooltip("value:Q", title="件数", format=","), alt.Tooltip("share_of_group:Q", title="占该类别", format=".1%")]
+    if "n_agencies" in data.columns:
+        tooltip.append(alt.Tooltip("n_agencies:Q", title="列出该理由的机关数"))
+    columns = [c for c in ("agency", "group", "group_zh", "reason_label", "value", "share_of_group", "n_agencies") if c in data.columns]
+    chart = alt.Chart(data.select(columns)).mark_bar().encode(
+        y=alt.Y("reason_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("value:Q", title="申请数（件）"),
+        color=alt.Color("group_zh:N", title="类别", scale=alt.Scale(domain=[labels[g] for g in groups],
+                                                                  range=[GROUP_COLORS[g] for g in groups])),
+        tooltip=tooltip,
+    )
+    if "agency" in data.columns:  # one panel per agency (the compare page)
+        return chart.properties(width=280, height=alt.Step(20)).facet(
+            column=alt.Column("agency:N", title=None, header=alt.Header(labelLimit=260))).properties(title=title)
+    return chart.properties(title=title, width=420, height=alt.Step(20))
+
+
+def ranking_chart(shares: pl.DataFrame, metric: str, *, year: int | None = None, min_n: int | None = None,
+                  max_agencies: int = MAX_RANKED_AGENCIES) -> alt.LayerChart | sections.Fragment:
+    """Agencies ranked by a share in one year: point and 95% interval per agency, highest first.
+
+    Agencies below the minimum N are not ranked (their share is null) and the subtitle counts
+    them; with more than ``max_agencies`` agencies, the ones with most handled requests are
+    ranked and the subtitle says so. Red rings mark shares resting on a failed rule.
+    """
+    definition = _metric(metric)
+    data = shares.filter(pl.col("metric") == metric)
+    if year is not None:
+        data = data.filter(pl.col("year") == year)
+    if "agency_name" not in data.columns:
+        data = data.with_columns(pl.col("agency_id").alias("agency_name"))
+    ranked = data.filter(pl.col("share").is_not_null())
+    n_below = data.filter(pl.col("share").is_null() & pl.col("denominator").is_not_null()).height
+    if ranked.height == 0:
+        return _nothing_to_draw(f"{year or ''}年没有可排名的机关：办理结果总计均不足最小样本量。")
+    notes = [f"{ranked.height} 个机关参与排名"]
+    if n_below:
+        notes.append(f"{n_below} 个机关办理结果总计不足{'' if min_n is None else f' {min_n} '}件，未排名")
+    if ranked.height > max_agencies:
+        keep = metrics.largest_agencies(ranked, n=max_agencies)
+        ranked = ranked.filter(pl.col("agency_id").is_in(keep))
+        notes.append(f"只画办理结果总计最多的 {max_agencies} 个")
+    # one label per agency even when two print the same name
+    ranked = ranked.with_columns(
+        pl.when(pl.col("agency_name").is_duplicated()).then(pl.format("{}（{}）", "agency_name", "agency_id"))
+        .otherwise(pl.col("agency_name")).alias("label"),
+        _status_zh().alias("校验"), terms.checks_zh_expr("failed_checks").alias("failed_zh"))
+    order = ranked.sort(["share", "label"], descending=[True, False])["label"].to_list()
+    data = ranked.select("label", "year", "share", "ci_low", "ci_high", "numerator", "denominator", "校验", "failed_zh",
+                         "is_input_failed")
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    x = alt.X("share:Q", title=definition.label_zh, axis=alt.Axis(format="%"), scale=alt.Scale(zero=True, padding=10, nice=False))
+    tooltip = [alt.Tooltip("label:N", title="机关"), alt.Tooltip("share:Q", title=definition.label_zh, format=".1%"),
+               alt.Tooltip("ci_low:Q", title="95%区间下限", format=".1%"), alt.Tooltip("ci_high:Q", title="95%区间上限", format=".1%"),
+               alt.Tooltip("numerator:Q", title=definition.numerator_zh), alt.Tooltip("denominator:Q", title="办理结果总计"),
+               alt.Tooltip("校验:N"), alt.Tooltip("failed_zh:N", title="未通过的规则")]
+    base = alt.Chart(data).encode(y=y)
+    whisker = base.mark_rule(color="#1c7ed6", strokeWidth=2, opacity=0.6).encode(x="ci_low:Q", x2="ci_high:Q")
+    point = base.mark_point(color="#1c7ed6", filled=True, size=60).encode(x=x, tooltip=tooltip)
+    ring = base.transform_filter("datum.is_input_failed").mark_point(
+        shape="circle", size=200, filled=False, stroke=FAILED_RING_COLOR, strokeWidth=2).encode(x=x)
+    heading = f"{year}年各机关{definition.label_zh}排名" if year is not None else f"各机关{definition.label_zh}排名"
+    return alt.layer(whisker, point, ring).properties(
+        title=alt.TitleParams(heading, subtitle="；".join(notes) + "。横线为95%置信区间"), width=420, height=alt.Step(22))
+
+
+def compare_chart(shares: pl.DataFrame, metric_names: Sequence[str], *,
+                  title: str = "两个机关的比较") -> alt.HConcatChart | sections.Fragment:
+    """Side by side: :func:`metrics_trend` of each agency in ``shares`` (two, usually), one panel each, same y axis."""
+    panels = []
+    for (agency_id,), part in shares.sort("agency_id").group_by("agency_id", maintain_order=True):
+        name = part["agency_name"][0] if "agency_name" in part.columns else agency_id
+        # the same years on both panels, so the two agencies are read against one time axis
+        chart = metrics_trend(part, metric_names, title=str(name), years=shares["year"].drop_nulls().unique().to_list())
+        if isinstance(chart, sections.Fragment):
+            continue
+        panels.append(chart.properties(width=360, height=240))
+    if not panels:
+        return _nothing_to_draw("两个机关都没有可画出的比例（办理结果总计不足最小样本量或为 0）。")
+    return alt.hconcat(*panels).resolve_scale(y="shared").properties(title=title)

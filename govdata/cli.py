@@ -326,22 +326,21 @@ def run(notebook: str, parameters: tuple[tuple[str, str], ...], html_out: Path |
 
     Example: `govdata run agency_briefing -p agency_id jinjiang_city -p year 2023 --html out.html`.
     """
-    from govdata.notebooks import NotebookError, coerce_parameters, export_html, resolve_notebook, run_notebook
+    from govdata.notebooks import NotebookError, coerce_parameters, export_html, page_title, resolve_notebook, run_notebook
 
     _hint_path(html_out or output or notebook)
     try:
         path = resolve_notebook(notebook)
         values = coerce_parameters(path, dict(parameters))
         nb = run_notebook(path, values, output_path=output)
-    except (FileNotFoundError, KeyError, NotebookError) as exc:
+    except (FileNotFoundError, KeyError, NotebookError) as exc:  # a ParameterError is the group's: exit 2
         _echo(f"govdata run: {exc.args[0] if isinstance(exc, KeyError) else exc}", err=True)
         sys.exit(1)
     if output:
         _echo(f"executed notebook: {output}")
     if html_out:
-        title = " ".join([path.stem, *(f"{key}={value}" for key, value in values.items())])
         _hint_path(html_out)
-        _echo(f"html: {export_html(nb, html_out, title=title)}")
+        _echo(f"html: {export_html(nb, html_out, title=page_title(path, values))}")
 
 
 @main.command()
@@ -384,6 +383,38 @@ def briefings(out_dir: Path, data_dir: Path, jobs: int, force: bool, min_n: int,
     _echo(f"index: {batch.index_path}")
     if batch.failures:
         sys.exit(1)
+
+
+@main.command("export")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("data/processed"),
+              show_default=True, help="Processed data written by `govdata ingest` (either layout).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for one file per frame, panel.<fmt> and codebook.<fmt>.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "dta", "parquet"]), default="csv", show_default=True,
+              help="csv: UTF-8 with BOM (Excel); xlsx: Excel workbooks; dta: Stata 15 with Chinese variable labels; parquet.")
+@click.option("--min-n", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Fewest handled requests a share is given for in the panel.")
+def export_command(data_dir: Path, out_dir: Path, fmt: str, min_n: int) -> None:
+    """Write every frame, the headline panel (agency × year × metric) and a codebook to --out.
+
+    The panel has numerator, denominator, share, Wilson 95% interval, the minimum-N flag, the
+    checks status and the agency's Chinese name; the codebook lists every column with its
+    type, meaning and Chinese label. docs/briefings.md ("Export") describes the files.
+    """
+    from govdata.export import export_store
+    from govdata.store import is_partitioned
+
+    if not (data_dir / "reports.parquet").exists() and not is_partitioned(data_dir):
+        click.echo(f"govdata export: no processed data in {data_dir}/; run `govdata ingest data/raw --out {data_dir}` first", err=True)
+        sys.exit(2)
+    try:
+        result = export_store(data_dir, out_dir, fmt=fmt, min_n=min_n)
+    except (OSError, ValueError, KeyError) as exc:
+        click.echo(f"govdata export: {exc.args[0] if isinstance(exc, KeyError) else exc}", err=True)
+        sys.exit(1)
+    for name, path in result.files.items():
+        click.echo(f"  {name}: {result.rows[name]} rows -> {path}")
+    click.echo(f"exported {len(result.files)} files ({fmt}) to {out_dir}/")
 
 
 @main.command("synth")

@@ -51,6 +51,7 @@ class Mapping:
     inputs: tuple[str, ...]
     is_definition_changed: bool
     notes: str
+    notes_zh: str = ""  # the same choice in Chinese, as briefings state it next to the number
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ class Stated:
 def crosswalk() -> tuple[Mapping, ...]:
     """The rows of govdata/data/outcome_crosswalk.csv."""
     return tuple(
-        Mapping(row["outcome"], row["source"], tuple(row["inputs"].split("|")), row["is_definition_changed"] == "true", row["notes"])
+        Mapping(row["outcome"], row["source"], tuple(row["inputs"].split("|")), row["is_definition_changed"] == "true", row["notes"],
+                row.get("notes_zh", ""))
         for row in _read_csv("outcome_crosswalk.csv")
     )
 
@@ -149,12 +151,18 @@ def _group_rows(total_column: Rows, outcome: str) -> Rows:
     return [row for row in total_column if row["row"] in group]
 
 
+# Notes are read on the briefings and in exports, so they are Chinese and name rows by their
+# form labels (govdata/data/form.csv), categories by their fact-key labels (fact_keys.csv).
+def _row_label(row: str) -> str:
+    return form.short_label_zh("table3", "row", row) if form.is_key("table3", "row", row) else row
+
+
 def _table3_note(parts: Rows) -> str:
     if len(parts) == 1:
-        return f"table3 row {parts[0]['row']}, column 总计"
+        return f"表三“{_row_label(parts[0]['row'])}”行，总计列"
     blanks = sum(1 for part in parts if part["value"] is None)
-    blank_note = f" ({blanks} blank)" if blanks else ""
-    return f"table3 sum of {len(parts)} rows {', '.join(part['row'] for part in parts)}{blank_note}, column 总计"
+    blank_note = f"，其中{blanks}行空白" if blanks else ""
+    return f"表三{len(parts)}行之和（{'、'.join(_row_label(part['row']) for part in parts)}{blank_note}），总计列"
 
 
 # --- legacy reports: 附表 and prose through the crosswalk --------------------------------------
@@ -189,7 +197,7 @@ def legacy_outcomes(legacy: pl.DataFrame | Rows, facts: pl.DataFrame | Rows) -> 
     reason = _source_reason(prose, ambiguous, is_complete, prose_sum, reference)
     for row in rows:
         row["has_conflict"], conflict = _conflict(row["outcome"], table, prose)
-        row["note"] = "; ".join(part for part in (row["note"], reason if row["outcome"] != "total" else "", conflict) if part)
+        row["note"] = "；".join(part for part in (row["note"], reason if row["outcome"] != "total" else "", conflict) if part)
     return sorted(rows, key=lambda row: OUTCOMES.index(row["outcome"]))
 
 
@@ -264,9 +272,16 @@ def _as_count(value: float) -> int | None:
     return int(value) if math.isfinite(value) and float(value).is_integer() and abs(value) <= _MAX_COUNT else None
 
 
+def _category_label(name: str) -> str:
+    """The Chinese label of a 附表 indicator or a prose fact key."""
+    if form.is_key("legacy", "indicator", name):
+        return form.label_zh("legacy", "indicator", name)
+    return fact_keys.label_zh(name)
+
+
 def _parts_note(source: str, parts: list[tuple[str, Stated]]) -> str:
-    where = "附表" if source == "legacy" else "prose"
-    return f"{where} " + " + ".join(f"{name} {_fmt(stated.value)} (line {stated.line})" for name, stated in parts)
+    where = "附表" if source == "legacy" else "正文"
+    return f"{where}：" + " + ".join(f"“{_category_label(name)}” {_fmt(stated.value)}（第{stated.line}行）" for name, stated in parts)
 
 
 def _fmt(value: float) -> str:
@@ -277,14 +292,14 @@ def _source_reason(prose: dict[str, Stated], ambiguous: list[str], is_complete: 
                    reference: Stated | None) -> str:
     """Why the groups came from the source they came from, in words."""
     if ambiguous:
-        return f"prose not used: {', '.join(ambiguous)} stated with different numbers"
+        return f"未采用正文：{'、'.join('“' + _category_label(key) + '”' for key in ambiguous)}在正文中出现不同的数字"
     if not prose:
         return ""
     if is_complete:
-        return f"prose answer types add up to the total {_fmt(reference.value)}"
+        return f"采用正文：正文各答复类型之和等于总数 {_fmt(reference.value)}"
     if reference is None:
-        return "prose answer types cannot be checked against a printed total"
-    return f"prose answer types add up to {_fmt(prose_sum)}, not the total {_fmt(reference.value)}"
+        return "正文各答复类型无法与所印总数核对"
+    return f"正文各答复类型之和为 {_fmt(prose_sum)}，不等于总数 {_fmt(reference.value)}，故采用附表"
 
 
 def _conflict(outcome: str, table: dict[str, Stated], prose: dict[str, Stated]) -> tuple[bool, str]:
@@ -304,7 +319,7 @@ def _conflict(outcome: str, table: dict[str, Stated], prose: dict[str, Stated]) 
                 continue
             prose_value = sum(stated.value for stated in in_prose)
             if prose_value != in_table.value:
-                lines = ", ".join(str(stated.line) for stated in in_prose)
-                messages.append(f"附表 {indicator} {_fmt(in_table.value)} (line {in_table.line}) differs from prose "
-                                f"{_fmt(prose_value)} (line {lines})")
-    return bool(messages), "; ".join(messages)
+                lines = "、".join(str(stated.line) for stated in in_prose)
+                messages.append(f"附表“{_category_label(indicator)}” {_fmt(in_table.value)}（第{in_table.line}行）与正文 "
+                                f"{_fmt(prose_value)}（第{lines}行）不同")
+    return bool(messages), "；".join(messages)

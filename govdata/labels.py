@@ -110,6 +110,7 @@ _BRACKETED = re.compile(r"\([^()]*\)|\([^()]*$")
 # must beat the next best key, to be read as that key (docs/formats.md, "Labels that are not verbatim").
 FUZZY_THRESHOLD = 0.8
 FUZZY_MARGIN = 0.1
+_SWAPPED = 0.9
 
 
 def clean_lookup(table: str, fields: tuple[str, ...], printed: str) -> Label | None:
@@ -145,12 +146,17 @@ def fuzzy_lookup(table: str, fields: tuple[str, ...], printed: str) -> tuple[Lab
     key = _BRACKETED.sub("", strip_enumerator(label_key(printed)))
     if len(key) < 3 or len(key) > 60 or "。" in key:
         return None
+    cut = _cut_at_line_break(table, fields, key)
+    if cut is not None:
+        return cut
     best: dict[str, tuple[float, Label]] = {}
     for field in fields:
         for spelling, label in _spellings(table, field):
             if 2 * min(len(key), len(spelling)) / (len(key) + len(spelling)) < FUZZY_THRESHOLD:
                 continue
             score = SequenceMatcher(None, key, spelling, autojunk=False).ratio()
+            if len(key) >= 4 and sorted(key) == sorted(spelling):
+                score = max(score, _SWAPPED)  # the same characters, two of them swapped (行政罚处)
             if score > best.get(label.key, (0.0, label))[0]:
                 best[label.key] = (score, label)
     ranked = sorted(best.values(), key=lambda item: -item[0])
@@ -159,6 +165,24 @@ def fuzzy_lookup(table: str, fields: tuple[str, ...], printed: str) -> tuple[Lab
     if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < FUZZY_MARGIN:
         return None
     return ranked[0][1], ranked[0][0]
+
+
+_CUT_LABEL_MIN = 10  # characters a label cut at a line break must keep to name its row alone
+
+
+def _cut_at_line_break(table: str, fields: tuple[str, ...], key: str) -> tuple[Label, float] | None:
+    """A long label cut where a PDF line broke it, its tail on the next line
+    (``1.申请人无正当理由逾期不补正、行政机关不再`` / ``处理其政府信息公开申请``): the printed key
+    begins exactly one label's spellings and is long enough to name it. Similarity alone misses
+    these when the form also knows a short spelling the cut runs past."""
+    if len(key) < _CUT_LABEL_MIN:
+        return None
+    found = {label.key: (spelling, label) for field in fields for spelling, label in _spellings(table, field)
+             if len(spelling) > len(key) and spelling.startswith(key)}
+    if len(found) != 1:
+        return None
+    spelling, label = next(iter(found.values()))
+    return label, max(FUZZY_THRESHOLD, len(key) / len(spelling))
 
 
 # --- cells that run labels and numbers together ----------------------------------------------
@@ -252,23 +276,42 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
         elif not (index == len(tail) - 1 and len(token) <= 3):  # a label the end of the text cut
             text_chars += len(token)
         pieces.append(token)
-    labelled = {piece for piece in pieces if finder.fullmatch(label_key(piece)) or _is_enumerated_label(piece, finder)}
+    labelled = {piece for piece in pieces if _is_table_label(piece, table, finder) or _is_cut_header(piece, table)}
     if numbers == 0:
-        # labels only: a run of header cells (信息内容本年处理决定数量), never labels and words
+        # labels only: a run of header cells (信息内容本年处理决定数量), never labels and words;
+        # a header cell the copy cut (本年新 for 本年新制作数量) counts when a space set it apart
         return pieces if len(matches) >= 2 and all(piece in labelled for piece in pieces) else None
     if text_chars > max(8, len(squashed) // 5):
         return None
     return pieces
 
 
-def _is_enumerated_label(piece: str, finder: re.Pattern[str]) -> bool:
+_CUT_HEADER_FIELDS = {"table2": ("measure",), "table3": ("requester",), "table4": ("outcome",)}
+
+
+def _is_cut_header(piece: str, table: str) -> bool:
+    """A column heading the copy cut short (``本年新`` for 本年新制作数量, ``本年增/`` for
+    本年增/减): the start, two characters or more, of one of the table's column labels."""
+    key = label_key(piece)
+    return len(key) >= 2 and any(spelling.startswith(key) and spelling != key
+                                 for field in _CUT_HEADER_FIELDS[table] for spelling, _ in _spellings(table, field))
+
+
+def _is_table_label(piece: str, table: str, finder: re.Pattern[str]) -> bool:
+    """A piece of a run that is one of the table's labels: exactly (after its enumerator), without
+    a bracketed instruction, or by similarity (a header cell cut as 本年增/)."""
     key = strip_enumerator(label_key(piece))
-    return bool(key) and finder.fullmatch(key) is not None
+    if not key:
+        return False
+    if finder.fullmatch(key) or finder.fullmatch(_BRACKETED.sub("", key)):
+        return True
+    return fuzzy_lookup(table, _FIELDS_BY_TABLE[table], piece) is not None
 
 
 # A bracketed instruction printed right after a label: 规范性文件(指各行政机关印发的有正式文号的文件).
 _BRACKET_AFTER = re.compile(r"\s*\((?![一二三四五六七八九十]+\))[^()]{1,40}\)")
-_GAP_TOKEN = re.compile(r"(?P<number>[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|%)?)|(?P<text>[^\s\d]+)")
+# A number, or a run of numbers printed without separators where a sign may open a cell (19-225).
+_GAP_TOKEN = re.compile(r"(?P<number>[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:[+-]\d+(?:\.\d+)?)*(?:万元|元|%)?)|(?P<text>[^\s\d]+)")
 
 
 def _gap_tokens(gap: str) -> Iterator[tuple[str, bool]]:

@@ -46,7 +46,8 @@ _ONLY_PIPES = re.compile(r"^[|\s]+$")
 _PIPE_SPLIT = re.compile(r"\|")
 _WORDS = re.compile(r"\S+")
 # Sentence punctuation: a line holding it is prose, never split into cells at its spaces.
-_PROSE = re.compile(r"[。;:?!]|,\S")
+_PROSE = re.compile(r"[。;?!]")
+_MAX_LABEL = 60  # characters: a longer run of words before the numbers is prose, not a row label
 
 
 class Cell(NamedTuple):
@@ -55,7 +56,8 @@ class Cell(NamedTuple):
     ``text`` is the reading form (:mod:`govdata.normalize`), which labels are matched on;
     ``raw`` the printed characters when they differ. ``column`` is the 0-based grid column
     where the layout has columns. ``is_bar`` marks a line holding only ``|`` in the
-    cell-per-line layout: an empty cell or a row's closing mark, depending on the row.
+    cell-per-line layout: an empty cell or a row's closing mark, depending on the row
+    (``raw`` keeps the pipes: ``||`` and longer runs are padding, never a cell).
     A named tuple (immutable like a frozen dataclass, built several times faster: a report
     has hundreds of cells).
     """
@@ -65,6 +67,9 @@ class Cell(NamedTuple):
     column: int | None = None
     raw: str | None = None
     is_bar: bool = False
+    # How firm the cell's borders are, for rows whose cells do not fit (govdata.recover):
+    is_run: bool = False  # cut out of text that runs cells together with no separator (may hold several cells)
+    is_spaced: bool = False  # split off at a single space of PDF-like text (may be half of a number split in two)
 
     @property
     def printed(self) -> str:
@@ -180,7 +185,7 @@ def split_label_and_numbers(text: str) -> list[str] | None:
     >>> split_label_and_numbers("本年新 制作数量") is None
     True
     """
-    words = _WORDS.findall(text)
+    words = _noted_numbers(_WORDS.findall(text))
     if len(words) < 2 or _PROSE.search(text):
         return None
     numbers = 0
@@ -189,7 +194,7 @@ def split_label_and_numbers(text: str) -> list[str] | None:
     if numbers == 0:
         return None
     label_words = words[:len(words) - numbers]
-    if any(is_value_cell(word) for word in label_words):
+    if any(is_value_cell(word) for word in label_words) or sum(len(word) for word in label_words) > _MAX_LABEL:
         return None
     label = " ".join(label_words)
     return ([label] if label else []) + words[len(words) - numbers:]
@@ -199,13 +204,32 @@ def split_label_and_numbers(text: str) -> list[str] | None:
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 
 
+def _noted_numbers(words: list[str]) -> list[str]:
+    """Words with a bracketed note after a number joined to it: a PDF conversion merges a cell's
+    footnote into the cell (``22 (其中修订 16 件)`` is one cell, 22 with its note)."""
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word.startswith("(") and out and is_value_cell(out[-1]) and ")" in "".join(words[index:]):
+            note = [word]
+            while not note[-1].endswith(")") and index + len(note) < len(words):
+                note.append(words[index + len(note)])
+            out[-1] += "".join(note)
+            index += len(note)
+            continue
+        out.append(word)
+        index += 1
+    return out
+
+
 def _free_cells(number: int, reading: str, printed: str | None) -> list[Cell]:
     """Cells of a line without separators: one cell, or a label and numbers split at spaces."""
     text = _MARKDOWN_HEADING.sub("", reading.strip())
     split = split_label_and_numbers(text)
     if split is None:
         return [Cell(text, number, None, _raw(text, printed))]
-    return [Cell(part, number) for part in split]
+    return [Cell(part, number, is_spaced=is_value_cell(part)) for part in split]
 
 
 # --- tabbed ---------------------------------------------------------------------------------
@@ -269,6 +293,11 @@ def _pipe_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
     next (a cell holding a line break); a line of pipes only is a bar (empty cells)."""
     rows: list[Row] = []
     pending: list[Cell] = []  # cells of a row whose last cell is still open
+    # Whether the table's rows open with a border |: where most do not, a row that does opens
+    # with an empty first cell (`| 0 | | 0 …` in a table of `行政复议 | 行政诉讼 |` rows).
+    cell_lines = [line.strip() for _, line, _ in numbered if "|" in line and not _ONLY_PIPES.match(line.strip())
+                  and not _PIPE_RULE.match(line.strip())]
+    bordered = sum(1 for line in cell_lines if line.startswith("|")) * 2 > len(cell_lines)
     for number, line, printed in numbered:
         stripped = line.strip()
         if not stripped or _PIPE_RULE.match(stripped):
@@ -277,13 +306,15 @@ def _pipe_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
             if pending:
                 rows.append(Row(tuple(pending)))
                 pending = []
-            rows.append(Row((Cell("", number, None, None, True),)))
+            # `| |`: pipes a space sets apart are a cell each (a blank cell broken onto its own line,
+            # then the next); `|||` with nothing between is one run (padding)
+            rows.append(Row(tuple(Cell("", number, None, run, True) for run in stripped.split())))
             continue
         if "|" not in stripped and not pending:
             rows.append(Row(tuple(_free_cells(number, line, printed))))
             continue
         pieces = _pieces(stripped, printed.strip() if printed is not None else None, "|")
-        if stripped.startswith("|") and not pending:
+        if stripped.startswith("|") and not pending and bordered:
             pieces = pieces[1:]
         is_open = not stripped.endswith("|")
         if not is_open:
@@ -333,13 +364,13 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
             if uses_tab_marker and line.startswith("\t"):
                 # a tab-marker line holding nothing is an empty cell (2020 台商区 seed, blank 总计)
                 current.append(Cell("", number))
-            elif current:
+            elif current and not bars_separate:  # between bars, an empty line is the inside of an empty cell
                 rows.append(Row(tuple(current)))
                 current = []
             continue
         if _ONLY_PIPES.match(stripped):
             if not bars_separate:
-                current.append(Cell("", number, None, None, True))
+                current.append(Cell("", number, None, stripped.replace(" ", ""), True))
             elif previous_was_bar:
                 current.append(Cell("", number))
             previous_was_bar = True
@@ -351,7 +382,14 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
             last = current[-1]
             current[-1] = Cell(last.text + stripped, last.line)
             continue
-        current.extend(_line_cells(number, stripped, printed))
+        cells = _line_cells(number, stripped, printed)
+        if any(cell.is_spaced for cell in cells):  # a label and its numbers on one line (PDF text): a row of its own
+            if current:
+                rows.append(Row(tuple(current)))
+                current = []
+            rows.append(Row(tuple(cells)))
+            continue
+        current.extend(cells)
     if current:
         rows.append(Row(tuple(current)))
     return rows

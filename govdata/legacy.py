@@ -10,11 +10,14 @@ numbers. The table reaches us in three layouts, all read here:
 - ``cell_per_line``: every cell on its own line, as PDF and Word conversions print tables
   (the 2020 seed prints its 2019-template tables this way).
 
-Which indicator a row is comes from ``govdata/data/labels.csv`` (``table=legacy``); which column
-is which comes from the header (also in labels.csv, plus the printed year "2017 年" for the
-this-year column). A row whose label the table does not know is kept with ``indicator`` null
-and its printed ``label``, so it is visible rather than dropped, and reported as an
-``unmapped_label`` finding with its line (:func:`unmapped_labels`), as in every other table.
+The lines are cut into cells by the shared grid model (:mod:`govdata.layout`, one ``Cell`` and
+one set of layout rules for every table). Which indicator a row is comes from
+``govdata/data/labels.csv`` (``table=legacy``), exactly, without bracketed instructions, or by
+similarity with a ``fuzzy_label`` finding, as in 表二/表三; which column is which comes from the
+header (also in labels.csv, plus the printed year "2017 年" for the this-year column). A row
+whose label the table does not know is kept with ``indicator`` null and its printed ``label``,
+so it is visible rather than dropped, and reported as an ``unmapped_label`` finding with its
+line (:func:`label_findings`), as in every other table.
 
 Example:
     >>> from govdata.read import read_document
@@ -26,48 +29,49 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
-from govdata import schema
-from govdata.labels import Label, lookup
+from govdata import labels, layout, schema
+from govdata.labels import Label
+from govdata.layout import Cell
 from govdata.normalize import label_key, parse_number
 from govdata.read import Document
 
 # The this-year column is headed by the year itself: "2017 年", "2018年", sometimes "2017年度".
 _YEAR_HEADER = re.compile(r"^(?:19|20)\d{2}年度?$")
-# Markdown separator cells: ---, :---:, |------|.
-_SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 # Units a 附表 prints in its 单位 column. Used only to tell a unit cell from a wrapped label in
 # the cell-per-line layout, where nothing but position separates the two.
 _UNIT_CELLS = frozenset({"条", "件", "个", "项", "次", "人次", "万元", "元", "份", "篇"})
+_INDICATOR = ("indicator",)
 
-LAYOUTS = ("pipe", "tabbed", "cell_per_line")
+LAYOUTS = (layout.PIPE, layout.TABBED, layout.CELL_PER_LINE)
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One printed cell: original text (trimmed), its normalized form, and its 1-based line."""
+def _is_blank(cell: Cell) -> bool:
+    return cell.text.strip() == ""
 
-    text: str
-    line: int
 
-    @property
-    def is_blank(self) -> bool:
-        return self.text.strip() == ""
+def _number(cell: Cell | None) -> float | None:
+    parsed = parse_number(cell.text) if cell is not None else None
+    return parsed.value if parsed else None
 
-    @property
-    def number(self) -> float | None:
-        parsed = parse_number(self.text)
-        return parsed.value if parsed else None
 
-    @property
-    def is_value(self) -> bool:
-        """Numbers, blanks and placeholders: what a value column may hold."""
-        return parse_number(self.text) is not None
+def _is_value(cell: Cell) -> bool:
+    """Numbers, blanks and placeholders: what a value column may hold."""
+    return parse_number(cell.text) is not None
+
+
+def indicator_of(text: str) -> Label | None:
+    """The indicator a printed 附表 label names: exactly, without bracketed instructions, or by similarity."""
+    found = labels.lookup("legacy", "indicator", text) or labels.clean_lookup("legacy", _INDICATOR, text)
+    if found is not None:
+        return found
+    match = labels.fuzzy_lookup("legacy", _INDICATOR, text)
+    return match[0] if match else None
 
 
 @dataclass(frozen=True)
@@ -102,19 +106,30 @@ def legacy_rows(doc: Document, table: LegacyTable | None) -> list[dict]:
     return [_legacy_row(doc, table.roles, cells) for cells in table.rows]
 
 
-def unmapped_labels(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """An ``unmapped_label`` finding (a ``checks`` row) for every 附表 row whose label the label table does not know.
+def label_findings(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The 附表's label findings (``checks`` rows): ``unmapped_label`` for every row whose label the
+    label table does not know, ``fuzzy_label`` for every row read by similarity.
 
-    A warning, as for 表二 and 表四: the row and its numbers stay in the ``legacy`` frame
-    (``indicator`` null, ``label`` as printed), but no rule or outcome reads them until
+    Both warnings, as for 表二 and 表四: an unmapped row and its numbers stay in the ``legacy``
+    frame (``indicator`` null, ``label`` as printed), but no rule or outcome reads them until
     labels.csv names the indicator.
     """
-    return [
-        {"report_id": row["report_id"], "check": "unmapped_label", "scope": "table=legacy", "expected": None, "actual": None,
-         "status": "fail", "severity": "warning", "line": row["line"],
-         "message": f"附表中的标签“{row['label']}”无法识别，该行数值未归入任何指标"}
-        for row in rows if row["indicator"] is None
-    ]
+    out = []
+    for row in rows:
+        finding = {"report_id": row["report_id"], "scope": "table=legacy", "expected": None, "actual": None, "status": "fail",
+                   "severity": "warning", "line": row["line"]}
+        if row["indicator"] is None:
+            out.append({**finding, "check": "unmapped_label", "message": f"附表中的标签“{row['label']}”无法识别，该行数值未归入任何指标"})
+            continue
+        if labels.lookup("legacy", "indicator", row["label"]) or labels.clean_lookup("legacy", _INDICATOR, row["label"]):
+            continue
+        match = labels.fuzzy_lookup("legacy", _INDICATOR, row["label"])
+        if match is not None:
+            label, score = match
+            out.append({**finding, "check": "fuzzy_label", "expected": 1.0, "actual": round(score, 3),
+                        "message": f"附表中的标签“{row['label']}”与标准标签“{row['indicator_zh']}”不完全一致"
+                                   f"（相似度 {score:.2f}），按 {label.key} 读取"})
+    return out
 
 
 def appendix_lines(doc: Document) -> frozenset[int]:
@@ -134,31 +149,36 @@ def find_legacy_table(doc: Document) -> LegacyTable | None:
         # label key (NFKC + OpenCC per line) of the few lines that may hold the header.
         if "指" not in text or "指标名称" not in label_key(text):
             continue
-        layout = _layout_of(text)
-        if layout == "cell_per_line":
+        table_layout = _layout_of(text)
+        if table_layout == layout.CELL_PER_LINE:
             table = _cell_per_line_table(doc, index)
         else:
-            table = _delimited_table(doc, index, layout)
+            table = _delimited_table(doc, index, table_layout)
         if table is not None and table.rows:
             return table
     return None
 
 
 def _layout_of(header: str) -> str:
+    """The layout of a 附表, from its header line (the rows below may be broken by converters)."""
     if "|" in header:
-        return "pipe"
+        return layout.PIPE
     if len([cell for cell in header.split("\t") if cell.strip()]) >= 2:
-        return "tabbed"
-    return "cell_per_line"
+        return layout.TABBED
+    return layout.CELL_PER_LINE
 
 
-def _split(text: str, layout: str, line: int) -> list[Cell]:
-    """Cells of one delimited line, without the empty cells outside the outer pipes or tabs."""
-    delimiter = "|" if layout == "pipe" else "\t"
-    cells = [Cell(part.strip(), line) for part in text.split(delimiter)]
-    while cells and cells[0].is_blank:
+def _grid(doc: Document, start: int, end: int, table_layout: str) -> list[layout.Row]:
+    """Lines ``start``..``end`` (0-based, end excluded) as rows of the shared grid model."""
+    return layout.rows_from_lines(doc.norm_lines[start:end], first_line=start + 1, layout=table_layout, printed=doc.lines[start:end])
+
+
+def _trimmed(row: layout.Row) -> list[Cell]:
+    """A delimited row's cells without the empty cells outside its outer pipes or tabs."""
+    cells = list(row.cells)
+    while cells and (_is_blank(cells[0]) or cells[0].is_bar):
         cells.pop(0)
-    while cells and cells[-1].is_blank:
+    while cells and (_is_blank(cells[-1]) or cells[-1].is_bar):
         cells.pop()
     return cells
 
@@ -167,60 +187,70 @@ def _column_role(cell_text: str) -> str | None:
     """label / unit / value / cumulative for a header cell, None for a header we do not know."""
     if _YEAR_HEADER.match(label_key(cell_text)):
         return "value"
-    found = lookup("legacy", "column", cell_text)
+    found = labels.lookup("legacy", "column", cell_text)
     return found.key if found else None
 
 
-def _delimited_table(doc: Document, header_index: int, layout: str) -> LegacyTable | None:
-    """Pipe and tabbed layouts: one row per line, until the first non-table line."""
-    header = _split(doc.lines[header_index], layout, header_index + 1)
+def _delimited_table(doc: Document, header_index: int, table_layout: str) -> LegacyTable | None:
+    """Pipe and tabbed layouts: one row per line, until the first line without the delimiter."""
+    delimiter = "|" if table_layout == layout.PIPE else "\t"
+    end = header_index + 1
+    last_line = header_index + 1
+    while end < len(doc.norm_lines):
+        text = doc.norm_lines[end]
+        if text.strip():  # converters leave blank lines between rows
+            if delimiter not in text:
+                break
+            last_line = end + 1
+        end += 1
+    grid = _grid(doc, header_index, last_line, table_layout)
+    if not grid:
+        return None
+    header = _trimmed(grid[0])
     roles = tuple(_column_role(cell.text) for cell in header)
     if "label" not in roles:
         return None
-    delimiter = "|" if layout == "pipe" else "\t"
     rows: list[tuple[Cell, ...]] = []
-    last_line = header_index + 1
-    for index in range(header_index + 1, len(doc.lines)):
-        text = doc.lines[index]
-        if not text.strip():
-            continue  # converters leave blank lines between rows
-        if delimiter not in text:
-            break
-        cells = _split(text, layout, index + 1)
-        if not cells or all(_SEPARATOR_CELL.match(cell.text) for cell in cells):
-            last_line = index + 1
+    table_end = last_line
+    for row in grid[1:]:
+        cells = _trimmed(row)
+        if not cells:
             continue
-        if _ends_table(cells[1:], lookup("legacy", "indicator", cells[0].text)):
+        if _ends_table(cells[1:], indicator_of(cells[0].text)):
+            table_end = row.line - 1
             break
         rows.append(tuple(cells))
-        last_line = index + 1
-    return LegacyTable(layout, header_index + 1, roles, tuple(rows), last_line)
+    return LegacyTable(table_layout, header_index + 1, roles, tuple(rows), max(header_index + 1, table_end))
 
 
-def _ends_table(rest: tuple[Cell, ...] | list[Cell], label: Label | None) -> bool:
+def _ends_table(rest: Sequence[Cell], label: Label | None) -> bool:
     """A row whose label is unknown and that holds no number is not part of the table."""
-    return label is None and not any(cell.number is not None for cell in rest)
+    return label is None and not any(_number(cell) is not None for cell in rest)
 
 
-def _cell_stream(doc: Document, start_index: int) -> Iterator[Cell]:
+def _cell_stream(doc: Document, start_index: int) -> list[Cell]:
     """Cells of a one-cell-per-line table: each non-empty line is a cell.
 
     A line holding only spaces or a tab is a blank cell (the 2020 seed prints blank cells as a
     lone tab, e.g. line 143); a truly empty line separates rows and carries no cell.
     """
-    for index in range(start_index, len(doc.lines)):
-        text = doc.lines[index]
+    cells = []
+    for index in range(start_index, len(doc.norm_lines)):
+        text = doc.norm_lines[index]
         if text == "":
             continue
-        yield Cell(text.strip(), index + 1)
+        stripped = text.strip()
+        printed = doc.lines[index].strip()
+        cells.append(Cell(stripped, index + 1, None, None if printed == stripped else printed))
+    return cells
 
 
 def _cell_per_line_table(doc: Document, header_index: int) -> LegacyTable | None:
     """Cell-per-line layout: the header cells follow 指标名称 one per line; then rows by position."""
-    cells = list(_cell_stream(doc, header_index))
+    cells = _cell_stream(doc, header_index)
     roles: list[str | None] = []
     position = 0
-    while position < len(cells) and not cells[position].is_blank:
+    while position < len(cells) and not _is_blank(cells[position]):
         role = _column_role(cells[position].text)
         if role is None or (roles and role == "label"):
             break
@@ -229,7 +259,7 @@ def _cell_per_line_table(doc: Document, header_index: int) -> LegacyTable | None
     if not roles or roles[0] != "label":
         return None
     rows, last_line = _group_cells(cells[position:], tuple(roles))
-    return LegacyTable("cell_per_line", header_index + 1, tuple(roles), tuple(rows), last_line or header_index + 1)
+    return LegacyTable(layout.CELL_PER_LINE, header_index + 1, tuple(roles), tuple(rows), last_line or header_index + 1)
 
 
 def _group_cells(cells: list[Cell], roles: tuple[str | None, ...]) -> tuple[list[tuple[Cell, ...]], int]:
@@ -248,11 +278,11 @@ def _group_cells(cells: list[Cell], roles: tuple[str | None, ...]) -> tuple[list
         while position < len(cells) and len(row) < len(roles):
             cell = cells[position]
             is_unit_slot = roles[len(row)] == "unit"
-            if not (cell.is_value or (is_unit_slot and label_key(cell.text) in _UNIT_CELLS)):
+            if not (_is_value(cell) or (is_unit_slot and label_key(cell.text) in _UNIT_CELLS)):
                 break
             row.append(cell)
             position += 1
-        if _ends_table(row[1:], lookup("legacy", "indicator", label.text)):
+        if _ends_table(row[1:], indicator_of(label.text)):
             break
         rows.append(tuple(row))
         last_line = row[-1].line
@@ -263,10 +293,10 @@ def _wrapped_label(cells: list[Cell], position: int) -> tuple[Cell, int]:
     """The label cell at ``position``, joined with the next text cell when that makes a known label."""
     label = cells[position]
     position += 1
-    if lookup("legacy", "indicator", label.text) is None and position < len(cells):
+    if labels.lookup("legacy", "indicator", label.text) is None and position < len(cells):
         following = cells[position]
         joined = Cell(label.text + following.text, label.line)
-        if not following.is_value and lookup("legacy", "indicator", joined.text) is not None:
+        if not _is_value(following) and labels.lookup("legacy", "indicator", joined.text) is not None:
             return joined, position + 1
     return label, position
 
@@ -278,20 +308,20 @@ def _legacy_row(doc: Document, roles: tuple[str | None, ...], cells: tuple[Cell,
         if role is not None and role not in by_role:
             by_role[role] = cell
     label_cell = cells[0]
-    found = lookup("legacy", "indicator", label_cell.text)
+    found = indicator_of(label_cell.text)
     value_cell = by_role.get("value")
     cumulative_cell = by_role.get("cumulative")
     unit_cell = by_role.get("unit")
-    unit = unit_cell.text if unit_cell is not None and not unit_cell.is_blank else _printed_unit(value_cell)
+    unit = unit_cell.printed if unit_cell is not None and not _is_blank(unit_cell) else _printed_unit(value_cell)
     return {
         "report_id": doc.report_id,
         "indicator": found.key if found else None,
         "indicator_zh": found.label_zh if found else None,
         "unit": unit,
-        "value": value_cell.number if value_cell else None,
-        "cumulative": cumulative_cell.number if cumulative_cell else None,
+        "value": _number(value_cell),
+        "cumulative": _number(cumulative_cell),
         "line": label_cell.line,
-        "label": label_cell.text,
+        "label": label_cell.printed,
     }
 
 

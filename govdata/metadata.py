@@ -670,9 +670,10 @@ def template_from_text(norm_lines: Sequence[str], year: int | None) -> str | Non
     """The template of a report whose tables did not decide it, from its citation and year.
 
     A report for 2018 or earlier is ``legacy`` (the 2019 form did not exist); otherwise the
-    notice it cites decides (国办公开办函〔2021〕30号 -> ``2021``, 〔2019〕60号 -> ``2019``), else
-    the year (2021 or later -> ``2021``, 2019-2020 -> ``2019``). A report after 2018 is never
-    ``legacy``. None when neither year nor citation is known.
+    notice it cites decides (国办公开办函〔2021〕30号 -> ``2021``, 〔2019〕60号 -> ``2019``); else a
+    report written in the 2008 Regulations' sections (概述, 依申请公开政府信息受理情况, 收费及减免)
+    with nothing of the 2019 form is ``legacy`` whatever its year; else the year (2021 or later
+    -> ``2021``, 2019-2020 -> ``2019``). None when neither year nor citation is known.
 
     >>> template_from_text(["依据国办公开办函〔2021〕30号编制。"], None), template_from_text([], 2017)
     ('2021', 'legacy')
@@ -683,9 +684,31 @@ def template_from_text(norm_lines: Sequence[str], year: int | None) -> str | Non
     for pattern, template in _citations():
         if pattern.search(text):
             return template
+    if _written_in_legacy_sections(text):
+        return "legacy"
     if year is None:
         return None
     return "2021" if year >= 2021 else "2019"
+
+
+def _written_in_legacy_sections(text: str) -> bool:
+    """Does a report without tables keep two of the 2008 Regulations' sections (概述, 依申请公开政府
+    信息受理情况, 收费及减免情况) and show nothing of the 2019 form (收到和处理政府信息公开申请, 第二十条,
+    申请人情况)? Some agencies wrote their 2019+ reports that way (a township's 2020 report)."""
+    squashed = re.sub(r"\s+", "", text)
+    sections = _form_sections()
+    # two of its sections, not one: a 2019+ report may still call one section by its old name
+    return (sum(word in squashed for word in sections["legacy"]) >= 2
+            and not any(word in squashed for word in sections["modern"]))
+
+
+@lru_cache(maxsize=1)
+def _form_sections() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {"legacy": [], "modern": []}
+    for row in _rows():
+        if row["kind"] == "form_section":
+            out[row["value"]].append(row["text"])
+    return {kind: tuple(words) for kind, words in out.items()}
 
 
 # --- the registry -------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from govdata import check, form, schema
+from govdata import check, fact_keys, form, schema, terms
 from govdata.model import Corpus
 
 DEFAULT_MIN_N = 30
@@ -444,6 +444,7 @@ def pooled_shares(shares: pl.DataFrame, *, by: Sequence[str] = ("year",)) -> pl.
             pl.when(usable.any()).then(pl.col("numerator").filter(usable).sum()).alias("numerator"),
             pl.when(usable.any()).then(pl.col("denominator").filter(usable).sum()).alias("denominator"),
             usable.sum().cast(pl.Int64).alias("n_reports"),
+            pl.col("agency_id").filter(usable).n_unique().cast(pl.Int64).alias("n_agencies"),
             (~usable).sum().cast(pl.Int64).alias("n_reports_missing"),
             (pl.col("is_input_failed") & usable).sum().cast(pl.Int64).alias("n_reports_failed"),
         )
@@ -453,6 +454,97 @@ def pooled_shares(shares: pl.DataFrame, *, by: Sequence[str] = ("year",)) -> pl.
         .with_columns((pl.col("input_status") == "fail").alias("is_input_failed"))
     )
     return _with_rate(pooled, "numerator", "denominator", rate="share", min_n=1).sort(keys)
+
+
+def pooled_like_for_like(shares: pl.DataFrame, *, break_year: float = 2018.5) -> pl.DataFrame:
+    """:func:`pooled_shares` per year and metric, plus what a reader may compare it with.
+
+    A pooled share sums different agencies in different years: 2020 pooled over one agency
+    and 2023 over another is no trend. Per year this adds:
+
+    * ``n_agencies`` and, when one agency alone makes the point, ``only_agency_id``;
+    * ``segment``: consecutive years (no year missing between them, same side of the 2019
+      template change) pooled over *the same* agencies share a segment; charts draw a line
+      only within a segment, so a line never joins different sets of agencies or a gap;
+    * ``previous_year`` (the year before with data), ``n_agencies_common`` (agencies in
+      both years) and, over those agencies only, ``share_common_previous`` and
+      ``share_common`` (numerators and denominators summed, like the pooled share): the
+      like-with-like change from the previous year; null when no agency is in both.
+
+    Example:
+        >>> shares = pl.DataFrame({"agency_id": ["a", "b", "a"], "year": [2020, 2021, 2021], "metric": ["m"] * 3,
+        ...                        "numerator": [1, 5, 2], "denominator": [10, 50, 10], "is_input_failed": [False] * 3})
+        >>> pooled_like_for_like(shares).select("year", "n_agencies", "segment", "n_agencies_common", "share_common").rows()
+        [(2020, 1, 0, None, None), (2021, 2, 1, 1, 0.2)]
+    """
+    pooled = pooled_shares(shares)
+    usable = shares.filter(pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null())
+    extra_schema = {"only_agency_id": pl.String, "segment": pl.Int64, "previous_year": pl.Int64,
+                    "n_agencies_common": pl.Int64, "share_common_previous": pl.Float64, "share_common": pl.Float64}
+    rows = []
+    for (metric,), part in usable.group_by("metric", maintain_order=True):
+        per_year = {year: group for (year,), group in part.group_by("year")}
+        years = sorted(y for y in per_year if y is not None)
+        segment, previous_set = -1, None
+        for index, year in enumerate(years):
+            group = per_year[year]
+            agencies = set(group["agency_id"].to_list())
+            previous = years[index - 1] if index else None
+            is_continued = (previous is not None and year == previous + 1 and agencies == previous_set
+                            and (previous < break_year) == (year < break_year))
+            segment = segment if is_continued else segment + 1
+            row = {"metric": metric, "year": year, "segment": segment, "previous_year": previous,
+                   "only_agency_id": next(iter(agencies)) if len(agencies) == 1 else None,
+                   "n_agencies_common": None, "share_common_previous": None, "share_common": None}
+            if previous is not None:
+                common = agencies & previous_set
+                row["n_agencies_common"] = len(common)
+                if common:
+                    row["share_common_previous"] = _pooled_share(per_year[previous], common)
+                    row["share_common"] = _pooled_share(group, common)
+            rows.append(row)
+            previous_set = agencies
+    extra = pl.DataFrame(rows, schema={"metric": pl.String, "year": pooled.schema.get("year", pl.Int64), **extra_schema})
+    return pooled.join(extra, on=["metric", "year"], how="left").sort("metric", "year")
+
+
+def _pooled_share(group: pl.DataFrame, agencies: set[str]) -> float | None:
+    part = group.filter(pl.col("agency_id").is_in(sorted(agencies)))
+    denominator = part["denominator"].sum()
+    return float(part["numerator"].sum()) / float(denominator) if denominator else None
+
+
+def agency_names(reports: pl.DataFrame) -> pl.DataFrame:
+    """``agency_id -> agency_name``: the name of an agency's latest report (names change over years)."""
+    return (
+        reports.sort("year")
+        .group_by("agency_id", maintain_order=True)
+        .agg(pl.col("agency").drop_nulls().last().alias("agency_name"))
+        .with_columns(pl.col("agency_name").fill_null(pl.col("agency_id")))
+    )
+
+
+def headline_panel(shares: pl.DataFrame, reports: pl.DataFrame, *, min_n: int = DEFAULT_MIN_N) -> pl.DataFrame:
+    """The headline panel: agency × year × metric with numerator, denominator, interval and checks status.
+
+    ``shares`` from :func:`outcome_shares` (any metrics), ``reports`` with ``report_id, agency_id,
+    agency, level, year, source``. Columns are :data:`govdata.schema.DERIVED_FRAMES` ``["panel"]``:
+    what ``govdata export`` writes and what the explorer reads, so a number exported and a
+    number on a chart are the same number.
+    """
+    names = agency_names(reports.select("agency_id", "agency", "year"))
+    files = reports.select("report_id", "level", pl.col("source").alias("source_file"))
+    labels = {name: metric.label_zh for name, metric in SHARE_METRICS.items()}
+    frame = (shares.join(names, on="agency_id", how="left").join(files, on="report_id", how="left")
+             .with_columns(
+                 pl.col("agency_name").fill_null(pl.col("agency_id")),
+                 pl.col("metric").replace_strict(labels, default=pl.col("metric"), return_dtype=pl.String).alias("metric_zh"),
+                 pl.lit(int(min_n), dtype=pl.Int64).alias("min_n"),
+                 terms.term_expr("input_status", "input_status").alias("input_status_zh"),
+                 terms.checks_zh_expr("failed_checks").alias("failed_checks_zh")))
+    schema_ = schema.derived_schema("panel")
+    return frame.select([pl.col(name).cast(dtype) for name, dtype in schema_.items()]).sort(
+        "agency_id", "year", "metric", "report_id", nulls_last=True)
 
 
 DISTRIBUTION_QUANTILES: dict[str, float] = {"p10": 0.1, "p25": 0.25, "median": 0.5, "p75": 0.75, "p90": 0.9}
@@ -639,6 +731,116 @@ def correction_rates(corpus: Corpus, *, min_n: int = DEFAULT_MIN_N) -> pl.DataFr
     )
     frame = attach_check_status(frame, corpus.checks, only=TABLE4_CHECKS)
     return frame.sort("agency_id", "year", "report_id", "_order").drop("_order")
+
+
+# Legacy 附表 indicators and prose keys that state how many reviews and lawsuits a report had
+# (govdata/data/fact_keys.csv: review.total restates 附表 reviews, litigation.total litigations).
+LEGACY_PROCEEDINGS: dict[str, tuple[str, str]] = {"review": ("reviews", "review.total"),
+                                                  "litigation": ("litigations", "litigation.total")}
+
+
+def legacy_review_litigation(corpus: Corpus) -> pl.DataFrame:
+    """行政复议 and 行政诉讼 of reports without 表四 (pre-2019): what the 附表 and the prose state.
+
+    One row per report, proceeding and source (``legacy`` = the 附表's 行政复议数 / 行政诉讼数,
+    ``facts`` = a number the prose states), with ``value`` and ``line``; the 2008 forms count
+    cases, not their outcomes, so there is no correction rate. Reports with a 表四 are left out
+    (:func:`correction_rates` reads those).
+
+    Example (the 2017 晋江市 report: 附表 行政复议数 1, and the prose says 行政复议 1 件):
+        >>> from govdata import schema
+        >>> corpus = Corpus(reports=schema.frame("reports", [{"report_id": "r", "agency_id": "a", "year": 2017,
+        ...                                                    "template": "legacy"}]),
+        ...                 legacy=schema.frame("legacy", [{"report_id": "r", "indicator": "reviews", "value": 1.0, "line": 254}]))
+        >>> legacy_review_litigation(corpus).select("proceeding_zh", "source", "value", "line").rows()
+        [('行政复议', 'legacy', 1, 254)]
+    """
+    with_table4 = corpus.table4.select("report_id").unique()
+    keys = _report_keys(corpus).drop("source").join(with_table4, on="report_id", how="anti")
+    parts = []
+    for order, (proceeding, (indicator, fact_key)) in enumerate(LEGACY_PROCEEDINGS.items()):
+        label = form.label_zh("table4", "proceeding", proceeding)
+        parts.append(corpus.legacy.filter(pl.col("indicator") == indicator).select(
+            "report_id", pl.lit(proceeding).alias("proceeding"), pl.lit(label).alias("proceeding_zh"), pl.lit(order).alias("_order"),
+            pl.lit("legacy").alias("source"), pl.col("value").cast(pl.Int64), "line"))
+        parts.append(corpus.facts.filter(pl.col("key") == fact_key).select(
+            "report_id", pl.lit(proceeding).alias("proceeding"), pl.lit(label).alias("proceeding_zh"), pl.lit(order).alias("_order"),
+            pl.lit("facts").alias("source"), pl.col("value").cast(pl.Int64), "line"))
+    rows = pl.concat(parts).unique(["report_id", "proceeding", "source", "value"], keep="first", maintain_order=True)
+    return (keys.join(rows, on="report_id", how="inner")
+            .sort("agency_id", "year", "report_id", "_order", "source", "line", nulls_last=True).drop("_order"))
+
+
+REASON_GROUPS: tuple[str, ...] = ("withheld", "unable", "not_processed")
+"""The 表三 groups whose sub-rows say why a request was not granted: the eight 不予公开 grounds,
+the three reasons of 无法提供 and the five of 不予处理."""
+
+
+def refusal_reasons(corpus: Corpus) -> pl.DataFrame:
+    """Why requests were refused, per report: every 不予公开 ground and 无法提供 / 不予处理 reason.
+
+    Columns: ``report_id, agency_id, agency, year, template, group, group_zh, reason,
+    reason_zh, value, line, source, is_2008_ground, order``. From 表三 (总计 column, one row per
+    sub-row the report prints, blanks as null) and, for reports without 表三, the prose's
+    不予公开 grounds (``withheld_reason.*`` facts, docs/facts.md): those are the 2008
+    Regulations' grounds (国家秘密, 商业秘密, 个人隐私, …), flagged ``is_2008_ground`` because
+    they do not map one to one onto the 2019 ones.
+
+    Example:
+        >>> from govdata import schema
+        >>> corpus = Corpus(reports=schema.frame("reports", [{"report_id": "r", "agency_id": "a", "year": 2023, "template": "2021"}]),
+        ...                 table3=schema.frame("table3", [{"report_id": "r", "row": "withheld.process_info", "requester": "total",
+        ...                                                 "value": 4, "line": 30}]))
+        >>> refusal_reasons(corpus).select("group_zh", "reason_zh", "value", "line").rows()
+        [('不予公开', '过程性信息', 4, 30)]
+    """
+    order: dict[str, int] = {}
+    group_of: dict[str, str] = {}
+    for group in REASON_GROUPS:
+        for row in form.rows_of_group(group):
+            order[row] = len(order)
+            group_of[row] = group
+    reason_labels = {row: form.short_label_zh("table3", "row", row) for row in order}
+    group_labels = {group: form.label_zh("table3", "group", group) for group in REASON_GROUPS}
+    from_table = corpus.table3.filter((pl.col("requester") == "total") & pl.col("row").is_in(list(order))).select(
+        "report_id", pl.col("row").alias("reason"), "value", "line", pl.lit("table3").alias("source"),
+        pl.lit(False).alias("is_2008_ground"))
+    prose_keys = [key for key in fact_keys.keys() if key.startswith("withheld_reason.")]
+    for key in prose_keys:
+        order.setdefault(key, len(order))
+        group_of[key] = "withheld"
+        reason_labels[key] = fact_keys.label_zh(key)
+    with_table3 = corpus.table3.select("report_id").unique()
+    from_prose = (corpus.facts.filter(pl.col("key").is_in(prose_keys)).join(with_table3, on="report_id", how="anti")
+                  .unique(["report_id", "key"], keep="first", maintain_order=True)
+                  .select("report_id", pl.col("key").alias("reason"), pl.col("value").cast(pl.Int64), "line",
+                          pl.lit("facts").alias("source"), pl.lit(True).alias("is_2008_ground")))
+    rows = pl.concat([from_table, from_prose])
+    return (_report_keys(corpus).drop("source").join(rows, on="report_id", how="inner")
+            .with_columns(
+                pl.col("reason").replace_strict(group_of, return_dtype=pl.String).alias("group"),
+                pl.col("reason").replace_strict(reason_labels, return_dtype=pl.String).alias("reason_zh"),
+                pl.col("reason").replace_strict(order, return_dtype=pl.Int64).alias("order"))
+            .with_columns(pl.col("group").replace_strict(group_labels, return_dtype=pl.String).alias("group_zh"))
+            .select("report_id", "agency_id", "agency", "year", "template", "group", "group_zh", "reason", "reason_zh",
+                    "value", "line", "source", "is_2008_ground", "order")
+            .sort("agency_id", "year", "report_id", "order"))
+
+
+def reason_totals(reasons: pl.DataFrame, *, by: Sequence[str] = ()) -> pl.DataFrame:
+    """:func:`refusal_reasons` summed over reports (per ``by``): the across-agency breakdown.
+
+    Adds ``n_reports`` (reports printing the reason), ``n_agencies`` (agencies that gave it at
+    least once) and ``share_of_group`` (the reason's part of its group's total; the 2008
+    grounds of pre-2019 prose are a group of their own, never mixed with the 2019 ones).
+    """
+    keys = [*by, "group", "group_zh", "reason", "reason_zh", "is_2008_ground", "order"]
+    totals = (reasons.group_by(keys).agg(pl.col("value").sum().cast(pl.Int64), pl.col("report_id").n_unique().alias("n_reports"),
+                                         pl.col("agency_id").filter(pl.col("value") > 0).n_unique().alias("n_agencies"))
+              .with_columns((pl.col("value").cast(pl.Float64)
+                             / pl.col("value").sum().over([*by, "group", "is_2008_ground"]).cast(pl.Float64))
+                            .fill_nan(None).alias("share_of_group")))
+    return totals.sort([*by, "order"])
 
 
 def requester_mix(corpus: Corpus) -> pl.DataFrame:

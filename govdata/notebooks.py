@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -107,13 +108,32 @@ def coerce_parameters(path: str | os.PathLike, raw: dict[str, str]) -> dict[str,
         raise KeyError(f"{Path(path).name} has no parameter(s) {unknown}; it declares {sorted(declared)}")
     out: dict[str, Any] = {}
     for name, text in raw.items():
+        if _default_is_string(declared[name]):
+            out[name] = text
+            continue
         try:
-            out[name] = text if _default_is_string(declared[name]) else yaml.safe_load(text)
+            value = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
             raise ParameterError(f"-p {name} {text!r}: not a valid YAML value ({problem}); quote a string, "
                                  "e.g. -p years '[2019, 2023]'") from exc
+        default = _default_value(declared[name])
+        # A number where the notebook expects one: `-p min_n abc` is a one-line error here, not a
+        # Polars traceback from the middle of the notebook.
+        if isinstance(default, int) and not isinstance(default, bool) and (not isinstance(value, int) or isinstance(value, bool)):
+            raise ParameterError(f"parameter {name} of {Path(path).name} must be a whole number, like its default {default}; "
+                                 f"got {text!r}")
+        out[name] = value
     return out
+
+
+def _default_value(parameter: dict[str, Any]) -> Any:
+    import ast
+
+    try:
+        return ast.literal_eval(str(parameter.get("default")))
+    except (ValueError, SyntaxError):
+        return None
 
 
 def _default_is_string(parameter: dict[str, Any]) -> bool:
@@ -175,26 +195,57 @@ def _exporter():
     )
 
 
-def to_html(nb: nbformat.NotebookNode, *, title: str) -> str:
+PAGE_NAMES_ZH = {"agency_briefing": "机关年度数据简报", "trends": "历年趋势", "data_quality": "数据质量概览",
+                 "explore": "交互式浏览", "compare": "两个机关的比较"}
+"""The Chinese name of each notebook's page (its ``<title>`` when run with ``govdata run``)."""
+
+
+def page_title(path: str | os.PathLike, parameters: dict[str, Any]) -> str:
+    """A Chinese ``<title>`` for one notebook run, e.g. ``历年趋势（不予公开占比）``."""
+    stem = Path(path).stem
+    name = PAGE_NAMES_ZH.get(stem, stem)
+    details = []
+    if parameters.get("agency_id"):
+        details.append(str(parameters["agency_id"]))
+    if parameters.get("year"):
+        details.append(f"{parameters['year']}年")
+    if parameters.get("metric"):
+        from govdata.metrics import SHARE_METRICS
+
+        metric = SHARE_METRICS.get(str(parameters["metric"]))
+        details.append(metric.label_zh if metric else str(parameters["metric"]))
+    return f"{name}（{'，'.join(details)}）" if details else name
+
+
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+
+
+def to_html(nb: nbformat.NotebookNode, *, title: str, nav_html: str = "") -> str:
     """The executed notebook as a standalone HTML page without code cells.
 
     ``title`` goes through the template's HTML escaping, so an agency name is safe there.
+    ``nav_html`` (already escaped, built by the batch) is put at the top of the body: links
+    back to the index and to the agency's other years.
     """
     nb = copy.copy(nb)
     nb.metadata = copy.deepcopy(nb.metadata)
     nb.metadata.pop("widgets", None)  # widget state would make the template load the widget manager
     nb.metadata["title"] = title
     body, _resources = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    if nav_html:
+        match = _BODY_OPEN.search(body)
+        if match:
+            body = body[: match.end()] + nav_html + body[match.end():]
     return body
 
 
-def export_html(nb: nbformat.NotebookNode, out_path: str | os.PathLike, *, title: str) -> Path:
+def export_html(nb: nbformat.NotebookNode, out_path: str | os.PathLike, *, title: str, nav_html: str = "") -> Path:
     """Write :func:`to_html` to ``out_path`` atomically: a reader never sees half a page, and the
     previous page stays until the new one is whole (a full disk leaves neither a ``.tmp`` nor a
     missing page behind)."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(out, to_html(nb, title=title))
+    write_atomically(out, to_html(nb, title=title, nav_html=nav_html))
     return out
 
 

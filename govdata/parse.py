@@ -33,7 +33,7 @@ from typing import Any
 
 import polars as pl
 
-from govdata import form, labels, layout, metadata, recover, schema
+from govdata import form, labels, layout, metadata, normalize, recover, schema
 from govdata.layout import Cell, Row
 from govdata.normalize import label_key, parse_number
 from govdata.read import Document
@@ -218,11 +218,32 @@ def read_report_row(doc: Document, findings: Findings, *, template: str | None, 
     else:
         report_layout = layouts.get("table3") or layouts.get("table2") or legacy_layout(doc) or "none"
     return {
-        "report_id": doc.report_id, "source": doc.source, "agency": identity.agency or agency.name or None,
+        "report_id": doc.report_id, "source": doc.source,
+        "agency": printed_form(doc, identity.agency, identity.agency_line) or agency.name or None,
         "agency_id": agency.agency_id, "level": agency.level, "parent": agency.parent, "year": identity.year,
         "template": template if identity.is_report else None, "layout": report_layout, "encoding": doc.encoding,
         "agency_line": identity.agency_line, "year_line": identity.year_line, "n_lines": doc.line_count,
     }
+
+
+def printed_form(doc: Document, reading: str | None, line: int | None) -> str | None:
+    """A name read in the reading form, in the characters the report prints (a Traditional
+    mirror's 鶴城鎮人民政府, without its pinyin glosses), when the line shows where it stands;
+    else the reading form itself.
+
+    >>> from govdata.read import read_document
+    >>> doc = read_document(text="鶴(hè)城鎮人民政府2023年政府信息公開工作年度報告\\n本報告所列數據的統計期限自2023年1月1日起。")
+    >>> printed_form(doc, "鹤城镇人民政府", 1)
+    '鶴城鎮人民政府'
+    """
+    if reading is None or line is None or not (doc.is_traditional or doc.has_glosses) or not 1 <= line <= doc.line_count:
+        return reading
+    text, origin = normalize.reading_with_origin(doc.lines[line - 1], traditional=doc.is_traditional, glosses=doc.has_glosses)
+    start = text.find(reading)
+    if start < 0:
+        return reading
+    printed = doc.lines[line - 1]
+    return "".join(printed[origin[index]] for index in range(start, start + len(reading)))
 
 
 def legacy_layout(doc: Document) -> str | None:
@@ -243,7 +264,7 @@ def text_segments(doc: Document) -> list[Segment]:
     out: list[Segment] = []
     for number, (reading, printed) in enumerate(zip(doc.norm_lines, doc.lines, strict=True), start=1):
         same = printed if len(printed) == len(reading) else None
-        if len(reading) > _LONG_LINE and ("第二十条" in reading or "申请数量" in reading):
+        if _is_flattened(reading):
             cuts = sorted({0, *(m.start() for m in _SECTION_CUT.finditer(reading))})
             for start, end in zip(cuts, [*cuts[1:], len(reading)], strict=True):
                 if reading[start:end].strip():
@@ -251,6 +272,19 @@ def text_segments(doc: Document) -> list[Segment]:
             continue
         out.append((number, reading, printed))
     return out
+
+
+# words of 表三/表四 that a flattened 表二 runs into (with the label of the first withheld ground)
+_OTHER_TABLE_MARKS = ("收到和处理", "申请数量", form.label_zh("table3", "row", form.rows_of_group("withheld")[0]),
+                      "结转下年度", "结果维持")
+
+
+def _is_flattened(reading: str) -> bool:
+    """A line that holds a page flattened into one line: a long line with table anchors, or a
+    shorter one that runs 表二 into another table."""
+    if len(reading) > _LONG_LINE and ("第二十条" in reading or "申请数量" in reading):
+        return True
+    return len(reading) > 80 and "第二十条" in reading and any(mark in reading for mark in _OTHER_TABLE_MARKS)
 
 
 def _squash(line: str) -> str:
@@ -294,6 +328,47 @@ def _starts_table2_header(line: str) -> bool:
     return line.startswith("信息内容") and ("本年" in line or "数量" in line or len(line) <= 5)
 
 
+_FIRST_CELL = re.compile(r"^\|?\s*([^|\t]+)")
+_TRAILING_NUMBERS = re.compile(r"(?:\s+[+-]?[\d,.]+)+\s*$")
+
+
+def _is_table3_line_before(norm_lines: Sequence[str], index: int) -> bool:
+    """Does the line before ``index`` (blank lines skipped, then that line counts) belong to 表三:
+    a short line whose first cell is a 表三 row or group label (2.重复申请, (七)总计, 三、本年度办理结果),
+    or a line of numbers or pipes only?"""
+    line = norm_lines[index - 1].strip()
+    if not line:
+        return True
+    if len(line) > 200:
+        return False
+    if _ONLY_VALUES.match(line):
+        return True
+    match = _FIRST_CELL.match(line)
+    return _is_table3_label(_TRAILING_NUMBERS.sub("", match.group(1)).strip() if match else "")
+
+
+def _is_table3_label(text: str) -> bool:
+    return bool(text) and (labels.lookup_any("table3", ("row", "group"), text) is not None
+                           or labels.clean_lookup("table3", ("row", "group"), text) is not None
+                           or labels.fuzzy_lookup("table3", ("row", "group"), text) is not None)
+
+
+_ONLY_VALUES = re.compile(r"^[\d\s|+\-.,]+$")
+_LABEL_TAIL_MAX = 25  # characters: the rest of a wrapped label (数量, ，只计这一情形，不计其他情形), not prose
+
+
+def _label_tail_lines(norm_lines: Sequence[str], index: int) -> int:
+    """How many lines (at most 3) right before ``index`` are the wrapped rest of a row label: short,
+    without digits or pipes (PDF text wraps a long label after the row's values)."""
+    k = 0
+    while k < 3 and index - k - 1 > 0:
+        line = norm_lines[index - k - 1].strip()
+        if not line or len(line) > _LABEL_TAIL_MAX or "|" in line or any(char.isdigit() for char in line):
+            break
+        k += 1
+    return k
+
+
 def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
     """0-based [start, end) line ranges of 表二, 表三 and 表四, for the tables that are present."""
     squashed = _squash_all(norm_lines)
@@ -307,8 +382,18 @@ def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
     if header is not None and (t2 is None or t2 - 6 <= header < t2):
         t2 = header  # a 表二 printed without its first 第二十条 line: it starts at 信息内容
     t3 = first(_starts_table3, t2 or 0)
-    if t3 is None:  # a page that begins inside 表三
+    if t3 is None:  # a page that begins inside 表三: from its first row whatever label that row has
         t3 = first(_is_table3_row, t2 or 0)
+        while t3 is not None and t3 > (t2 or 0):
+            if _is_table3_line_before(norm_lines, t3):
+                t3 -= 1
+            elif t3 >= 2 and _is_table3_label(norm_lines[t3 - 2].strip() + norm_lines[t3 - 1].strip()):
+                t3 -= 2  # a label wrapped over two lines above its values
+            elif (k := _label_tail_lines(norm_lines, t3)) and _TRAILING_NUMBERS.search(norm_lines[t3 - k - 1]) \
+                    and _is_table3_line_before(norm_lines, t3 - k):
+                t3 -= k + 1  # a row whose label wraps below its values (PDF text: 数量, ）)
+            else:
+                break
     regions: dict[str, tuple[int, int]] = {}
     if t3 is not None:
         t3_last = first(lambda s: "结转下年度继续办理" in s, t3)
@@ -354,9 +439,20 @@ def split_run_together_cells(rows: Sequence[Row], table: str) -> list[Row]:
             if pieces is None:
                 cells.append(cell)
             else:
-                cells.extend(Cell(text, cell.line) for text in pieces)
+                cells.extend(Cell(text, cell.line, is_run=any(char.isdigit() for char in text) and not _is_label_piece(text))
+                             for text in pieces)
+        if any(cell.is_run for cell in cells):
+            # a line that runs some cells together may run any of them together: a space it prints
+            # (行政强制18 +223) is no firmer a border than the ones it lost
+            cells = [cell._replace(is_run=True) if cell.is_spaced and recover.is_run_of_numbers(cell._replace(is_run=True)) else cell
+                     for cell in cells]
         out.append(Row(tuple(cells)))
     return out
+
+
+def _is_label_piece(text: str) -> bool:
+    """A piece cut out of a run that is a label (an enumerated label such as 6.属于四类过程性信息)."""
+    return parse_number(text) is None and any(not (char.isdigit() or char in "+-.,") for char in labels.strip_enumerator(text))
 
 
 def _may_run_together(cell: Cell, table: str, fields: tuple[str, ...]) -> bool:
@@ -375,7 +471,7 @@ def _may_run_together(cell: Cell, table: str, fields: tuple[str, ...]) -> bool:
 
 
 def _is_value(cell: Cell) -> bool:
-    return cell.is_bar or cell.text == "" or parse_number(cell.text) is not None
+    return cell.is_bar or cell.text == "" or parse_number(cell.text) is not None or recover.is_run_of_numbers(cell)
 
 
 def logical_rows(rows: Sequence[Row], *, width: int | None = None) -> list[LogicalRow]:
@@ -447,7 +543,7 @@ def _joined_labels(cells: list[Cell], table: str, fields: tuple[str, ...]) -> li
     index = 0
     while index < len(cells):
         cell = cells[index]
-        if not _known(table, fields, cell.text):
+        if not _known(table, fields, cell.text) or _unclosed(cell.text):
             for used in range(2, min(4, len(cells) - index) + 1):
                 text = "".join(c.text for c in cells[index:index + used])
                 if _known(table, fields, text):
@@ -468,7 +564,7 @@ def _joined_raw(cells: Sequence[Cell]) -> str | None:
 def _joined_fragment(lrows: list[LogicalRow], index: int, table: str, fields: tuple[str, ...]) -> tuple[LogicalRow, int] | None:
     first = lrows[index]
     head = first.labels[-1]
-    if _known(table, fields, head.text):
+    if _known(table, fields, head.text) and not _unclosed(head.text):
         return None
     text = head.text
     for used in range(2, 5):
@@ -484,6 +580,12 @@ def _joined_fragment(lrows: list[LogicalRow], index: int, table: str, fields: tu
         if follower.has_values or len(follower.labels) > 1:
             return None
     return None
+
+
+def _unclosed(text: str) -> bool:
+    """A label whose bracketed instruction goes on in the next cell: ``处理决定数量（指`` / ``2022年办件量）``."""
+    key = label_key(text)
+    return key.count("(") > key.count(")")
 
 
 def _known(table: str, fields: tuple[str, ...], text: str) -> bool:
@@ -513,11 +615,118 @@ def value_start_column(lrows: Sequence[LogicalRow], width: int) -> int | None:
     return column if count * 2 > sum(starts.values()) else None
 
 
+def value_offset(lrows: Sequence[LogicalRow], width: int) -> int | None:
+    """How many columns after a row's last label its values start, if the table's fully printed
+    rows agree on it (pipe rows whose group label stands in a column of its own on some rows:
+    absolute columns differ from row to row, the offset from the label does not)."""
+    offsets: Counter[int] = Counter()
+    for lrow in lrows:
+        filled = [cell for cell in lrow.values if cell.text]
+        label = lrow.labels[-1] if lrow.labels else None
+        if (label is not None and label.column is not None and len(filled) == width and filled[0].column is not None
+                and filled[-1].column is not None and filled[-1].column - filled[0].column == width - 1
+                and filled[0].line == label.line):
+            offsets[filled[0].column - label.column] += 1
+    if not offsets:
+        return None
+    offset, count = offsets.most_common(1)[0]
+    return offset if count * 2 > sum(offsets.values()) else None
+
+
+@dataclass(frozen=True)
+class Padding:
+    """Empty cells a table prints beside its values: ``lead`` before them and ``trail`` after
+    them on every row; None for "whatever the row has beyond the table's width" (rows padded to
+    a common grid width at one end)."""
+
+    lead: int | None = 0
+    trail: int | None = 0
+
+
+def end_padding(lrows: Sequence[LogicalRow], width: int) -> Padding | None:
+    """The empty columns a table prints before or after its values, if its rows show them.
+
+    A converted grid often carries empty cells of its own: a spacer between label and values,
+    a column after 总计 (``2.重复申请 | | 0 | 0 | 0 | 0 | 0 | 0 | |``), or runs of pipes padding
+    each row to the grid's width (``… | 0 | ||``, one pipe fewer on a row with two labels). A row
+    with blank cells alone cannot tell a blank first column from padding; the table can:
+
+    - every row that prints a number has ``width + k`` cells, and exactly one split of the k
+      cells between start and end is empty on every such row; or
+    - every such row prints the same number of cells, labels included (padded to the grid's
+      width), and the cells beyond the width are empty at exactly one end of every row.
+
+    Two readings that fit (a spacer and an always-blank 总计) decide nothing.
+    """
+    # a bar (a line holding only |) counts as a cell here: a row's closing mark on every row is padding too
+    counted = [(lrow, _runs_as_cells(lrow.values)) for lrow in lrows
+               if lrow.labels and any(cell.text for cell in lrow.values)]
+    if len(counted) < 3:
+        return None
+    extras = [len(values) - width for _, values in counted]
+    if min(extras) < 0 or max(extras) == 0:
+        return None
+    if len(set(extras)) == 1:
+        extra = extras[0]
+        fits = [Padding(lead, extra - lead) for lead in range(extra + 1)
+                if all(_without_padding(values, width, Padding(lead, extra - lead)) is not values for _, values in counted)]
+    elif len({len(lrow.labels) + len(values) for lrow, values in counted}) == 1:
+        fits = [padding for padding in (Padding(0, None), Padding(None, 0))
+                if all(extra == 0 or _without_padding(values, width, padding) is not values
+                       for (_, values), extra in zip(counted, extras, strict=True))]
+    else:
+        return None
+    return fits[0] if len(fits) == 1 else None
+
+
+def _runs_as_cells(values: Sequence[Cell]) -> Sequence[Cell]:
+    """A row's cells with each run of pipes on a line of its own (``||``, a bar whose raw holds
+    several pipes) read as that many empty cells, as the same run closing a line of numbers reads
+    (``0 | ||``): padding counts the same wherever the line breaks fell. The row itself when it has
+    no run."""
+    if not any(cell.is_bar and (cell.raw or "|").count("|") > 1 for cell in values):
+        return values
+    out: list[Cell] = []
+    for cell in values:
+        if cell.is_bar and (cell.raw or "|").count("|") > 1:
+            out.extend(Cell("", cell.line, None, None) for _ in range((cell.raw or "").count("|")))
+        else:
+            out.append(cell)
+    return out
+
+
+def _without_padding(values: Sequence[Cell], width: int, padding: Padding | None) -> Sequence[Cell]:
+    """A row's cells without the table's padding (:func:`end_padding`); the row itself (the same
+    object) when it does not have that padding."""
+    extra = len(values) - width
+    if padding is None or extra <= 0:
+        return values
+    lead = padding.lead if padding.lead is not None else extra - (padding.trail or 0)
+    trail = padding.trail if padding.trail is not None else extra - lead
+    if lead < 0 or trail < 0 or lead + trail != extra:
+        return values
+    if any(cell.text for cell in (*values[:lead], *values[len(values) - trail:])):
+        return values
+    return values[lead:len(values) - trail]
+
+
+def _start_of(lrow: LogicalRow, start_column: int | None, offset: int | None) -> int | None:
+    """Where this row's values start: the table's common column, else its label's column plus
+    the table's common offset (when the row's values stand on its label's line)."""
+    if start_column is not None:
+        return start_column
+    label = lrow.labels[-1] if lrow.labels else None
+    if offset is None or label is None or label.column is None or not lrow.values or lrow.values[0].line != label.line:
+        return None
+    return label.column + offset
+
+
 def _printed(cells: Sequence[Cell]) -> str:
     return " ".join("|" if cell.is_bar else (cell.text or "␣") for cell in cells)
 
 
-def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None = None) -> Fit:
+def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None = None,
+               padding: Padding | None = None) -> Fit:
     """Fit a row's value cells to ``width`` columns.
 
     In a grid whose rows agree on where values start (``start_column``), a row with blank
@@ -526,7 +735,12 @@ def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None =
     first. A bar (a line holding only ``|``) is a separator when the row has its width without
     it, else an empty cell. More cells than that can only be read if every reading gives the
     same numbers; fewer cells cannot be placed in their columns (see :mod:`govdata.recover`).
+    Padding columns the whole table shows (``padding``, see :func:`end_padding`) are dropped first.
     """
+    if padding is not None:  # counted with runs as empty cells, as end_padding counts them
+        expanded = _runs_as_cells(values)
+        unpadded = _without_padding(expanded, width, padding)
+        values = unpadded if unpadded is not expanded else values
     if start_column is not None:
         window = [cell for cell in values if cell.column is not None and start_column <= cell.column < start_column + width]
         inside = {id(cell) for cell in window}  # by identity: comparing Cell tuples field by field is slow
@@ -544,9 +758,14 @@ def _fit_with_bars(values: list[Cell], width: int) -> Fit:
     the width at the end (a row's closing mark) or at the start (a row's opening mark)."""
     without_bars = _fit_by_count([cell for cell in values if not cell.is_bar], width)
     if without_bars.cells is not None:
+        return _unless_bars_are_blanks(without_bars, values, width)
+    # a run of pipes on a line (`||`, `|||||`) pads a row or closes it; only a lone `|` is a cell
+    values = [cell for cell in values if not (cell.is_bar and (cell.raw or "|").count("|") > 1)]
+    without_bars = _fit_by_count([cell for cell in values if not cell.is_bar], width)
+    if without_bars.cells is not None:
         return without_bars
     cells = list(values)
-    while len(cells) > width and cells[-1].is_bar:
+    while len(cells) > width and cells[-1].text == "":  # a closing mark or padding (empty cells of a run)
         cells.pop()
     while len(cells) > width and cells[0].is_bar:
         cells.pop(0)
@@ -554,6 +773,26 @@ def _fit_with_bars(values: list[Cell], width: int) -> Fit:
         return Fit(tuple(Cell("", cell.line, None, None) if cell.is_bar else cell for cell in cells))
     as_blanks = [Cell("", cell.line, None, None) if cell.is_bar else cell for cell in values]
     return _fit_by_count(as_blanks, width, printed=values)
+
+
+def _unless_bars_are_blanks(without_bars: Fit, values: list[Cell], width: int) -> Fit:
+    """The bars-as-separators reading, unless it keeps an empty cell that reading each lone bar as
+    a blank cell instead (and dropping the empty cells as padding) would place differently:
+    ``1 | ␣(bar) | 0 0 0 0 1 | ␣ ␣`` reads 1 ␣ 0 0 0 0 1 with padding or 1 0 0 0 0 1 ␣ without;
+    the row alone cannot tell, so neither is guessed."""
+    lone_bars = [cell for cell in values if cell.is_bar and (cell.raw or "|").count("|") == 1]
+    if not lone_bars or not any(cell.text == "" for cell in without_bars.cells or ()):
+        return without_bars
+    as_blanks = _fit_by_count([Cell("", cell.line, None, None) if cell.is_bar else cell
+                               for cell in values if not (cell.is_bar and (cell.raw or "|").count("|") > 1)], width)
+    if as_blanks.cells is None or [c.text for c in as_blanks.cells] == [c.text for c in without_bars.cells or ()]:
+        return without_bars
+    inner = values[1:-1]
+    if any(cell.is_bar for cell in inner) and all(cell.text for cell in inner if not cell.is_bar):
+        # a bar between printed numbers of a row whose only empty cells are at its ends: the
+        # bar is the blank cell (a pipe row broken at its blank), the end cells are padding
+        return as_blanks
+    return Fit(None, "ambiguous_cells", _printed(values))
 
 
 def _fit_by_count(cells: list[Cell], width: int, *, printed: Sequence[Cell] | None = None) -> Fit:
@@ -627,6 +866,7 @@ class _T2Header:
     block: str | None = None
     measures: list[tuple[str | None, str | None, Cell]] = field(default_factory=list)  # (key, header unit, cell)
     is_open: bool = False  # after 信息内容, until the first item row
+    trailing_empty: int = 0  # empty cells the header prints after its last column: the grid's padding
 
     def resolved(self, template_hint: str | None) -> tuple[list[tuple[str, str | None]] | None, str | None]:
         """(measure key, unit) per column; the form's standard columns when the header's cells
@@ -660,10 +900,14 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
     seen_measures: list[str] = []
     lrows = join_label_fragments(logical_rows(rows), "table2")
     for index, lrow in enumerate(lrows):
-        item = None
+        item, item_line = None, lrow.line
         for cell in lrow.labels:
             key = label_key(cell.text)
             block = _BLOCK.search(key)
+            if (block or key in ("信息内容", "信息内容:")) and item is not None:
+                # an item with nothing printed before the next block (a flattened page): blank
+                out.extend(_blank_table2_row(doc, item, header, seen_measures, item_line))
+                item = None
             if block:
                 header = _T2Header(block=block.group(1))
             elif key in ("信息内容", "信息内容:"):
@@ -676,15 +920,29 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                 header.measures.append((measure.key, next(filter(None, unit_match.groups()), None) if unit_match else None, cell))
                 seen_measures.append(measure.key)
             elif (found := _label_match("table2", ("item",), cell, findings, "table=table2")) is not None:
-                item = found
+                if item is not None:  # two items in a row with nothing between: the first printed no value
+                    out.extend(_blank_table2_row(doc, item, header, seen_measures, item_line))
+                item, item_line = found, cell.line
                 header.is_open = False
                 if header.block is None:
                     header.block = form.block_of_item(found.key)
-            elif header.is_open and not _HEADING.match(key) and len(key) <= 20:
+            elif header.is_open and not (lrow.has_values and cell is lrow.labels[-1]) and not _HEADING.match(key) and len(key) <= 20:
                 header.measures.append((None, None, cell))  # a header cell that cannot be read (cut: 本年新)
             elif not _HEADING.match(key) and labels.lookup("table2", "header", cell.text) is None:
-                findings.add("unmapped_label", cell.line, f"表二中的标签“{cell.printed}”无法识别", scope="table=table2", severity="warning")
-        if item is None or not lrow.values:
+                # the label its values follow is a row the table does not know: its values stay unread
+                is_row = lrow.has_values and cell is lrow.labels[-1]
+                severity, suffix = ("error", "，该行数值未读取") if is_row else ("warning", "")
+                findings.add("unmapped_label", cell.line, f"表二中的标签“{cell.printed}”无法识别{suffix}", scope="table=table2",
+                             severity=severity)
+                header.is_open = header.is_open and not is_row
+        if item is None:
+            if header.measures and lrow.values and not any(cell.text or cell.is_bar for cell in lrow.values):
+                header.trailing_empty = len(lrow.values)
+            continue
+        # an item printed as its label alone, then another row or the table's end (not the text's
+        # end: a cut text may have lost its values): blank in every reading
+        is_last = index == len(lrows) - 1 and not reaches_end
+        if not lrow.values and not (_next_is_table2_label(lrows, index) or is_last):
             continue
         measures, assumed = header.resolved(_template_of_measures(seen_measures))
         if measures is None:
@@ -697,7 +955,12 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                 findings.add("header_assumed", first_cell.line,
                              f"第二十条第({header.block})项的栏目标题印刷不全 ({' | '.join(c.printed for _, _, c in header.measures)})，"
                              f"按{assumed}年格式的标准栏目顺序读取", scope=f"block={header.block}", severity="warning")
-        fit = fit_values(lrow.values, len(measures))
+        if not lrow.values:
+            # an item printed as its label alone, the next row's label right after it (a page
+            # flattened to text, one cell per line): blank in every reading
+            fit = Fit(tuple(Cell("", lrow.line) for _ in measures))
+        else:
+            fit = fit_values(lrow.values, len(measures), padding=Padding(0, header.trailing_empty) if header.trailing_empty else None)
         if (reaches_end and index == len(lrows) - 1 and len(complete_cells(lrow.values, doc)) < len(measures)
                 and not _is_run_together(lrow.values, len(measures))):
             complete = complete_cells(lrow.values, doc)
@@ -719,6 +982,25 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                         "measure_zh": measures_zh[measure], "value": number.value if number else None, "unit": unit,
                         "raw": cell.printed, "line": cell.line})
     return out, _template_of_measures(seen_measures)
+
+
+def _blank_table2_row(doc: Document, item: labels.Label, header: _T2Header, seen_measures: Sequence[str],
+                      line: int) -> list[dict[str, Any]]:
+    """The cells of a 表二 item printed as its label alone between two rows: blank in every reading."""
+    measures, _ = header.resolved(_template_of_measures(seen_measures))
+    items_zh, measures_zh = form.labels_zh("table2", "item"), form.labels_zh("table2", "measure")
+    return [{"report_id": doc.report_id, "item": item.key, "item_zh": items_zh[item.key], "measure": measure,
+             "measure_zh": measures_zh[measure], "value": None, "unit": unit or (None if measure in _MONEY_MEASURES else _COUNT_UNIT),
+             "raw": "", "line": line} for measure, unit in (measures or [])]
+
+
+def _next_is_table2_label(lrows: Sequence[LogicalRow], index: int) -> bool:
+    """Is the row after ``index`` another 表二 item or a 第二十条 block (so row ``index`` is not the
+    last thing the text prints)?"""
+    if index + 1 >= len(lrows) or not lrows[index + 1].labels:
+        return False
+    first = lrows[index + 1].labels[0].text
+    return bool(_BLOCK.search(label_key(first))) or labels.lookup("table2", "item", first) is not None
 
 
 # --- template ---------------------------------------------------------------------------------
@@ -788,13 +1070,13 @@ def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cel
         if bare == "其他":
             if later_labels:  # the requester column's header, printed before a row's own label
                 continue
-            if lrow.has_values and state.group == "other":
+            if (lrow.has_values or key != bare) and state.group == "other":  # 3.其他, even when every cell is blank
                 row_key = "other.other"
             elif lrow.has_values:
                 unknown.append(cell)
             continue
-        if bare == "总计" and not lrow.has_values:
-            continue
+        if bare == "总计" and (not lrow.has_values or later_labels) and key == bare:
+            continue  # the requester header's 总计; (七)总计 is the row, even when every cell is blank
         group = labels.lookup("table3", "group", cell.text)
         if group is not None:
             state.group = group.key if group.key in (*_OUTCOME_GROUPS, "other") else state.group
@@ -820,6 +1102,9 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     rows_zh = form.labels_zh("table3", "row")
     lrows = join_label_fragments(logical_rows(rows, width=len(REQUESTERS)), "table3")
     start_column = value_start_column(lrows, len(REQUESTERS))
+    offset = value_offset(lrows, len(REQUESTERS)) if start_column is None else None
+    inline = _prints_values_inline(lrows)
+    padding = end_padding(lrows, len(REQUESTERS))
     skip = set()
     pending: list[tuple[str, LogicalRow, Fit]] = []  # rows the table's sums may still decide
     orphans: list[tuple[int, LogicalRow]] = []  # rows of values whose label was printed apart
@@ -853,10 +1138,17 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         if not lrow.values:
             if row_key == "other":
                 state.seen[row_key] = lrow.line  # the 2019 row printed without values: nothing to read
-            elif _is_dangling(lrows, index):
+            elif _is_dangling(lrows, index) and inline:
                 after_dangling = True  # a row label printed apart from its values (PDF conversion)
+            elif _is_dangling(lrows, index) and row_key not in state.seen:
+                # one cell per line with blank cells dropped: a row printed as its label alone is
+                # blank in every reading
+                state.seen[row_key] = lrow.line
+                for requester in REQUESTERS:
+                    out.append(_count_cell(doc, findings, Cell("", lrow.line),
+                                           {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
             continue
-        if (after_dangling or _follows_stray_label(lrows, index)) and lrow.values[0].line != lrow.labels[-1].line:
+        if inline and (after_dangling or _follows_stray_label(lrows, index)) and lrow.values[0].line != lrow.labels[-1].line:
             # values printed below a label that itself follows labels printed apart from their
             # rows: whose values they are is decided by the form's row order (_placed_orphans)
             orphans.append((index, LogicalRow([], lrow.values)))
@@ -872,7 +1164,9 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS) and not _is_run_together(lrow.values, len(REQUESTERS)):
             _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh)
             continue
-        fit = fit_values(lrow.values, len(REQUESTERS), start_column=start_column)
+        if at_end:  # what the cut left of the next line (its ordinal 5, a footer's —) is no cell of this row
+            lrow = LogicalRow(lrow.labels, _without_cut_tail(lrow.values, doc))
+        fit = fit_values(lrow.values, len(REQUESTERS), start_column=_start_of(lrow, start_column, offset), padding=padding)
         if fit.cells is None and fit.problem in ("missing_cells", "extra_cells"):
             fit = recover.recover_row(lrow.values, len(REQUESTERS), rule=recover.row_sum_rule, fit=fit)
         if fit.cells is None and fit.candidates:
@@ -917,6 +1211,14 @@ def _follows_stray_label(lrows: Sequence[LogicalRow], index: int) -> bool:
         if labels.lookup_any("table3", ("group", "requester", "header"), cell.text) is None:
             return True
     return False
+
+
+def _prints_values_inline(lrows: Sequence[LogicalRow]) -> bool:
+    """Does the table print most rows' values on their label's line (pipe rows, a grid, PDF
+    text)? Only there is a label without values out of place; one cell per line prints none so."""
+    with_values = [lrow for lrow in lrows if lrow.labels and lrow.has_values]
+    inline = sum(1 for lrow in with_values if lrow.values[0].line == lrow.labels[-1].line)
+    return bool(with_values) and inline * 2 > len(with_values)
 
 
 def _is_dangling(lrows: Sequence[LogicalRow], index: int) -> bool:
@@ -1015,6 +1317,8 @@ def _is_run_together(values: Sequence[Cell], width: int) -> bool:
     """May a row's runs of digits hold several cells each (a flattened page: it prints enough
     digits to fill every column), so that its cells cannot be kept by position when the text
     stops in it?"""
+    if any(cell.is_run and len(cell.text) >= 2 for cell in values):
+        return True
     runs = [cell.text for cell in values if cell.text.isdigit()]
     return any(len(run) >= 2 for run in runs) and sum(len(run) for run in runs) >= width
 
@@ -1030,6 +1334,17 @@ def complete_cells(values: Sequence[Cell], doc: Document | None = None) -> list[
     if doc is not None and not _ends_the_text(cells[-1], doc):
         return cells
     return cells[:-1]
+
+
+def _without_cut_tail(values: Sequence[Cell], doc: Document) -> list[Cell]:
+    """A row's cells without a last one the end of the text cut, when it stands on a line after
+    the row's others (a fragment of the next line: its ordinal, a page footer's dash)."""
+    cells = list(values)
+    filled = [cell for cell in cells if cell.text]
+    if (len(filled) >= 2 and filled[-1].line > filled[-2].line and filled[-1].text != "0"
+            and _ends_the_text(filled[-1], doc)):
+        cells.remove(filled[-1])
+    return cells
 
 
 def _ends_the_text(cell: Cell, doc: Document) -> bool:
@@ -1112,17 +1427,24 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     """
     header: list[str] = []
     values: list[Cell] = []
+    # Rows opened by a lone | (one cell per line): the bar before the values is the values
+    # row's opener, not a blank first cell.
+    first = next((cell for row in rows for cell in row.cells
+                  if cell.is_bar or (cell.text and not _HEADING.match(label_key(cell.text)))), None)
+    rows_opened = first is not None and first.is_bar and (first.raw or "|") == "|"
     for row in rows:
         if len([cell for cell in values if cell.text]) >= _T4_WIDTH and not any(_is_value(cell) for cell in row.cells):
             break
         has_number = any(cell.text and parse_number(cell.text) is not None for cell in row.cells)
         for cell in row.cells:
             if _is_value(cell):
-                if has_number:  # blank cells of a header row are layout, not values
+                if has_number or (cell.is_bar and values):  # blank cells of a header row are layout, not values
                     values.append(cell)
                 continue
             if _HEADING.match(label_key(cell.text)):
                 continue
+            if not any(value.text for value in values):
+                values = []  # bars before a header label are the header's layout (row openers, blank corners)
             outcome = labels.lookup("table4", "outcome", cell.text)
             if outcome is not None:
                 header.append(outcome.key)
@@ -1136,6 +1458,8 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     else:
         findings.add("header_mismatch", values[0].line, f"表四表头读出 {len(header)} 个结果栏目 (应为 {_T4_WIDTH})，按标准表式顺序读取",
                      scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
+    if rows_opened and len(values) > _T4_WIDTH and values[0].is_bar:
+        values = values[1:]
     fit = fit_values(values, _T4_WIDTH)
     if fit.cells is None and fit.problem in ("missing_cells", "extra_cells") and not (reaches_end and fit.problem == "missing_cells"):
         fit = recover.recover_row(values, _T4_WIDTH, rule=recover.table4_rule, fit=fit)

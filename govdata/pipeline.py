@@ -66,7 +66,7 @@ def parse_document_rows(doc: Document) -> ReportRows:
     outcome_rows = harmonize.outcome_rows(tables.report, tables.table3, legacy_rows, fact_rows)
     view = check.ReportView(tables.report, table2=tables.table2, table3=tables.table3, table4=tables.table4,
                             legacy=legacy_rows, facts=fact_rows)
-    structure = [*tables.problems, *out_of_range, *legacy.unmapped_labels(legacy_rows)]
+    structure = [*tables.problems, *out_of_range, *legacy.label_findings(legacy_rows)]
     return ReportRows(tables.report, {"table2": tables.table2, "table3": tables.table3, "table4": tables.table4,
                                       "legacy": legacy_rows, "facts": fact_rows,
                                       "checks": check.check_rows(view, structure=structure), "outcomes": outcome_rows})

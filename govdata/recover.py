@@ -18,12 +18,14 @@ error and decides nothing); what stays open is an ``ambiguous_cells`` finding li
 candidate, with the cells left null. None: the row stays unread with its finding, and the
 ``checks`` speak about the printed totals — a report is never "repaired" into other numbers.
 
-The search is bounded (:data:`MAX_READINGS` per row, :data:`MAX_COMBINATIONS` per table), so a
-hostile line cannot stall a batch; hitting a bound is reported.
+The search is bounded (:data:`MAX_READINGS` readings and :data:`MAX_STEPS` candidates tried per
+row, :data:`MAX_COMBINATIONS` per table), so a hostile line cannot stall a batch: a long row of
+cells that cannot be joined, or a long run of digits, has astronomically many candidates of which
+none is a reading. Hitting a bound is reported.
 
 Example:
     >>> from govdata.layout import Cell
-    >>> fit = recover_row([Cell("713000074", 5)], 7, rule=row_sum_rule)
+    >>> fit = recover_row([Cell("713000074", 5, is_run=True)], 7, rule=row_sum_rule)
     >>> [c.text for c in fit.cells], fit.problem
     (['71', '3', '0', '0', '0', '0', '74'], 'recovered_cells')
 """
@@ -34,19 +36,19 @@ import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from govdata import form
 from govdata.layout import Cell
 from govdata.normalize import parse_number
 
 MAX_READINGS = 20000
+MAX_STEPS = 200_000  # candidate cuts, joins and placements tried per row, readings or not
 MAX_COMBINATIONS = 20000
-# Ways tried per row, readings or not: cuts and joins that give no reading (a number starting
-# with 0, a join of a non-number) cost time too, and 30 digits to cut into 15 cells are 10^8 of
-# them; past this many the search stops as at MAX_READINGS (issue 15: the fuzz run stalled here).
-MAX_ATTEMPTS = 1_000_000
 _DIGITS = re.compile(r"^\d+$")
+# A run printed without separators: numbers, any of which after the first may open with a sign (19-225).
+_RUN = re.compile(r"^[+-]?\d+(?:[+-]\d+)*$")
+_NUMBER_PART = re.compile(r"^[+-]?(0|[1-9]\d*)$")
 
 Reading = tuple[str | None, ...]  # one value per column, None for a blank cell
 Rule = Callable[[Sequence[int | None]], bool | None]
@@ -99,17 +101,26 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     """
     fit = fit or Fit(None, "missing_cells", " ".join(cell.text or "␣" for cell in values))
     tokens = _tokens(values)
-    if not tokens or any(parse_number(cell.text) is None or parse_number(cell.text).value is None for cell in tokens):
+    if not tokens or not all(_is_number(cell) for cell in tokens):
         return fit
     printed = " ".join(cell.text for cell in tokens)
-    texts = [cell.text for cell in tokens]
+    texts = [_Token(cell.text, cell.is_run and _RUN.match(cell.text) is not None, cell.is_spaced) for cell in tokens]
     # A reading that needs no blank cell is preferred: blanks are only assumed where the
     # printed digits cannot fill every column the rule accepts.
-    full, capped, n_full = _accepted(_full_readings(texts, width, lines=[cell.line for cell in tokens]), rule, require=True)
-    readings = full
-    if n_full == 0 and not capped:
-        # only when the printed digits cannot fill every column are blank cells assumed
-        readings, capped, _ = _accepted(_partial_readings(texts, width), rule, require=False)
+    budget = _Budget(MAX_STEPS)
+    try:
+        full, capped, n_full = _accepted(_full_readings(texts, width, budget), rule, require=True)
+        readings = full
+        if rule is None and not capped:
+            # no arithmetic to check a reading against (表二): a blank cell is as likely as a
+            # filled one (行政许可 170 may be 17 | 0 | ␣), so every placement counts
+            partial, capped, _ = _accepted(_partial_readings(texts, width, budget), rule, require=False)
+            readings = full + [reading for reading in partial if reading not in full]
+        elif n_full == 0 and not capped:
+            # only when the printed digits cannot fill every column are blank cells assumed
+            readings, capped, _ = _accepted(_partial_readings(texts, width, budget), rule, require=False)
+    except _SearchCapped:
+        return Fit(None, "search_capped", f"印出“{printed}”的候选读法超过 {MAX_STEPS} 种，停止搜索")
     if capped:
         return Fit(None, "search_capped", f"印出“{printed}”的读法超过 {MAX_READINGS} 种，停止搜索")
     if not readings:
@@ -120,18 +131,47 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     return Fit(cells_of(readings[0], tokens), "recovered_cells", describe(printed, readings[0], rule))
 
 
-def _accepted(readings: Iterator[Reading | None], rule: Rule | None, *, require: bool) -> tuple[list[Reading], bool, int]:
+class _SearchCapped(Exception):
+    """The row's candidates ran past :data:`MAX_STEPS`."""
+
+
+class _Budget:
+    """How many more candidates a row's search may try."""
+
+    def __init__(self, steps: int) -> None:
+        self.left = steps
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _SearchCapped
+
+
+class _Token(NamedTuple):
+    """A printed cell as recovery sees it: its text, whether it may hold several cells (a run cut
+    out of text with no separators), and whether it may be half of a number a single space split."""
+
+    text: str
+    may_cut: bool
+    may_join: bool
+
+
+def is_run_of_numbers(cell: Cell) -> bool:
+    """A cell cut out of run-together text that holds numbers only (``19-225``), not one number."""
+    return cell.is_run and _RUN.match(cell.text) is not None
+
+
+def _is_number(cell: Cell) -> bool:
+    number = parse_number(cell.text)
+    return (number is not None and number.value is not None) or is_run_of_numbers(cell)
+
+
+def _accepted(readings: Iterator[Reading], rule: Rule | None, *, require: bool) -> tuple[list[Reading], bool, int]:
     """The readings a rule accepts (``require``: it must hold; else: it must not be broken),
-    whether the search stopped at :data:`MAX_READINGS` readings (or :data:`MAX_ATTEMPTS` ways,
-    a ``None`` from the generators being a way that gave no reading) tried, and how many were tried."""
+    whether the search stopped at :data:`MAX_READINGS` readings tried, and how many were tried."""
     out: list[Reading] = []
     count = 0
-    for attempt, reading in enumerate(readings, start=1):
-        if attempt > MAX_ATTEMPTS:
-            return out, True, count
-        if reading is None:
-            continue
-        count += 1
+    for count, reading in enumerate(readings, start=1):
         if count > MAX_READINGS:
             return out, True, count
         verdict = rule([_int(value) for value in reading]) if rule is not None else True
@@ -174,30 +214,33 @@ def _int(value: str | None) -> int | None:
     return int(number.value) if float(number.value).is_integer() else None
 
 
-def _full_readings(tokens: list[str], width: int, *, lines: Sequence[int] | None = None) -> Iterator[Reading | None]:
-    """Readings that fill every column: runs of digits cut, or (too many cells) adjacent cells joined."""
+def _full_readings(tokens: list[_Token], width: int, budget: _Budget) -> Iterator[Reading]:
+    """Readings that fill every column: runs cut into numbers, or (too many cells) adjacent cells
+    that a single space split joined."""
     if len(tokens) > width:
-        yield from _merged(tokens, width, lines=lines)
+        yield from _merged(tokens, width, budget)
         return
-    for numbers in _cut(tokens, width, exact=True):
-        yield None if numbers is None else tuple(numbers)
+    for numbers in _cut(tokens, width, budget, exact=True):
+        yield tuple(numbers)
 
 
-def _partial_readings(tokens: list[str], width: int) -> Iterator[Reading | None]:
+def _partial_readings(tokens: list[_Token], width: int, budget: _Budget) -> Iterator[Reading]:
     """Readings with blank columns: fewer numbers than columns, placed in order among them (a
     copy that dropped its empty cells)."""
     if len(tokens) > width:
         return
-    for numbers in _cut(tokens, width, exact=False):
-        if numbers is not None and len(numbers) < width:
-            yield from _placed(numbers, width)
-        else:
-            yield None
+    for numbers in _cut(tokens, width, budget, exact=False):
+        if len(numbers) < width:
+            yield from _placed(numbers, width, budget)
 
 
-def _cut(tokens: list[str], width: int, *, exact: bool) -> Iterator[list[str] | None]:
-    """Each token kept or, when it is a run of digits, cut into numbers; ``width`` numbers in all
-    when ``exact``, at most ``width`` otherwise (None: a way tried that gave none, see MAX_ATTEMPTS)."""
+def _most_numbers(token: _Token) -> int:
+    return sum(char.isdigit() for char in token.text) if token.may_cut else 1
+
+
+def _cut(tokens: list[_Token], width: int, budget: _Budget, *, exact: bool) -> Iterator[list[str]]:
+    """Each token kept or, when it may hold several cells, cut into numbers; ``width`` numbers in
+    all when ``exact``, at most ``width`` otherwise."""
     if not tokens:
         if not exact or width == 0:
             yield []
@@ -206,68 +249,79 @@ def _cut(tokens: list[str], width: int, *, exact: bool) -> Iterator[list[str] | 
     most = width - len(rest)
     if most < 1:
         return
-    if _DIGITS.match(head):
-        least = width - sum(len(token) if _DIGITS.match(token) else 1 for token in rest) if exact else 1
-        splits = _splits(head, most, least=max(1, least))
+    if head.may_cut:
+        least = width - sum(_most_numbers(token) for token in rest) if exact else 1
+        splits = _splits(head.text, most, budget, least=max(1, least))
+    elif parse_number(head.text) is None:
+        return  # a run with signs inside that may not be cut is no number
     else:
-        splits = iter([[head]])
+        splits = iter([[head.text]])
     for first in splits:
-        if first is None:
-            yield None
+        budget.spend()
+        for tail in _cut(rest, width - len(first), budget, exact=exact):
+            yield first + tail
+
+
+def _splits(run: str, most: int, budget: _Budget, *, least: int = 1) -> Iterator[list[str]]:
+    """A run cut into ``least``..``most`` numbers: none starting with 0 unless it is 0, a sign only
+    at the start of a number (``19-225``: 19|-2|25, 19|-22|5, 1|9|-225)."""
+    # a cut may fall between two digits, or just before a sign; never just after one
+    places = [i for i in range(1, len(run)) if run[i - 1] not in "+-" and (run[i].isdigit() or run[i] in "+-")]
+    must = [i for i in range(1, len(run)) if run[i] in "+-"]  # a sign inside the run always opens a number
+    optional = [i for i in places if i not in must]
+    for parts in range(max(1, least), min(most, len(run)) + 1):
+        extra = parts - 1 - len(must)
+        if extra < 0 or extra > len(optional):
             continue
-        tried = False
-        for tail in _cut(rest, width - len(first), exact=exact):
-            tried = True
-            yield None if tail is None else first + tail
-        if not tried:
-            yield None  # a cut of the head the rest cannot complete: tried all the same
-
-
-def _splits(digits: str, most: int, *, least: int = 1) -> Iterator[list[str] | None]:
-    """A run of digits cut into ``least``..``most`` numbers, none starting with 0 unless it is 0."""
-    for parts in range(max(1, least), min(most, len(digits)) + 1):
-        for cuts in itertools.combinations(range(1, len(digits)), parts - 1):
-            bounds = (0, *cuts, len(digits))
-            numbers = [digits[a:b] for a, b in itertools.pairwise(bounds)]
-            if all(n == "0" or not n.startswith("0") for n in numbers):
+        for cuts in itertools.combinations(optional, extra):
+            budget.spend()
+            bounds = (0, *sorted((*must, *cuts)), len(run))
+            numbers = [run[a:b] for a, b in itertools.pairwise(bounds)]
+            if all(_NUMBER_PART.match(n) for n in numbers):
                 yield numbers
-            else:
-                yield None  # counted by _accepted (MAX_ATTEMPTS)
 
 
-def _placed(numbers: list[str], width: int) -> Iterator[Reading]:
+def _placed(numbers: list[str], width: int, budget: _Budget) -> Iterator[Reading]:
     """Numbers placed in order among ``width`` columns, the other columns blank (a copy that
     dropped its empty cells)."""
     for columns in itertools.combinations(range(width), len(numbers)):
+        budget.spend()
         reading: list[str | None] = [None] * width
         for column, number in zip(columns, numbers, strict=True):
             reading[column] = number
         yield tuple(reading)
 
 
-def _merged(tokens: list[str], width: int, *, lines: Sequence[int] | None = None) -> Iterator[Reading | None]:
-    """Adjacent runs of digits joined until the row has ``width`` cells (PDF text that split
-    one number into two cells: ``1 2`` for 12). Only tokens printed on one line (``lines``) are
-    joined: a number is not split over lines, and a joined cell must stand on its line."""
+def _merged(tokens: list[_Token], width: int, budget: _Budget) -> Iterator[Reading]:
+    """Adjacent numbers a single space split joined until the row has ``width`` cells (PDF text
+    that split one number into two cells: ``1 2`` for 12). Only pairs that may join are tried: a
+    long row of firm cells has no reading, and must not cost a search over all its pairs."""
     extra = len(tokens) - width
     if extra <= 0:
         return
-    for joins in itertools.combinations(range(len(tokens) - 1), extra):
+    joinable = [i for i in range(len(tokens) - 1) if _may_join(tokens[i], tokens[i + 1])]
+    if len(joinable) < extra:
+        return
+    for joins in itertools.combinations(joinable, extra):
+        budget.spend()
         joined = set(joins)
         out: list[str] = []
         for index, token in enumerate(tokens):
             if index - 1 in joined:
-                if not (_DIGITS.match(out[-1]) and _DIGITS.match(token)) or out[-1] == "0" \
-                        or (lines is not None and lines[index - 1] != lines[index]):
+                if out[-1] == "0":
                     break
-                out[-1] += token
+                out[-1] += token.text
             else:
-                out.append(token)
+                out.append(token.text)
         else:
             if len(out) == width:
                 yield tuple(out)
-                continue
-        yield None  # counted by _accepted (MAX_ATTEMPTS)
+
+
+def _may_join(before: _Token, after: _Token) -> bool:
+    """Two cells that may be halves of one number a single space split (``1 2`` for 12)."""
+    return (before.may_join and after.may_join and _DIGITS.match(before.text) is not None
+            and _DIGITS.match(after.text) is not None)
 
 
 # --- 表三 as a whole ---------------------------------------------------------------------------

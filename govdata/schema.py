@@ -156,6 +156,45 @@ FRAMES: dict[str, tuple[Column, ...]] = {
 
 FRAME_NAMES: tuple[str, ...] = tuple(FRAMES)
 
+# Frames derived from the stored ones (never stored by the ingest; computed the same way for the
+# notebooks and for `govdata export`): declared here so their columns are defined once too.
+DERIVED_FRAMES: dict[str, tuple[Column, ...]] = {
+    "panel": (
+        _c("agency_id", pl.String, "canonical agency key"),
+        _c("agency_name", pl.String, "the agency's Chinese name (as its latest report prints it)"),
+        _c("level", pl.String, "province / prefecture / county / township / zone / department / unknown"),
+        _c("year", pl.Int64, "statistics year"),
+        REPORT_ID,
+        _c("source_file", pl.String, "the report file the numbers were read from (reports.source)"),
+        _c("template", pl.String, "legacy, 2019 or 2021"),
+        _c("metric", pl.String, "share metric key (share_withheld, share_denied_broad, …; docs/briefings.md)"),
+        _c("metric_zh", pl.String, "the metric's Chinese name"),
+        _c("numerator", pl.Int64, "requests counted in the numerator (outcome keys named by the metric)"),
+        _c("denominator", pl.Int64, "requests handled (办理结果总计)"),
+        _c("share", pl.Float64, "numerator ÷ denominator; null below min_n, when the denominator is 0 or an outcome is unknown"),
+        _c("ci_low", pl.Float64, "Wilson 95% interval, lower bound (null with share)"),
+        _c("ci_high", pl.Float64, "Wilson 95% interval, upper bound (null with share)"),
+        _c("min_n", pl.Int64, "the minimum number of handled requests a share is given for"),
+        _c("is_below_min_n", pl.Boolean, "true when the denominator is below min_n (share left null)"),
+        _c("is_definition_changed", pl.Boolean, "true when an outcome the metric uses was filed under a changed definition (legacy years)"),
+        _c("input_status", pl.String, "fail, warning, pass, not_assessable or unchecked: the report's accounting checks"),
+        _c("input_status_zh", pl.String, "input_status in Chinese"),
+        _c("failed_checks", pl.String, "check keys that failed, comma-separated"),
+        _c("failed_checks_zh", pl.String, "the failed checks' Chinese labels"),
+        _c("is_input_failed", pl.Boolean, "true when an error-severity check failed"),
+    ),
+}
+
+
+def derived_schema(frame_name: str) -> dict[str, Any]:
+    """The Polars schema of a derived frame (:data:`DERIVED_FRAMES`)."""
+    return {column.name: column.dtype for column in DERIVED_FRAMES[frame_name]}
+
+
+def all_frames() -> dict[str, tuple[Column, ...]]:
+    """Stored and derived frames, for the docs and the export's codebook."""
+    return {**FRAMES, **DERIVED_FRAMES}
+
 
 def columns(frame_name: str) -> list[str]:
     """Column names of a frame, in contract order."""
@@ -210,8 +249,8 @@ def conform(frame_name: str, df: pl.DataFrame) -> pl.DataFrame:
 def markdown_tables() -> str:
     """The column tables of docs/schema.md, generated from :data:`FRAMES` (``make docs``)."""
     out: list[str] = []
-    for name, cols in FRAMES.items():
-        out.append(f"### {name}\n")
+    for name, cols in all_frames().items():
+        out.append(f"### {name}{' (derived: views.panel, govdata export)' if name in DERIVED_FRAMES else ''}\n")
         out.append("| column | type | contract | meaning |")
         out.append("|---|---|---|---|")
         for column in cols:

@@ -21,7 +21,10 @@ What a report is made of, in order:
    forms of 国办公开办函〔2019〕60号 and 〔2021〕30号, or a pre-2019 report with its 附表).
 4. :func:`render` writes one layout: ``tabbed``, ``cell_per_line``, ``pipe`` or ``html``
    (a ``<table>`` with rowspan/colspan), returning the text, the line of every value cell and
-   of every number the prose states.
+   of every number the prose states. The copies real reports come in on the web (pipe rows
+   without a border, one cell per line with bars or blank lines, PDF text, a page flattened to
+   one line, Traditional mirrors with pinyin, truncated pages, …) are the layout families of
+   :mod:`govdata.synth_layouts`, with what a careful reader can know of every cell.
 5. The ground truth is every frame of the contract, derived from what was printed, never by
    running govdata's own stages: ``reports``, ``table2``, ``table3``, ``table4``, ``legacy``,
    ``facts`` (each stated number, its line and sentence), ``outcomes`` (表三 group sums; for
@@ -1241,7 +1244,15 @@ def make_report(*, seed: int | str, template: str, layout: str, year: int | None
     ``inject`` changes one printed number (see :func:`inject_error`); ``inject_at`` = (table,
     key or None) says which, and implies ``inject``. The figures are drawn before the injection,
     so a seed gives the same report with or without it, but for the changed number.
+
+    The layouts real copies come in on the web (pipe rows without a border, one cell per line,
+    PDF text, a page flattened to one line, …) are written by
+    :func:`govdata.synth_layouts.make_report`, which builds on this module, with what a reader
+    can know of every cell.
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}: choose from {', '.join(LAYOUTS)}; "
+                         "the layout families of real copies are govdata.synth_layouts.make_report's")
     rng = random.Random(f"report:{seed}")
     agency = agency or rng.choice(default_agencies())
     year = year or rng.choice({"legacy": (2014, 2015, 2016, 2017, 2018), "2019": (2019, 2020), "2021": (2021, 2022, 2023)}[template])

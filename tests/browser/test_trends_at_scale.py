@@ -35,7 +35,10 @@ def trends_page(tmp_path_factory):
 def test_trends_page_over_thousands_of_agencies_draws_every_chart_offline(trends_page, artifacts):
     loaded = chromium.load(trends_page, screenshot=artifacts / "many_agencies" / "trends.png", height=5200)
     slots = len(CHART_SLOT.findall(loaded.dom))
-    assert slots == 4  # pooled, distribution across agencies, largest agencies, outcome mix with the rest pooled
+    # pooled, distribution across agencies, the ranking (40 agencies at most), largest agencies, outcome mix with the
+    # rest pooled; the refusal reasons are a sentence here (this store prints no reason rows)
+    assert slots == 5
+    assert "只画办理结果总计最多的 40 个" in loaded.dom
     assert len(DRAWN_CHART.findall(loaded.dom)) == slots, "a chart did not draw"
     assert f"其他 {N_AGENCIES - 8:,} 个机关" in loaded.dom
     assert loaded.page_requests == []

@@ -73,9 +73,9 @@ def test_batch_skips_unchanged_pages_and_rebuilds_only_what_changed(tmp_path):
     data = _subset(tmp_path, [BETA, EVIL_ID])
     out = tmp_path / "reports"
     first = briefings.build_briefings(data, out)
-    assert (first.count("built"), first.failures) == (5, [])
+    assert (first.count("built"), first.failures) == (6, [])  # 3 agency-years, trends, data quality, compare
     again = briefings.build_briefings(data, out)
-    assert again.count("skipped") == 5 and again.count("built") == 0
+    assert again.count("skipped") == 6 and again.count("built") == 0
 
     corpus = read_corpus(data)
     corpus.outcomes = corpus.outcomes.with_columns(
@@ -83,10 +83,11 @@ def test_batch_skips_unchanged_pages_and_rebuilds_only_what_changed(tmp_path):
     write_corpus(corpus, data)
     changed = briefings.build_briefings(data, out)
     rebuilt = {r.job.output for r in changed.results if r.status == "built"}
-    assert rebuilt == {"agencies/beta_town_2019.html", "agencies/beta_town_2020.html", "trends.html", "data_quality.html"}
+    assert rebuilt == {"agencies/beta_town_2019.html", "agencies/beta_town_2020.html", "trends.html", "data_quality.html",
+                       "compare.html"}
 
     forced = briefings.build_briefings(data, out, force=True)
-    assert forced.count("built") == 5
+    assert forced.count("built") == 6
 
 
 def test_batch_names_hostile_agencies_safely_and_escapes_them(tmp_path):
@@ -112,7 +113,7 @@ def test_batch_command_collects_every_failure_and_exits_non_zero(tmp_path):
     out = tmp_path / "reports"
     result = CliRunner().invoke(main, ["briefings", "--data", str(data), "--out", str(out), "--notebooks", str(notebooks)])
     assert result.exit_code == 1, result.output
-    assert "3 built, 0 unchanged, 2 failed" in result.output
+    assert "4 built, 0 unchanged, 2 failed" in result.output
     assert result.output.count("refused for the test") == 2
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count("生成失败") >= 2 and "refused for the test" in index

@@ -21,6 +21,7 @@ EXPECTED_PARAMETERS = {
     "trends": {"data_dir", "metric", "agencies", "years", "min_n"},
     "data_quality": {"data_dir", "max_findings"},
     "explore": {"data_dir", "metric", "min_n"},
+    "compare": {"data_dir", "agencies", "min_n"},
 }
 
 
@@ -42,7 +43,7 @@ def _chart_specs(nb) -> list[dict]:
 # ------------------------------------------------------------------ static: thin, tagged, stripped
 
 
-def test_the_project_has_the_four_notebooks_of_the_issue():
+def test_the_project_has_the_notebooks_of_the_issues():
     assert set(NAMES) == set(EXPECTED_PARAMETERS)
 
 

@@ -36,7 +36,7 @@ def test_plan_has_one_briefing_per_agency_year_plus_trends_and_data_quality(tmp_
     jobs, notes = briefings.plan(build_corpus(), tmp_path, notebook_dir=NOTEBOOK_DIR)
     agency_jobs = [j for j in jobs if j.agency_id]
     assert len(agency_jobs) == 8 and not notes
-    assert {j.output for j in jobs if not j.agency_id} == {"trends.html", "data_quality.html"}
+    assert {j.output for j in jobs if not j.agency_id} == {"trends.html", "data_quality.html", "compare.html"}
     evil = next(j for j in agency_jobs if j.agency_id == EVIL_ID)
     assert evil.output.startswith("agencies/script-alert-1-script-") and ".." not in evil.output
     assert evil.parameters["agency_id"] == EVIL_ID and evil.agency == EVIL_NAME
@@ -59,7 +59,7 @@ def test_changing_one_agencys_rows_changes_only_its_pages_and_the_corpus_pages(t
         .otherwise(pl.col("value")).alias("value"))
     after, _ = briefings.plan(changed, tmp_path, notebook_dir=NOTEBOOK_DIR)
     differing = {a.output for a, b in zip(before, after, strict=True) if a.input_hash != b.input_hash}
-    assert differing == {j.output for j in before if j.agency_id == BETA} | {"trends.html", "data_quality.html"}
+    assert differing == {j.output for j in before if j.agency_id == BETA} | {"trends.html", "data_quality.html", "compare.html"}
 
 
 def test_min_n_is_part_of_the_input_hash(tmp_path):
@@ -120,3 +120,17 @@ def test_parameters_from_the_command_line_take_the_type_of_the_default():
     path = Path(NOTEBOOK_DIR) / "trends.ipynb"
     values = coerce_parameters(path, {"metric": "0123", "years": "[2019, 2023]", "min_n": "10", "data_dir": "d"})
     assert values == {"metric": "0123", "years": [2019, 2023], "min_n": 10, "data_dir": "d"}
+
+
+def test_plan_has_no_comparison_for_a_corpus_of_one_agency_and_every_page_links_back(tmp_path):
+    import polars as pl
+
+    corpus = build_corpus()
+    one = corpus.__class__(**{name: frame.filter(pl.col("report_id").is_in(corpus.reports.filter(pl.col("agency_id") == BETA)
+                                                                            ["report_id"].to_list()))
+                             for name, frame in corpus.frames().items()})
+    jobs, _ = briefings.plan(one, tmp_path, notebook_dir=NOTEBOOK_DIR)
+    assert "compare.html" not in {j.output for j in jobs}
+    beta = [j for j in jobs if j.agency_id == BETA]
+    assert all('href="../index.html"' in j.nav_html and "compare" not in j.nav_html for j in beta)
+    assert 'href="beta_town_2020.html"' in beta[0].nav_html and "<b>2019</b>" in beta[0].nav_html

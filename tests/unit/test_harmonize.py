@@ -69,16 +69,16 @@ def test_table3_outcomes_ignore_requester_columns_other_than_total():
 def test_table3_group_with_only_blank_cells_has_null_value_and_missing_group_is_left_out():
     report = Report(report={**IDENTITY, "template": "2019"}, table3=table3({"granted": None, "unable.not_held": None, "total": 0}))
     assert outcomes(report, "value", "note") == {
-        "granted": (None, "table3 row granted, column 总计"),
-        "unable": (None, "table3 row unable.not_held, column 总计"),
-        "total": (0, "table3 row total, column 总计"),
+        "granted": (None, "表三“予以公开”行，总计列"),
+        "unable": (None, "表三“不掌握”行，总计列"),
+        "total": (0, "表三“（七）总计”行，总计列"),
     }
 
 
 def test_table3_sum_note_counts_blank_cells():
     report = Report(report={**IDENTITY, "template": "2019"}, table3=table3(FORM_2019))
     note = report_outcomes(report).filter(outcome="unable")["note"][0]
-    assert note == "table3 sum of 3 rows unable.not_held, unable.needs_creation, unable.unclear (1 blank), column 总计"
+    assert note == "表三3行之和（不掌握、需另行制作、补正后仍不明确，其中1行空白），总计列"
 
 
 def test_table3_values_are_not_flagged_as_changed_definition():
@@ -122,8 +122,8 @@ def test_legacy_complete_prose_is_preferred_and_disagreement_is_flagged():
 
 def test_legacy_conflict_note_gives_both_numbers_and_lines():
     note = report_outcomes(legacy_report(LEGACY_2017_TABLE, PROSE_2017)).filter(outcome="withheld")["note"][0]
-    assert note == ("prose outcome.withheld 101 (line 203); prose answer types add up to the total 230; "
-                    "附表 responses_withheld 104 (line 103) differs from prose 101 (line 203)")
+    assert note == ("正文：“不予公开” 101（第203行）；采用正文：正文各答复类型之和等于总数 230；"
+                    "附表“不予公开答复数” 104（第103行）与正文 101（第203行）不同")
 
 
 def test_legacy_groups_add_up_to_total_under_the_one_source_rule():
@@ -138,13 +138,13 @@ def test_legacy_incomplete_prose_falls_back_to_appendix():
     assert result == {"granted": (84, "legacy"), "partial": (2, "legacy"), "withheld": (104, "legacy"), "other": (40, "legacy"),
                       "total": (230, "legacy")}
     note = report_outcomes(report).filter(outcome="granted")["note"][0]
-    assert "prose answer types add up to 185, not the total 230" in note
+    assert "正文各答复类型之和为 185，不等于总数 230，故采用附表" in note
 
 
 def test_legacy_prose_stating_one_type_twice_differently_is_not_used():
     report = legacy_report(LEGACY_2017_TABLE, [*PROSE_2017, ("outcome.granted", 80)])
     assert outcomes(report)["withheld"] == (104, "legacy")
-    assert "outcome.granted stated with different numbers" in report_outcomes(report).filter(outcome="granted")["note"][0]
+    assert "未采用正文：“予以公开”在正文中出现不同的数字" in report_outcomes(report).filter(outcome="granted")["note"][0]
 
 
 def test_legacy_without_appendix_uses_complete_prose_and_its_sum_as_total():

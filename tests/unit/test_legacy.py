@@ -125,3 +125,23 @@ def test_any_arrangement_of_appendix_cells_parses_without_error_into_known_lines
     frame = parse_legacy(doc)
     assert frame["line"].is_between(1, doc.line_count).all()
     assert appendix_lines(doc) <= frozenset(range(1, doc.line_count + 1))
+
+
+def test_appendix_label_with_a_character_dropped_is_read_by_similarity_and_reported():
+    from govdata.legacy import label_findings, legacy_rows
+
+    doc = read_document(text="附表\n| 指标名称 | 单位 | 2016 年 | 历史累计 |\n| 受理政府信息公开申请总 | 件 | 5 | 40 |\n"
+                             "| 行政复议数 | 件 | 1 | 2 |\n")
+    rows = legacy_rows(doc, find_legacy_table(doc))
+    assert [(r["indicator"], r["value"], r["cumulative"]) for r in rows] == [("requests_total", 5.0, 40.0), ("reviews", 1.0, 2.0)]
+    [finding] = label_findings(rows)
+    assert finding["check"] == "fuzzy_label" and finding["line"] == 3 and finding["severity"] == "warning"
+
+
+def test_traditional_appendix_is_read_in_its_reading_form_and_keeps_the_printed_label():
+    doc = read_document(text="附表\n| 指標名稱 | 計量單位 | 2012年度 | 歷年累計 |\n| 受理政府資訊公開申請總數 | 件 | 3 | 9 |\n"
+                             "| 對申請的答覆總數 | 件 | 3 | 9 |\n| 行政復議數 | 件 | 0 | 1 |\n")
+    frame = parse_legacy(doc)
+    assert frame.select("indicator", "value", "cumulative").rows() == [("requests_total", 3.0, 9.0), ("responses_total", 3.0, 9.0),
+                                                                       ("reviews", 0.0, 1.0)]
+    assert frame["label"][0] == "受理政府資訊公開申請總數"

@@ -316,3 +316,14 @@ def test_pre_2019_report_without_tables_stays_legacy_without_a_finding():
     report = parse_report(text="青禾县2016年政府信息公开工作年度报告\n本报告所列数据的统计期限自2016年1月1日起至2016年12月31日止。\n")
     assert report.report["template"] == "legacy"
     assert report.checks.filter(check="template_from_text").height == 0
+
+
+def test_a_2019_or_later_report_written_in_the_2008_sections_is_legacy():
+    text = ["现公布我乡2020年政府信息公开工作情况。本文由概述、主动公开政府信息情况、依申请公开政府信息受理情况、"
+            "政府信息公开相关收费情况、存在问题及改进措施组成。", "一、概述"]
+    assert template_from_text(text, 2020) == "legacy"
+
+
+def test_one_old_section_name_in_a_2019_form_report_does_not_make_it_legacy():
+    assert template_from_text(["本报告由总体情况、依申请公开政府信息情况、收费及减免情况等部分组成。"], 2023) == "2021"
+    assert template_from_text(["一、概述", "政府信息公开相关收费情况", "三、收到和处理政府信息公开申请情况"], 2020) == "2019"

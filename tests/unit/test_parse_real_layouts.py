@@ -348,3 +348,101 @@ def test_2019_table2_headers_in_a_later_year_make_a_2019_template_report():
     text = HEAD.replace("2022", "2023") + "第二十条第(一)项\n信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n"
     text += "规章 | 0 | 0 | 0 |\n"
     assert parse_report(text=text).report["template"] == "2019"
+
+
+# --- pipe rows broken at their blank cells, padded to the grid's width --------------------------
+
+PIPE_BROKEN_AND_PADDED = HEAD + f"""三、收到和处理政府信息公开申请情况
+{T3_NOTE} | 申请人情况 | ||||||||
+自然人 | 法人或其他组织 | 总计 | |||||||
+商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |||||
+一、本年新收政府信息公开申请数量 | 9 | 1 | 0 | 0 |
+|
+2 | 12 | ||
+二、上年结转政府信息公开申请数量 | 1 |
+|
+0 | 0 | 0 |
+|
+| ||
+三、本年度办理结果 | (一)予以公开 | 5 | 1 | 0 | 0 |
+|
+1 | 7 | |
+(二)部分公开(区分处理的,只计这一情形,不计其他情形) | 2 | 0 |
+|
+0 | 0 |
+|
+2 | ||
+"""
+
+
+def test_a_pipe_row_broken_at_a_blank_with_a_padding_run_after_it_reads_the_blank_in_its_column():
+    # `| ||` on a line of its own is a blank cell and then the row's padding, as `0 | ||` pads a
+    # line of numbers; a row with two labels prints one pipe of padding fewer
+    report = parse_report(text=PIPE_BROKEN_AND_PADDED)
+    assert _row(report, "new") == [9, 1, 0, 0, None, 2, 12]
+    assert _row(report, "carried_over") == [1, None, 0, 0, 0, None, None]
+    assert _row(report, "granted") == [5, 1, 0, 0, None, 1, 7]
+    assert _row(report, "partial") == [2, 0, None, 0, 0, None, 2]
+    assert not _found(report, "ambiguous_cells") and not _found(report, "missing_cells")
+
+
+def test_a_table4_row_broken_at_its_blank_with_an_extra_column_reads_the_bar_as_the_blank():
+    text = PIPE_BROKEN_AND_PADDED + """
+四、政府信息公开行政复议、行政诉讼情况
+行政复议 | 行政诉讼 | |
+结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | |
+结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | |
+4 | 1 | 1 | 0 | 6 | 0 | 0 |
+|
+2 | 1 | 1 | 1 | 0 | 1 | 3 | |
+"""
+    report = parse_report(text=text)
+    values = [r["value"] for r in report.table4.iter_rows(named=True)]
+    assert values == [4, 1, 1, 0, 6, 0, 0, None, 2, 1, 1, 1, 0, 1, 3]
+
+
+# --- PDF text: an item with nothing printed, cut labels with their tails below ------------------
+
+
+def test_a_table2_item_printed_alone_before_the_next_block_is_blank():
+    text = HEAD + """第二十条第（八）项
+信息内容 上一年项目数量 本年增/减
+行政事业性收费
+第二十条第（九）项
+信息内容 采购项目数量 采购总金额
+政府集中采购 4 1200.5元
+"""
+    report = parse_report(text=text)
+    cells = _t2(report)
+    assert cells[("fees", "prior_items")] is None and cells[("fees", "change")] is None
+    assert cells[("procurement", "procurement_items")] == 4
+
+
+def test_a_long_row_label_cut_at_a_line_break_with_its_numbers_is_read_from_its_start():
+    text = HEAD + f"""三、收到和处理政府信息公开申请情况
+{T3_NOTE}
+申请人情况
+自然人 法人或其他组织 总计
+商业企业 科研机构 社会公益组织 法律服务机构 其他
+一、本年新收政府信息公开申请数量 6 0 0 0 0 0 6
+二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0
+1.申请人无正当理由逾期不补正、行政机关不再 2 0 0 0 0 0 2
+处理其政府信息公开申请
+（六）其他处理
+2.申请人逾期未按收费通知要求缴纳费用、行政 0 0 0 0 0 0 0
+机关不再处理其政府信息公开申请
+3.其他 1 0 0 0 0 0 1
+"""
+    report = parse_report(text=text)
+    assert _row(report, "other.no_amendment") == [2, 0, 0, 0, 0, 0, 2]
+    assert _row(report, "other.unpaid_fee") == [0] * 7
+    assert not [f for f in _found(report, "unmapped_label") if "申请人" in f["message"]]
+
+
+def test_a_fused_table2_row_is_not_guessed_when_a_blank_cell_could_stand_anywhere():
+    # 表二 has no sum to check a reading against: `行政许可170` may be 1|7|0 or 17|0|blank
+    text = HEAD + "第二十条第（五）项 信息内容上一年项目数量本年增/减处理决定数量行政许可170其他对外管理服务事项000\n"
+    report = parse_report(text=text)
+    cells = _t2(report)
+    assert [cells.get(("licensing", m)) for m in ("prior_items", "change", "decisions")] == [None, None, None]
+    assert any("170" in f["message"] for f in _found(report, "ambiguous_cells"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from govdata import parse_report
 from govdata.layout import Cell
-from govdata.recover import MAX_READINGS, recover_row, row_sum_rule, table4_rule
+from govdata.recover import MAX_READINGS, MAX_STEPS, recover_row, row_sum_rule, table4_rule
 
 HEAD = "某某区某某局2023年政府信息公开工作年度报告\n本报告所列数据的统计期限自2023年1月1日至2023年12月31日。\n"
 T3 = ("三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） "
@@ -43,7 +43,7 @@ def test_fused_ordinal_of_the_next_row_is_given_back_by_the_forms_row_order():
 
 
 def test_row_with_several_readings_is_reported_with_every_candidate_and_left_null():
-    fit = recover_row([Cell("010001011", 7)], 7, rule=row_sum_rule)
+    fit = recover_row([Cell("010001011", 7, is_run=True)], 7, rule=row_sum_rule)
     assert fit.cells is None and fit.problem == "ambiguous_cells"
     assert set(fit.candidates) == {("0", "1", "0", "0", "0", "10", "11"), ("0", "10", "0", "0", "1", "0", "11")}
     report = parse_report(text=HEAD + T3 + "三、本年度办理结果 （一）予以公开 010001011\n")
@@ -78,15 +78,17 @@ def test_number_split_in_two_by_pdf_text_extraction_is_joined_when_only_that_add
 
 
 def test_table4_run_together_is_read_one_digit_per_column_and_checked_by_group():
-    fit = recover_row([Cell("110024001510102", 9)], 15, rule=table4_rule)
+    fit = recover_row([Cell("110024001510102", 9, is_run=True)], 15, rule=table4_rule)
     assert [c.text for c in fit.cells] == list("110024001510102") and fit.problem == "recovered_cells"
 
 
-def test_table2_run_has_no_sum_so_only_a_one_digit_per_column_run_is_recovered():
-    unique = recover_row([Cell("000", 3)], 3, rule=None)
-    assert [c.text for c in unique.cells] == ["0", "0", "0"]
-    several = recover_row([Cell("8855698", 3)], 3, rule=None)
-    assert several.cells is None and len(several.candidates) == 15
+def test_table2_run_has_no_sum_so_a_blank_cell_is_as_likely_as_a_filled_one_and_nothing_is_chosen():
+    # 行政许可 170 may be 1 | 7 | 0 or 17 | 0 | ␣: without a sum to check, every placement is listed
+    fused = recover_row([Cell("170", 3, is_run=True)], 3, rule=None)
+    assert fused.cells is None and fused.problem == "ambiguous_cells"
+    assert ("1", "7", "0") in fused.candidates and ("17", "0", None) in fused.candidates
+    several = recover_row([Cell("8855698", 3, is_run=True)], 3, rule=None)
+    assert several.cells is None and len(several.candidates) == 36  # 15 with every cell filled, 21 with one blank
 
 
 def test_dropped_blank_cells_are_ambiguous_unless_one_placement_adds_up():
@@ -95,5 +97,24 @@ def test_dropped_blank_cells_are_ambiguous_unless_one_placement_adds_up():
 
 
 def test_a_hostile_run_of_digits_stops_the_search_at_the_cap_and_says_so():
-    fit = recover_row([Cell("9" * 80, 1)], 7, rule=row_sum_rule)
+    fit = recover_row([Cell("9" * 80, 1, is_run=True)], 7, rule=row_sum_rule)
     assert fit.cells is None and fit.problem == "search_capped" and str(MAX_READINGS) in fit.detail
+
+
+def test_a_long_row_of_firm_cells_is_reported_without_searching_every_pair_of_cells():
+    # 61 cells for 表四's 15 columns, none of which may join: no reading, found at once
+    # (a search over every set of 46 joins among 60 pairs would never end).
+    fit = recover_row([Cell("0", 1) for _ in range(61)], 15, rule=table4_rule)
+    assert fit.cells is None and fit.problem != "search_capped" and "没有一种读法" in fit.detail
+
+
+def test_a_long_row_of_cells_that_may_join_stops_at_the_cap_and_says_so():
+    fit = recover_row([Cell("1", 1, is_spaced=True) for _ in range(61)], 15, rule=table4_rule)
+    assert fit.cells is None and fit.problem == "search_capped"
+
+
+def test_a_long_run_of_zeros_stops_at_the_candidate_cap_even_though_no_cut_is_a_reading():
+    # every cut of 60 zeros into at most 15 numbers leaves a number starting with 0: all
+    # candidates are rejected, so only the cap on candidates tried (not readings found) ends it
+    fit = recover_row([Cell("0" * 60, 1, is_run=True)], 15, rule=table4_rule)
+    assert fit.cells is None and fit.problem == "search_capped" and str(MAX_STEPS) in fit.detail
