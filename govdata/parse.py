@@ -550,6 +550,15 @@ def _joined_labels(cells: list[Cell], table: str, fields: tuple[str, ...]) -> li
                     cell = Cell(text, cell.line, cell.column, _joined_raw(cells[index:index + used]))
                     index += used - 1
                     break
+        elif (same_row := _known_key(table, fields, cell.text)) is not None:
+            # a short spelling whose long one goes on in the next cells (申请人无正当理由逾期不补正 /
+            # 、行政机关不再处理其政府信息公 / 开申请): joined only into the same row's longer spelling
+            for used in range(min(4, len(cells) - index), 1, -1):
+                text = "".join(c.text for c in cells[index:index + used])
+                if _known_key(table, fields, text) == same_row:
+                    cell = Cell(text, cell.line, cell.column, _joined_raw(cells[index:index + used]))
+                    index += used - 1
+                    break
         out.append(cell)
         index += 1
     return out
@@ -586,6 +595,12 @@ def _unclosed(text: str) -> bool:
     """A label whose bracketed instruction goes on in the next cell: ``处理决定数量（指`` / ``2022年办件量）``."""
     key = label_key(text)
     return key.count("(") > key.count(")")
+
+
+def _known_key(table: str, fields: tuple[str, ...], text: str) -> str | None:
+    """The key of the label ``text`` spells exactly (no similarity), if any."""
+    found = labels.lookup_any(table, fields, text) or labels.clean_lookup(table, fields, text)
+    return found.key if found is not None else None
 
 
 def _known(table: str, fields: tuple[str, ...], text: str) -> bool:
@@ -807,7 +822,9 @@ def _fit_by_count(cells: list[Cell], width: int, *, printed: Sequence[Cell] | No
     if len(cells) == width:
         # A blank kept at one end while blanks were dropped at the other could stand in either
         # column (a blank 总计 after spacer cells, or a blank first column): not guessed.
-        if (dropped_trailing and cells[0].text == "") or (dropped_leading and cells[-1].text == ""):
+        # (a row of blanks alone reads the same wherever its blanks stand)
+        if any(cell.text for cell in cells) and (
+                (dropped_trailing and cells[0].text == "") or (dropped_leading and cells[-1].text == "")):
             return Fit(None, "ambiguous_cells", _printed(original))
         return Fit(tuple(cells))
     shown = _printed(cells)
@@ -910,6 +927,11 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
                 item = None
             if block:
                 header = _T2Header(block=block.group(1))
+                if re.search(r"\d", key[block.end():]):
+                    # a block whose headers, items and numbers ran into its heading's cell (a flattened
+                    # page the label splitter could not cut): its numbers are not read, and said so
+                    findings.add("unmapped_label", cell.line, f"表二第({block.group(1)})项标题后的文字“{cell.printed[:60]}”"
+                                 "无法拆分为栏目、项目与数值，该段数值未读取", scope="table=table2")
             elif key in ("信息内容", "信息内容:"):
                 header = _T2Header(block=header.block, is_open=True)
             elif (measure := _label_match("table2", ("measure",), cell, findings, "table=table2")) is not None:
@@ -1162,7 +1184,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         anchors.append((index, row_key))
         at_end = reaches_end and index == len(lrows) - 1
         if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS) and not _is_run_together(lrow.values, len(REQUESTERS)):
-            _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh)
+            _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh, by_position=not _drops_blank_cells(lrows, len(REQUESTERS)))
             continue
         if at_end:  # what the cut left of the next line (its ordinal 5, a footer's —) is no cell of this row
             lrow = LogicalRow(lrow.labels, _without_cut_tail(lrow.values, doc))
@@ -1304,13 +1326,26 @@ def _fuzzy_t3_labels(unknown: list[Cell], row_key: str | None, lrow: LogicalRow,
 
 
 def _keep_cut_row(lrow: LogicalRow, row_key: str, doc: Document, findings: Findings, out: list[dict[str, Any]],
-                  rows_zh: Mapping[str, str]) -> None:
-    """The 表三 row the text stops in: its complete leading cells are kept (:func:`complete_cells`)."""
-    complete = complete_cells(lrow.values, doc)
-    findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)；"
-                 f"读取该行前 {len(complete)} 个完整数值", scope="table=table3")
+                  rows_zh: Mapping[str, str], *, by_position: bool = True) -> None:
+    """The 表三 row the text stops in: its complete leading cells are kept (:func:`complete_cells`),
+    unless the table prints no blank cells (``by_position`` False): then the cells left cannot be
+    placed in their columns, and the row is reported unread."""
+    complete = complete_cells(lrow.values, doc) if by_position else []
+    why = (f"读取该行前 {len(complete)} 个完整数值" if by_position
+           else "本表空白单元格不印出，该行已印数值无法对应到列，未读取")
+    findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)；{why}",
+                 scope="table=table3")
     for requester, cell in zip(REQUESTERS, complete, strict=False):
         out.append(_count_cell(doc, findings, cell, {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
+
+
+def _drops_blank_cells(lrows: Sequence[LogicalRow], width: int) -> bool:
+    """Does the table print nothing for a blank cell (PDF text: ``4.保护第三方合法权益 0 0 0 0 0``
+    for seven columns)? A row before the last with some numbers, fewer than the columns, and no
+    empty cell or bar among its values shows it."""
+    return any(0 < sum(1 for cell in lrow.values if cell.text) < width
+               and all(cell.text and not cell.is_bar for cell in lrow.values)
+               for lrow in lrows[:-1] if lrow.labels)
 
 
 def _is_run_together(values: Sequence[Cell], width: int) -> bool:

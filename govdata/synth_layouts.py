@@ -676,8 +676,11 @@ def _render_pdf(page: _Page, blocks: Sequence[synth.Paragraph | synth.Table], st
     per_page = rng.randint(28, 44)
     split = set()
     if q.split_numbers:
+        # only in rows that print every cell: `1 8 -6` for 18 | -6 | blank reads as three numbers to
+        # any reader, so a split there would test nothing a reader can know
         long_numbers = [cell.key for block in blocks if isinstance(block, synth.Table) and block.name != "legacy"
-                        for row in block.rows for cell in row if cell.key and len(cell.text) >= 2 and cell.text.isdigit()]
+                        for row in block.rows if all(cell.text for cell in row if cell.key)
+                        for cell in row if cell.key and len(cell.text) >= 2 and cell.text.isdigit()]
         split = set(rng.sample(long_numbers, min(q.split_numbers, len(long_numbers))))
     lines_on_page = 0
 

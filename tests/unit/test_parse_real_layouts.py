@@ -446,3 +446,61 @@ def test_a_fused_table2_row_is_not_guessed_when_a_blank_cell_could_stand_anywher
     cells = _t2(report)
     assert [cells.get(("licensing", m)) for m in ("prior_items", "change", "decisions")] == [None, None, None]
     assert any("170" in f["message"] for f in _found(report, "ambiguous_cells"))
+
+
+def test_a_row_of_blank_cells_with_padding_reads_blank_wherever_its_blanks_stand():
+    text = HEAD + f"""{T3_NOTE} | 申请人情况 | ||||||||
+自然人 | 法人或其他组织 | 总计 | |||||||
+商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |||||
+一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 | ||
+三、本年度办理结果 | (一)予以公开 | | | | | | | | |
+"""
+    report = parse_report(text=text)
+    assert _row(report, "granted") == [None] * 7 and not _found(report, "ambiguous_cells")
+
+
+def test_a_short_row_label_whose_long_spelling_goes_on_below_is_joined_with_its_tail():
+    text = HEAD + f"""三、收到和处理政府信息公开申请情况
+{T3_NOTE}
+申请人情况
+自然人 法人或其他组织 总计
+商业企业 科研机构 社会公益组织 法律服务机构 其他
+一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3
+1.申请人无正当理由逾期不补正
+、行政机关不再处理其政府信息公
+开申请
+3 0 0 0 0 0 3
+"""
+    report = parse_report(text=text)
+    assert _row(report, "other.no_amendment") == [3, 0, 0, 0, 0, 0, 3]
+    assert not _found(report, "unmapped_label")
+
+
+def test_a_table2_block_run_into_its_heading_is_reported_not_read():
+    text = HEAD + "第二十条第（一）项信息内容本年新本年新对外公开总数量规章0038(其中修订34件)规范性文件5348183\n"
+    report = parse_report(text=text)
+    assert report.table2.filter(report.table2["item"].is_in(["regulations", "normative_documents"])).height == 0
+    assert any("第(一)项" in f["message"] for f in _found(report, "unmapped_label"))
+
+
+def test_a_cut_row_in_a_table_that_prints_no_blank_cells_is_not_read_by_position():
+    # PDF text drops blank cells (`0 0 0 0 0` for seven columns): where the text stops inside a row,
+    # the numbers left cannot be placed in their columns
+    text = HEAD + f"""三、收到和处理政府信息公开申请情况
+{T3_NOTE}
+申请人情况
+自然人 法人或其他组织 总计
+商业企业 科研机构 社会公益组织 法律服务机构 其他
+一、本年新收政府信息公开申请数量 5 0 0 0 0 5
+二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1
+三、本年度办理结果
+（一）予以公开 4 0 0"""
+    report = parse_report(text=text)
+    assert _row(report, "granted") == [None] * 7
+    assert any("无法对应到列" in f["message"] for f in _found(report, "truncated_table"))
+
+
+def test_taiwan_vocabulary_of_a_localising_mirror_reads_as_the_forms_words():
+    from govdata.normalize import simplify
+
+    assert simplify("上一年專案數量 採購專案數量") == "上一年项目数量 采购项目数量"
