@@ -159,18 +159,27 @@ def run_notebook(path: str | os.PathLike, parameters: dict[str, Any] | None = No
     """Execute one notebook through papermill and return the executed notebook.
 
     Raises :class:`NotebookError` naming the cell when the notebook fails (papermill's own
-    error is chained).
+    error is chained). A cell is given :data:`CELL_TIMEOUT_S`: on a loaded machine the client
+    can miss a kernel's reply and would otherwise wait for ever with the kernel idle; such a
+    run is tried once more with a fresh kernel (the notebooks only read), then reported.
     """
     import papermill
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
-    try:
-        return papermill.execute_notebook(
-            str(path), str(output_path) if output_path else None, parameters=parameters or {},
-            kernel_name=kernel_name, cwd=str(cwd) if cwd else None, progress_bar=progress_bar,
-        )
-    except PapermillExecutionError as exc:
-        raise NotebookError(Path(path).name, f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from exc
+    for attempt in (1, 2):
+        try:
+            return papermill.execute_notebook(
+                str(path), str(output_path) if output_path else None, parameters=parameters or {},
+                kernel_name=kernel_name, cwd=str(cwd) if cwd else None, progress_bar=progress_bar,
+                execution_timeout=CELL_TIMEOUT_S,
+            )
+        except PapermillExecutionError as exc:
+            raise NotebookError(Path(path).name, f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from exc
+        except (CellTimeoutError, TimeoutError) as exc:
+            if attempt == 2:
+                raise NotebookError(Path(path).name, f"a cell gave no answer within {CELL_TIMEOUT_S} s, twice") from exc
+    raise AssertionError("unreachable")
 
 
 # --------------------------------------------------------------------------- export

@@ -138,3 +138,28 @@ def _mark_types(spec: dict) -> set[str]:
     for layer in spec.get("layer", []):
         found |= _mark_types(layer)
     return found
+
+
+def test_a_notebook_whose_kernel_goes_silent_is_run_once_more_then_reported(monkeypatch):
+    import papermill
+    from nbclient.exceptions import CellTimeoutError
+
+    from govdata.notebooks import NotebookError
+
+    calls = []
+
+    def silent_once(*args, **kwargs):
+        calls.append(kwargs["execution_timeout"])
+        if len(calls) == 1:
+            raise CellTimeoutError("Cell execution timed out")
+        return nbformat.v4.new_notebook()
+
+    monkeypatch.setattr(papermill, "execute_notebook", silent_once)
+    assert run_notebook(NOTEBOOKS[0], {}).cells == [] and len(calls) == 2 and calls[0] > 0
+
+    def always_silent(*args, **kwargs):
+        raise CellTimeoutError("Cell execution timed out")
+
+    monkeypatch.setattr(papermill, "execute_notebook", always_silent)
+    with pytest.raises(NotebookError, match="no answer within"):
+        run_notebook(NOTEBOOKS[0], {})
