@@ -35,6 +35,7 @@ import polars as pl
 
 from govdata import __version__
 from govdata.model import Corpus
+from govdata.notebooks import SiteAssets
 from govdata.sections import esc
 from govdata.store import read_corpus
 from govdata.system import exit_with_parent, os_error_message
@@ -331,8 +332,12 @@ def _safe_output(out_dir: Path, relative: str) -> Path:
     return target
 
 
-def run_job(session, job: Job, out_dir: Path) -> JobResult:
-    """Run one job on a :class:`~govdata.notebooks.KernelSession` and export its page; never raises."""
+def run_job(session, job: Job, out_dir: Path, assets: SiteAssets | None = None) -> JobResult:
+    """Run one job on a :class:`~govdata.notebooks.KernelSession` and export its page; never raises.
+
+    With ``assets`` (the site's shared files, relative to its root) the page links them; without,
+    it inlines its own copy of the chart library and styles.
+    """
     from govdata.notebooks import NotebookError, export_html
 
     started = time.perf_counter()
@@ -341,7 +346,8 @@ def run_job(session, job: Job, out_dir: Path) -> JobResult:
     # whole one): the manifest forgets it, so the next run rebuilds it, and the index says it failed.
     try:
         nb = session.run(job.notebook, job.parameters)
-        export_html(nb, target, title=job.title, nav_html=job.nav_html)
+        export_html(nb, target, title=job.title, nav_html=job.nav_html,
+                    assets=assets.for_page(job.output) if assets is not None else None)
     except NotebookError as exc:
         return JobResult(job, "failed", time.perf_counter() - started, exc.message)
     except OSError as exc:
@@ -366,12 +372,12 @@ def _worker_init(cwd: str) -> None:
     util.Finalize(_WORKER_SESSION, _WORKER_SESSION.close, exitpriority=10)
 
 
-def _worker_run(job: Job, out_dir: str) -> JobResult:
-    return run_job(_WORKER_SESSION, job, Path(out_dir))
+def _worker_run(job: Job, out_dir: str, assets: SiteAssets | None) -> JobResult:
+    return run_job(_WORKER_SESSION, job, Path(out_dir), assets)
 
 
 def run_jobs(jobs: list[Job], out_dir: Path, *, workers: int = 1, cwd: Path | None = None,
-             on_done: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+             on_done: Callable[[JobResult], None] | None = None, assets: SiteAssets | None = None) -> list[JobResult]:
     """Run jobs on ``workers`` kernels (one process each when more than one); results in job order."""
     from govdata.notebooks import KernelSession
 
@@ -380,7 +386,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, workers: int = 1, cwd: Path | No
     if workers <= 1 or len(jobs) <= 1:
         with KernelSession(cwd=cwd) as session:
             for index, job in enumerate(jobs):
-                results[index] = run_job(session, job, out_dir)
+                results[index] = run_job(session, job, out_dir, assets)
                 if on_done:
                     on_done(results[index])
     else:
@@ -391,7 +397,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, workers: int = 1, cwd: Path | No
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
                                  initializer=_worker_init, initargs=(str(cwd),)) as pool:
-            futures = {pool.submit(_worker_run, job, str(out_dir)): index for index, job in enumerate(jobs)}
+            futures = {pool.submit(_worker_run, job, str(out_dir), assets): index for index, job in enumerate(jobs)}
             for future in as_completed(futures):
                 index = futures[future]
                 try:
@@ -406,8 +412,8 @@ def run_jobs(jobs: list[Job], out_dir: Path, *, workers: int = 1, cwd: Path | No
 def build_briefings(data_dir: str | os.PathLike, out_dir: str | os.PathLike, *, workers: int = 1, force: bool = False,
                     min_n: int = DEFAULT_MIN_N, notebook_dir: str | os.PathLike | None = None,
                     progress: bool = False) -> BatchResult:
-    """Plan, skip what is up to date, run the rest, write the manifest and index.html."""
-    from govdata.notebooks import NOTEBOOK_DIR
+    """Plan, skip what is up to date, write the shared assets, run the rest, write the manifest and index.html."""
+    from govdata.notebooks import NOTEBOOK_DIR, write_site_assets
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -419,8 +425,9 @@ def build_briefings(data_dir: str | os.PathLike, out_dir: str | os.PathLike, *, 
     batch = BatchResult(out, notes=notes)
     from tqdm import tqdm
 
+    assets = write_site_assets(out)  # before any page that refers to them
     with tqdm(total=len(to_run), desc="briefings", unit="page", disable=not progress or not to_run) as bar:
-        ran = run_jobs(to_run, out, workers=workers, on_done=lambda _result: bar.update())
+        ran = run_jobs(to_run, out, workers=workers, on_done=lambda _result: bar.update(), assets=assets)
     by_output = {r.job.output: r for r in ran}
     for job in jobs:
         batch.results.append(by_output.get(job.output) or JobResult(job, "skipped"))

@@ -159,10 +159,21 @@ def offline_bundle() -> str:
     Wrapped in a function so that running the cell twice (JupyterLab) does not redeclare the
     bundle's top-level constants; the bundle itself sets ``window.vegaEmbed``.
     """
-    bundle = _javascript_bundle()
+    bundle = bundle_source()
     if "</script" in bundle.lower():  # would end the element early; never seen in vl-convert 1.9
         bundle = bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
-    return f'<script data-govdata="vega-bundle">(function () {{\n{bundle}\n}}).call(window);</script>'
+    return f'<script data-govdata="vega-bundle">{bundle}</script>'
+
+
+BUNDLE_MARK = 'data-govdata="vega-bundle"'
+"""What the output of :func:`offline_bundle` carries, so an export can tell it from a chart."""
+
+
+@lru_cache(maxsize=1)
+def bundle_source() -> str:
+    """The JavaScript of :func:`offline_bundle` without its ``<script>`` element: what a briefing
+    site writes once as ``assets/vega-<hash>.js`` (:func:`govdata.notebooks.write_site_assets`)."""
+    return f"(function () {{\n{_javascript_bundle()}\n}}).call(window);\n"
 
 
 def _bundle_cache_path() -> Path:
