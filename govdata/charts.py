@@ -114,7 +114,7 @@ def theme() -> alt.theme.ThemeConfig:
     )
 
 
-def _escape_for_script(text: str) -> str:
+def escape_for_script(text: str) -> str:
     """Make JSON safe inside ``<script>``: no ``</script>``, ``<!--`` or line separators can appear.
 
     ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` means the same
@@ -134,7 +134,7 @@ def offline_renderer(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
     html = (
         f'<div id="{chart_id}" class="govdata-chart"></div>\n'
         "<script>(function () {\n"
-        f"  var spec = {_escape_for_script(spec_json)};\n"
+        f"  var spec = {escape_for_script(spec_json)};\n"
         f'  var el = document.getElementById("{chart_id}");\n'
         # In JupyterLab a widget's output can be drawn before the cell holding the bundle has run
         # its script; wait for it (up to 10 s) rather than fail, then say what is missing.
