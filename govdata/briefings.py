@@ -759,7 +759,7 @@ _SEARCH_SCRIPT = """
   function show() {
     var query = box.value.trim().toLowerCase();
     list.textContent = "";
-    if (!query) { count.textContent = ""; return; }
+    if (!query) { count.textContent = ""; list.dataset.query = ""; return; }
     var found = 0;
     for (var i = 0; i < data.length; i++) {
       var e = data[i];
@@ -775,10 +775,11 @@ _SEARCH_SCRIPT = """
       e[4].forEach(function (page) {
         if (!SAFE_HREF.test(page[1])) return;
         var link = document.createElement("a"); link.href = page[1]; link.textContent = String(page[0]);
-        item.append(link);
+        item.append(" ", link);
       });
       list.appendChild(item);
     }
+    list.dataset.query = query;  // what the list shows (tests wait for it)
     count.textContent = found ? "找到 " + found + " 个机关" + (found > MAX ? "，只列出前 " + MAX + " 个，请输入更多文字" : "")
                               : "没有找到匹配的机关";
   }
