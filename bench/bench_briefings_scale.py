@@ -171,6 +171,8 @@ def report(reports: int, plan: dict, batches: list[dict]) -> str:
         hours = TARGET_PAGES / b["pages_per_s"] / 3600
         lines.append(f"| batch `--jobs {b['jobs']}`, {b['pages']} pages | {b['seconds']:.1f} s = **{b['pages_per_s']:.2f} pages/s**, "
                      f"peak {b['peak_rss_gb']:.2f} GB | ~{hours:.1f} h |")
+    if not batches:
+        return "\n".join(lines)
     b = batches[0]
     disk = TARGET_PAGES * b["mean_bytes"] + b["assets_bytes"] + plan["index_bytes"] * scale
     inlined = TARGET_PAGES * (b["mean_bytes"] + b["assets_bytes"])
@@ -187,7 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=2000, help="synthetic reports in the store")
     parser.add_argument("--sample", type=int, default=100, help="agency-year pages the batch builds (about)")
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--jobs", type=int, nargs="*", default=[1, 2], help="worker counts to run the batch with (none: plan only)")
     parser.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it (default: a temporary one)")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--kwargs", help=argparse.SUPPRESS)
@@ -201,7 +203,9 @@ def main() -> None:
         return
     work = args.keep or Path(tempfile.mkdtemp(prefix="govdata-bench-briefings-"))
     corpus, store = work / "corpus", work / "store"
-    env = {**os.environ, "GOVDATA_AGENCIES": str(corpus / "agencies.csv")}
+    # PYTHONPATH: the steps, the CLI and its kernels import govdata from this checkout, whatever the venv has installed
+    env = {**os.environ, "GOVDATA_AGENCIES": str(corpus / "agencies.csv"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     if not (store / "current").exists():
         print(f"generating {args.reports} reports and ingesting them into {store} …", file=sys.stderr)
         run_step("generate", env, n=args.reports, corpus=corpus)

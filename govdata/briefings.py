@@ -306,6 +306,12 @@ def _check_selection(reports: pl.LazyFrame, selection: Selection) -> None:
             raise SelectionError(f"no report of {who} for year(s) {missing}; years with reports: {have}")
 
 
+def _described(selection: Selection) -> str:
+    parts = [f"{name} {list(values)}" for name, values in
+             (("agencies", selection.agencies), ("years", selection.years), ("levels", selection.levels)) if values]
+    return ", ".join(parts)
+
+
 def _selected(reports: pl.LazyFrame, selection: Selection) -> pl.LazyFrame:
     if selection.agencies:
         reports = reports.filter(pl.col("agency_id").is_in(list(selection.agencies)))
@@ -372,6 +378,8 @@ def plan(corpus: Frames, data_dir: Path, *, notebook_dir: Path, min_n: int = DEF
             input_status=row["input_status"], nav_html=nav,
         ))
     if not selection.is_everything:
+        if not jobs:
+            raise SelectionError(f"no agency-year has all of {_described(selection)}")
         return _distinct_outputs(jobs, notes), notes
     whole = corpus_fingerprint(frames)
     for notebook_name, output, title in CORPUS_NOTEBOOKS:

@@ -104,6 +104,7 @@ def test_a_selected_page_is_the_page_a_whole_run_plans(tmp_path):
     (briefings.Selection(agencies=(BETA,), years=(2023,)), "no report of the selected agencies for year(s) [2023]"),
     (briefings.Selection(levels=("galaxy",)), "unknown level(s) ['galaxy']"),
     (briefings.Selection(levels=("province",)), "no report of level ['province']"),
+    (briefings.Selection(agencies=(ALPHA,), levels=("township",)), "no agency-year has all of agencies ['alpha_city'], levels"),
 ])
 def test_a_selection_of_nothing_is_a_one_line_error(tmp_path, selection, message):
     with pytest.raises(briefings.SelectionError) as error:
