@@ -72,6 +72,7 @@ def step_plan(store: Path, out: Path) -> dict:
     return {"agency_years": len(agency_jobs), "agencies": len({job.agency_id for job in agency_jobs}),
             "plan_s": planned - started, "index_s": indexed - planned,
             "index_bytes": sum(len(text.encode("utf-8")) for text in site.values()), "index_pages": len(site),
+            "index_html_bytes": len(site[briefings.INDEX_NAME].encode("utf-8")),
             "sample": [job.agency_id for job in agency_jobs]}
 
 
@@ -82,15 +83,19 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     """Run ``command``; return wall seconds, peak RSS of its process tree (bytes) and its stdout."""
     import psutil
 
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
-    process = psutil.Process(child.pid)
-    peak = 0
-    while child.poll() is None:
-        peak = max(peak, tree_rss(process))
-        time.sleep(0.05)
-    seconds = time.perf_counter() - started
-    stdout, stderr = child.communicate()
+    # files, not pipes: a child writing more than a pipe holds would wait for a reader that only reads at its end
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out, tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err, text=True, cwd=ROOT, env=env)
+        process = psutil.Process(child.pid)
+        peak = 0
+        while child.poll() is None:
+            peak = max(peak, tree_rss(process))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if child.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:4])} … failed ({child.returncode}): {stderr[-2000:]}")
     return seconds, peak, stdout
@@ -166,7 +171,9 @@ def report(reports: int, plan: dict, batches: list[dict]) -> str:
              f"| plan (lazy, whole store) | {plan['plan_s']:.1f} s, peak {plan['peak_rss_gb']:.2f} GB (with interpreter) "
              f"| ~{plan['plan_s'] * scale:.0f} s (linear) |",
              f"| index (every agency-year) | {plan['index_s']:.1f} s, {plan['index_bytes'] / 1e6:.2f} MB in {plan['index_pages']} "
-             f"file(s) | ~{plan['index_s'] * scale:.0f} s, ~{plan['index_bytes'] * scale / 1e6:.0f} MB |"]
+             f"file(s), index.html {plan['index_html_bytes'] / 1e6:.2f} MB "
+             f"| ~{plan['index_s'] * scale:.0f} s, ~{plan['index_bytes'] * scale / 1e6:.0f} MB, "
+             f"index.html ~{plan['index_html_bytes'] * scale / 1e6:.0f} MB |"]
     for b in batches:
         hours = TARGET_PAGES / b["pages_per_s"] / 3600
         lines.append(f"| batch `--jobs {b['jobs']}`, {b['pages']} pages | {b['seconds']:.1f} s = **{b['pages_per_s']:.2f} pages/s**, "

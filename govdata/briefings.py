@@ -859,7 +859,8 @@ def _page(title: str, body: str, *, script: str = "") -> str:
 
 def _groups(entries: pl.DataFrame) -> list[tuple[str, str, pl.DataFrame]]:
     """(level, region, rows) in index order: levels from the top down, regions and agencies by name."""
-    ordered = entries.with_columns(pl.col("level").map_elements(_level_order, return_dtype=pl.Int64).alias("_level")).sort(
+    order = {level: _level_order(level) for level in entries["level"].unique().to_list()}
+    ordered = entries.with_columns(pl.col("level").replace_strict(order, return_dtype=pl.Int64).alias("_level")).sort(
         "_level", "region", "name", "agency_id", "year")
     return [(level, region, part.drop("_level"))
             for (level, region), part in ordered.group_by("level", "region", maintain_order=True)]
@@ -883,8 +884,9 @@ def index_site(batch: BatchResult, corpus: Frames, *, min_n: int = DEFAULT_MIN_N
     inline = entries.height <= inline_rows
     site: dict[str, str] = {}
     sections_html = []
-    for level in dict.fromkeys(level for level, _region, _rows in _groups(entries)):
-        groups = [(region, rows) for lv, region, rows in _groups(entries) if lv == level]
+    grouped = _groups(entries)
+    for level in dict.fromkeys(level for level, _region, _rows in grouped):
+        groups = [(region, rows) for lv, region, rows in grouped if lv == level]
         n_agencies = sum(rows["agency_id"].n_unique() for _region, rows in groups)
         heading = (f'<h3 id="level-{esc(slugify(level))}">{esc(levels.get(level, level))}'
                    f'<span class="muted">（{n_agencies} 个机关，{sum(rows.height for _r, rows in groups)} 份简报）</span></h3>')
