@@ -229,3 +229,13 @@ def test_a_site_page_links_the_assets_and_inlines_neither_library_nor_styles():
     assert '<script src="../assets/vega-0.js"></script>' in page and 'href="../assets/briefing-0.css"' in page
     alone = notebooks.to_html(nb, title="t")
     assert "vegaEmbed" in alone and len(alone) > 1_000_000  # `govdata run --html` still stands alone
+
+
+def test_a_new_library_gets_a_new_file_and_pages_written_before_keep_theirs(tmp_path, monkeypatch):
+    from govdata import charts
+
+    before = notebooks.write_site_assets(tmp_path)
+    monkeypatch.setattr(charts, "bundle_source", lambda: "/* vega, a later version */\n")
+    after = notebooks.write_site_assets(tmp_path)
+    assert after.script != before.script and after.style == before.style
+    assert (tmp_path / before.script).exists() and (tmp_path / after.script).read_text() == "/* vega, a later version */\n"
