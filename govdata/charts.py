@@ -114,7 +114,7 @@ def theme() -> alt.theme.ThemeConfig:
     )
 
 
-def _escape_for_script(text: str) -> str:
+def escape_for_script(text: str) -> str:
     """Make JSON safe inside ``<script>``: no ``</script>``, ``<!--`` or line separators can appear.
 
     ``<``, ``>`` and ``&`` only occur inside JSON strings, where ``\\u003c`` means the same
@@ -134,7 +134,7 @@ def offline_renderer(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
     html = (
         f'<div id="{chart_id}" class="govdata-chart"></div>\n'
         "<script>(function () {\n"
-        f"  var spec = {_escape_for_script(spec_json)};\n"
+        f"  var spec = {escape_for_script(spec_json)};\n"
         f'  var el = document.getElementById("{chart_id}");\n'
         # In JupyterLab a widget's output can be drawn before the cell holding the bundle has run
         # its script; wait for it (up to 10 s) rather than fail, then say what is missing.
@@ -159,10 +159,21 @@ def offline_bundle() -> str:
     Wrapped in a function so that running the cell twice (JupyterLab) does not redeclare the
     bundle's top-level constants; the bundle itself sets ``window.vegaEmbed``.
     """
-    bundle = _javascript_bundle()
+    bundle = bundle_source()
     if "</script" in bundle.lower():  # would end the element early; never seen in vl-convert 1.9
         bundle = bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
-    return f'<script data-govdata="vega-bundle">(function () {{\n{bundle}\n}}).call(window);</script>'
+    return f'<script data-govdata="vega-bundle">{bundle}</script>'
+
+
+BUNDLE_MARK = 'data-govdata="vega-bundle"'
+"""What the output of :func:`offline_bundle` carries, so an export can tell it from a chart."""
+
+
+@lru_cache(maxsize=1)
+def bundle_source() -> str:
+    """The JavaScript of :func:`offline_bundle` without its ``<script>`` element: what a briefing
+    site writes once as ``assets/vega-<hash>.js`` (:func:`govdata.notebooks.write_site_assets`)."""
+    return f"(function () {{\n{_javascript_bundle()}\n}}).call(window);\n"
 
 
 def _bundle_cache_path() -> Path:

@@ -356,14 +356,23 @@ def run(notebook: str, parameters: tuple[tuple[str, str], ...], html_out: Path |
 @click.option("--notebooks", "notebook_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Directory with agency_briefing/trends/data_quality.ipynb (default: the project's notebooks/).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
+@click.option("--agencies", default=None, metavar="IDS",
+              help="Only these agencies' pages, ids separated by commas (e.g. jinjiang_city,pingtan_zone).")
+@click.option("--years", default=None, metavar="YEARS", help="Only these statistics years, e.g. 2023 or 2019,2021-2023.")
+@click.option("--level", "levels", default=None, metavar="LEVELS",
+              help="Only agencies of these levels: province, prefecture, county, township, zone, department, unknown "
+                   "(commas between several).")
 def briefings(out_dir: Path, data_dir: Path, jobs: int, force: bool, min_n: int, notebook_dir: Path | None,
-              progress: bool | None) -> None:
+              progress: bool | None, agencies: str | None, years: str | None, levels: str | None) -> None:
     """Build every agency-year briefing, the trends and data-quality pages, and index.html.
 
     Pages whose inputs (data rows, parameters, code) did not change are skipped unless
     --force. Every failure is listed at the end and makes the exit status non-zero.
+    --agencies, --years and --level build only the agency-year pages they select (no trends,
+    data-quality or comparison page); the index still lists the pages earlier runs wrote.
+    An unknown agency id or level, or a year without a report, is a one-line error (exit 2).
     """
-    from govdata.briefings import build_briefings
+    from govdata.briefings import Selection, build_briefings
     from govdata.store import is_partitioned
 
     if not (data_dir / "reports.parquet").exists() and not is_partitioned(data_dir):
@@ -372,8 +381,9 @@ def briefings(out_dir: Path, data_dir: Path, jobs: int, force: bool, min_n: int,
         sys.exit(2)
     _hint_path(out_dir)
     show = sys.stderr.isatty() if progress is None else progress
+    selection = Selection.parse(agencies, years, levels)
     batch = build_briefings(data_dir, out_dir, workers=jobs, force=force, min_n=min_n, notebook_dir=notebook_dir,
-                            progress=show)
+                            progress=show, selection=selection)
     for note in batch.notes:
         _echo(f"  note: {note}", err=True)
     for failure in batch.failures:

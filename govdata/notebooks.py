@@ -14,12 +14,16 @@ Why two ways:
   because they otherwise leak about ten file descriptors per run.
 
 HTML export happens in-process (:func:`export_html`) with code cells hidden and a template
-(govdata/templates/briefing.html.j2) that loads nothing from the network.
+(govdata/templates/briefing.html.j2) that loads nothing from the network. A page exported
+alone carries its styles and the chart library inline (~1.3 MB); the pages of a briefing site
+share them as content-hashed files under ``<site>/assets/`` (:class:`SiteAssets`), which is
+what keeps 10^5 pages in gigabytes, not a hundred.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import re
@@ -189,11 +193,17 @@ def template_path() -> Path:
     return Path(str(resources.files("govdata").joinpath("templates/briefing.html.j2")))
 
 
-@lru_cache(maxsize=1)
-def _exporter():
-    """One HTMLExporter per process: building it costs ~0.5 s, using it ~0.07 s per notebook."""
-    from nbconvert import HTMLExporter
+@lru_cache(maxsize=2)
+def _exporter(*, site: bool = False):
+    """One HTMLExporter per process and kind: building it costs ~0.5 s, using it ~0.07 s per notebook.
 
+    ``site=True``: for pages of a briefing site, without the Pygments styles nbconvert inlines
+    into every page (they are in the shared stylesheet, :func:`site_style`).
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}) if site else Config()
     return HTMLExporter(
         template_name="lab",
         template_file=str(template_path()),
@@ -201,6 +211,7 @@ def _exporter():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         language_code="zh",
+        config=config,
     )
 
 
@@ -227,20 +238,104 @@ def page_title(path: str | os.PathLike, parameters: dict[str, Any]) -> str:
 
 
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_HEAD_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.IGNORECASE | re.DOTALL)
+
+ASSETS_DIR = "assets"
+"""Folder of a briefing site's shared files, relative to the site's root."""
 
 
-def to_html(nb: nbformat.NotebookNode, *, title: str, nav_html: str = "") -> str:
-    """The executed notebook as a standalone HTML page without code cells.
+@dataclass(frozen=True)
+class SiteAssets:
+    """Where a page finds the site's shared chart library and styles (relative URLs).
+
+    Why shared files: a page that inlines the Vega bundle and JupyterLab's CSS weighs ~1.3 MB,
+    so 10^5 agency-years would fill ~130 GB with copies of the same bytes. The names carry a
+    hash of the content (``assets/vega-<hash>.js``): a new library gets a new name, so a page
+    written earlier keeps loading the library it was written with, and nothing is ever
+    overwritten in place. ``<script src>`` of a classic script and ``<link rel=stylesheet>``
+    both load from ``file://``, so the site still opens offline.
+    """
+
+    script: str
+    style: str
+
+    def for_page(self, page: str) -> SiteAssets:
+        """The same files as seen from ``page`` (relative to the site root): ``../`` per folder level."""
+        prefix = "../" * page.replace("\\", "/").count("/")
+        return SiteAssets(prefix + self.script, prefix + self.style)
+
+
+def site_asset_files() -> dict[str, str]:
+    """The shared files of a briefing site: relative path (content-hashed name) -> text."""
+    from govdata import charts
+
+    out = {}
+    for stem, suffix, text in (("vega", "js", charts.bundle_source()), ("briefing", "css", site_style())):
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        out[f"{ASSETS_DIR}/{stem}-{digest}.{suffix}"] = text
+    return out
+
+
+def write_site_assets(out_dir: str | os.PathLike) -> SiteAssets:
+    """Write the shared files into ``out_dir/assets/`` (once: a file already there with its
+    hashed name is kept) and return their names, before any page that refers to them is written."""
+    files = site_asset_files()
+    folder = Path(out_dir) / ASSETS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for relative, text in files.items():
+        target = Path(out_dir) / relative
+        if not target.exists() or target.stat().st_size != len(text.encode("utf-8")):
+            write_atomically(target, text)
+    script, style = files
+    return SiteAssets(script=script, style=style)
+
+
+@lru_cache(maxsize=1)
+def site_style() -> str:
+    """Every style a standalone page inlines (ours, then JupyterLab's), as one stylesheet, in page order.
+
+    Taken from the standalone export of an empty notebook, so the shared stylesheet is exactly
+    what a standalone page carries and follows the installed nbconvert.
+    """
+    page, _resources = _exporter().from_notebook_node(nbformat.v4.new_notebook(), resources={"metadata": {"name": ""}})
+    head = page.split("</head>", 1)[0]
+    return "\n".join(css.strip() for css in _HEAD_STYLE.findall(head)) + "\n"
+
+
+def _without_bundle(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` without the outputs that carry the Vega bundle (a site page loads the shared file instead)."""
+    from govdata.charts import BUNDLE_MARK
+
+    nb = copy.copy(nb)
+    cells = []
+    for cell in nb.cells:
+        outputs = cell.get("outputs")
+        if outputs and any(BUNDLE_MARK in str(o.get("data", {}).get("text/html", "")) for o in outputs):
+            cell = copy.copy(cell)
+            cell.outputs = [o for o in outputs if BUNDLE_MARK not in str(o.get("data", {}).get("text/html", ""))]
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def to_html(nb: nbformat.NotebookNode, *, title: str, nav_html: str = "", assets: SiteAssets | None = None) -> str:
+    """The executed notebook as an HTML page without code cells.
 
     ``title`` goes through the template's HTML escaping, so an agency name is safe there.
     ``nav_html`` (already escaped, built by the batch) is put at the top of the body: links
-    back to the index and to the agency's other years.
+    back to the index and to the agency's other years. With ``assets`` (relative to this
+    page, :meth:`SiteAssets.for_page`) the page links the site's shared library and styles
+    instead of inlining them; without, it stands alone.
     """
     nb = copy.copy(nb)
     nb.metadata = copy.deepcopy(nb.metadata)
     nb.metadata.pop("widgets", None)  # widget state would make the template load the widget manager
     nb.metadata["title"] = title
-    body, _resources = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    resources: dict[str, Any] = {"metadata": {"name": title}}
+    if assets is not None:
+        nb = _without_bundle(nb)
+        resources["govdata_assets"] = {"script": assets.script, "style": assets.style}
+    body, _resources = _exporter(site=assets is not None).from_notebook_node(nb, resources=resources)
     if nav_html:
         match = _BODY_OPEN.search(body)
         if match:
@@ -248,13 +343,14 @@ def to_html(nb: nbformat.NotebookNode, *, title: str, nav_html: str = "") -> str
     return body
 
 
-def export_html(nb: nbformat.NotebookNode, out_path: str | os.PathLike, *, title: str, nav_html: str = "") -> Path:
+def export_html(nb: nbformat.NotebookNode, out_path: str | os.PathLike, *, title: str, nav_html: str = "",
+                assets: SiteAssets | None = None) -> Path:
     """Write :func:`to_html` to ``out_path`` atomically: a reader never sees half a page, and the
     previous page stays until the new one is whole (a full disk leaves neither a ``.tmp`` nor a
     missing page behind)."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(out, to_html(nb, title=title, nav_html=nav_html))
+    write_atomically(out, to_html(nb, title=title, nav_html=nav_html, assets=assets))
     return out
 
 
