@@ -31,11 +31,14 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.table import TableFinder
+from pdfplumber.utils import extract_text, extract_words
 from pdfplumber.utils.exceptions import PdfminerException
 
 from govdata.formats.errors import ReadError
 from govdata.formats.grid import GridBudget, grid_lines_with_rows, is_wide_char, join_fragments
 from govdata.formats.limits import MAX_PDF_DECOMPRESSED_BYTES, MAX_PDF_PAGES, exceeded
+from govdata.formats.pdf_objects import NotLikePdfminer, PageObjects, read_with_pdfium, read_with_pdfminer
 from govdata.formats.rendering import Rendering
 
 # A scan may carry a few characters (a stamped page number) on its page images; fewer than
@@ -49,7 +52,6 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－\s]*\d+[-—–－\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)$", re.I)
 # A gap between words wider than this many font sizes separates cells of an unruled table.
 _TAB_GAP_EM = 2.5
-_CID = re.compile(r"\(cid:\d+\)")
 
 
 @dataclass
@@ -80,30 +82,42 @@ class _Table:
 
 def render_pdf(raw: bytes, source: str) -> Rendering:
     """Render a PDF; raises ReadError for scans, password protection and fonts without a Unicode mapping."""
-    items: list[tuple[str, object]] = []
-    n_chars = n_cid = n_images = n_pages = 0
     check_streams(raw)
-    try:
-        with pdfplumber.open(io.BytesIO(raw)) as pdf:
-            if len(pdf.pages) > MAX_PDF_PAGES:
-                raise exceeded(f"PDF of {len(pdf.pages):,} pages", "MAX_PDF_PAGES", MAX_PDF_PAGES)
-            for page_number, page in enumerate(pdf.pages, start=1):
-                n_pages += 1
-                n_chars += len(page.chars)
-                n_cid += sum(1 for ch in page.chars if _CID.fullmatch(ch["text"]))
-                n_images += len(page.images)
-                items.extend(_page_items(page, page_number))
-    except PdfminerException as exc:
-        if any(isinstance(arg, PDFPasswordIncorrect) for arg in exc.args):
-            raise ReadError(source, "PDF is password-protected: open it with the password and save an unprotected copy") from exc
-        raise
+    pages = _page_objects(raw, source)
+    n_pages = len(pages)
+    n_chars = sum(len(page.chars) for page in pages)
+    n_cid = sum(page.n_unmapped for page in pages)
+    n_images = sum(page.n_images for page in pages)
     if n_chars == 0 or (n_images >= n_pages and n_chars < _MIN_CHARS_PER_SCANNED_PAGE * n_pages):
         scan = " (its pages are images: a scan)" if n_images else ""
         raise ReadError(source, f"PDF has no text layer{scan}; it needs OCR before it can be read, "
                                 "e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`, then read out.pdf")
     if n_cid > n_chars // 2:
         raise ReadError(source, "PDF fonts carry no Unicode mapping, so its text cannot be extracted; it needs OCR")
+    items = [item for page_number, page in enumerate(pages, start=1) for item in _page_items(page, page_number)]
     return _render_items(_join_tables(items))
+
+
+def _page_objects(raw: bytes, source: str) -> list[PageObjects]:
+    """Each page's characters, edges and images: through PDFium when it reads them as pdfminer
+    does (:mod:`govdata.formats.pdf_objects`), else through pdfminer."""
+    try:
+        return read_with_pdfium(raw, _check_page_count)
+    except NotLikePdfminer:
+        pass
+    try:
+        with pdfplumber.open(io.BytesIO(raw)) as pdf:
+            _check_page_count(len(pdf.pages))
+            return read_with_pdfminer(pdf)
+    except PdfminerException as exc:
+        if any(isinstance(arg, PDFPasswordIncorrect) for arg in exc.args):
+            raise ReadError(source, "PDF is password-protected: open it with the password and save an unprotected copy") from exc
+        raise
+
+
+def _check_page_count(n_pages: int) -> None:
+    if n_pages > MAX_PDF_PAGES:
+        raise exceeded(f"PDF of {n_pages:,} pages", "MAX_PDF_PAGES", MAX_PDF_PAGES)
 
 
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
@@ -135,11 +149,11 @@ def check_streams(raw: bytes) -> None:
             continue
 
 
-def _page_items(page, page_number: int) -> list[tuple[str, object]]:
+def _page_items(page: PageObjects, page_number: int) -> list[tuple[str, object]]:
     """Text lines and table pieces of one page, top to bottom, page numbers dropped."""
-    tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
-    pieces = [_Piece(page_number, table.bbox, _table_cells(table)) for table in tables if _is_real_table(table)]
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, p.bbox) for p in pieces))
+    tables = _find_tables(page) if page.edges else []  # no rule on the page: no ruled table
+    pieces = [_Piece(page_number, table.bbox, _table_cells(table, page.chars)) for table in tables if _is_real_table(table)]
+    outside = [char for char in page.chars if not any(_inside(char, p.bbox) for p in pieces)] if pieces else page.chars
     lines = [line for line in _text_lines(outside, page_number) if not _is_page_furniture(line, page.height)]
     _set_right_margin(lines, page.width)
     items: list[tuple[float, str, object]] = [(p.bbox[1], "table", p) for p in pieces] + [(ln.top, "text", ln) for ln in lines]
@@ -147,19 +161,50 @@ def _page_items(page, page_number: int) -> list[tuple[str, object]]:
     return [(kind, obj) for _top, kind, obj in items]
 
 
+@dataclass
+class _RuledPage:
+    """What pdfplumber's table finder reads of a page: its edges, bounds and characters."""
+
+    edges: list[dict]
+    chars: list[dict]
+    bbox: tuple[float, float, float, float]
+
+
+def _find_tables(page: PageObjects) -> list:
+    """pdfplumber's lattice finder (cells from the ruling lines) on the page's edges."""
+    ruled = _RuledPage(page.edges, page.chars, (0, 0, page.width, page.height))
+    return TableFinder(ruled, {"vertical_strategy": "lines", "horizontal_strategy": "lines"}).tables
+
+
 def _is_real_table(table) -> bool:
     """A ruled box with one column is a frame around text (a page border, a boxed note), not a table."""
     return len(_edges([x for cell in table.cells for x in (cell[0], cell[2])])) > 2
 
 
-def _table_cells(table) -> list[tuple[tuple[float, float, float, float], str]]:
-    """Each real cell of a pdfplumber table with its text (visual lines joined)."""
+def _table_cells(table, chars: list[dict]) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Each real cell of a pdfplumber table with its text (visual lines joined).
+
+    The text is what pdfplumber's ``Table.extract`` reads (characters whose centre lies in the
+    cell, laid out by its ``extract_text``), but the page's characters are sorted out once,
+    to the table and then to its rows, instead of once for every row.
+    """
+    in_table = [char for char in chars if _centre_in(char, table.bbox)]
     cells = []
-    for row, texts in zip(table.rows, table.extract(), strict=True):
-        for bbox, text in zip(row.cells, texts, strict=True):
+    for row in table.rows:
+        in_row = [char for char in in_table if _centre_in(char, row.bbox)]
+        for bbox in row.cells:
             if bbox is not None:
-                cells.append((bbox, join_fragments((text or "").split("\n"))))
+                cell_chars = [char for char in in_row if _centre_in(char, bbox)]
+                text = extract_text(cell_chars) if cell_chars else ""
+                cells.append((bbox, join_fragments(text.split("\n"))))
     return cells
+
+
+def _centre_in(char: dict, bbox: tuple[float, float, float, float]) -> bool:
+    """pdfplumber's test of a character in a cell: its centre, the bottom and right edges excluded."""
+    x = (char["x0"] + char["x1"]) / 2
+    y = (char["top"] + char["bottom"]) / 2
+    return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
 
 
 def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
@@ -168,9 +213,9 @@ def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
     return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
 
 
-def _text_lines(page, page_number: int) -> list[_TextLine]:
+def _text_lines(chars: list[dict], page_number: int) -> list[_TextLine]:
     """Group words into visual lines by their top; wide gaps become tabs (unruled tables)."""
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
+    words = extract_words(chars, x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= max(2.0, 0.4 * word["size"]):
