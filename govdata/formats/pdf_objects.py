@@ -130,10 +130,9 @@ def _chars(textpage, height: float, text_objects: set[int]) -> list[dict]:
             continue
         if "\ud800" <= char <= "\udfff" or pdfium_c.FPDFText_HasUnicodeMapError(textpage, index):
             raise NotLikePdfminer("character pdfminer may read differently")
-        text_object = pdfium_c.FPDFText_GetTextObject(textpage, index)
-        key = ctypes.cast(text_object, ctypes.c_void_p).value or 0
+        key = _text_object_address(textpage, index)
         if key not in sizes:
-            sizes[key] = _text_object_size(text_object)
+            sizes[key] = _text_object_size(ctypes.cast(key, pdfium_c.FPDF_PAGEOBJECT))
         size, upright = sizes[key]
         if not upright:
             raise NotLikePdfminer("rotated character")
@@ -148,6 +147,11 @@ def _chars(textpage, height: float, text_objects: set[int]) -> list[dict]:
     if text_objects - seen:
         raise NotLikePdfminer("PDFium dropped a text object (text painted twice)")
     return chars
+
+
+# FPDFText_GetTextObject answering a plain address, a dictionary key without a cast per character.
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
 
 
 def _text_object_size(text_object) -> tuple[float, bool]:
