@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfplumber.table import TableFinder
 from pdfplumber.utils import extract_text, extract_words
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import LIGATURES
@@ -40,6 +39,7 @@ from pdfplumber.utils.text import LIGATURES
 from govdata.formats.errors import ReadError
 from govdata.formats.grid import GridBudget, grid_lines_with_rows, is_wide_char, join_fragments
 from govdata.formats.limits import MAX_PDF_DECOMPRESSED_BYTES, MAX_PDF_PAGES, exceeded
+from govdata.formats.pdf_lattice import find_tables
 from govdata.formats.pdf_objects import NotLikePdfminer, PageObjects, read_with_pdfium, read_with_pdfminer
 from govdata.formats.rendering import Rendering
 
@@ -165,17 +165,15 @@ def _page_items(page: PageObjects, page_number: int) -> list[tuple[str, object]]
 
 @dataclass
 class _RuledPage:
-    """What pdfplumber's table finder reads of a page: its edges, bounds and characters."""
+    """What pdfplumber's table finder reads of a page: its edges and characters."""
 
     edges: list[dict]
     chars: list[dict]
-    bbox: tuple[float, float, float, float]
 
 
 def _find_tables(page: PageObjects) -> list:
     """pdfplumber's lattice finder (cells from the ruling lines) on the page's edges."""
-    ruled = _RuledPage(page.edges, page.chars, (0, 0, page.width, page.height))
-    return TableFinder(ruled, {"vertical_strategy": "lines", "horizontal_strategy": "lines"}).tables
+    return find_tables(_RuledPage(page.edges, page.chars))
 
 
 def _is_real_table(table) -> bool:
