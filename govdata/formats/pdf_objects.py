@@ -122,29 +122,27 @@ def _chars(textpage, height: float, text_objects: set[int]) -> list[dict]:
     pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
     text = buffer.raw[: count * 2].decode("utf-16-le", errors="surrogatepass")
     box = pdfium_c.FS_RECTF()
-    sizes: dict[int, tuple[float, bool]] = {}
-    seen: set[int] = set()
+    loose_box, is_generated = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated
+    unmapped = pdfium_c.FPDFText_HasUnicodeMapError
+    sizes: dict[int, float] = {}
     chars = []
     for index, char in enumerate(text):
-        if char in _GENERATED_CANDIDATES and pdfium_c.FPDFText_IsGenerated(textpage, index):
+        if char in _GENERATED_CANDIDATES and is_generated(textpage, index):
             continue
-        if "\ud800" <= char <= "\udfff" or pdfium_c.FPDFText_HasUnicodeMapError(textpage, index):
+        if "\ud800" <= char <= "\udfff" or unmapped(textpage, index):
             raise NotLikePdfminer("character pdfminer may read differently")
         key = _text_object_address(textpage, index)
-        if key not in sizes:
-            sizes[key] = _text_object_size(ctypes.cast(key, pdfium_c.FPDF_PAGEOBJECT))
-        size, upright = sizes[key]
-        if not upright:
-            raise NotLikePdfminer("rotated character")
-        seen.add(key)
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
-        if box.right - box.left > _MAX_WIDTH_EM * size or box.top - box.bottom > _MAX_HEIGHT_EM * size:
+        size = sizes.get(key)
+        if size is None:
+            size = sizes[key] = _upright_text_size(ctypes.cast(key, pdfium_c.FPDF_PAGEOBJECT))
+        loose_box(textpage, index, box)
+        x0, x1, bottom = box.left, box.right, height - box.bottom
+        if x1 - x0 > _MAX_WIDTH_EM * size or bottom - (height - box.top) > _MAX_HEIGHT_EM * size:
             raise NotLikePdfminer("vertical writing: pdfminer boxes it by other metrics")
-        bottom = height - box.bottom
         top = bottom - size
-        chars.append({"object_type": "char", "text": char, "x0": box.left, "x1": box.right, "top": top, "bottom": bottom,
-                      "doctop": top, "width": box.right - box.left, "height": size, "size": size, "upright": True})
-    if text_objects - seen:
+        chars.append({"object_type": "char", "text": char, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+                      "doctop": top, "width": x1 - x0, "height": size, "size": size, "upright": True})
+    if text_objects.difference(sizes):
         raise NotLikePdfminer("PDFium dropped a text object (text painted twice)")
     return chars
 
@@ -154,14 +152,15 @@ _text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes
     ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
 
 
-def _text_object_size(text_object) -> tuple[float, bool]:
-    """Font size as pdfminer measures it (the text's height on the page) and whether it is upright."""
+def _upright_text_size(text_object) -> float:
+    """Font size as pdfminer measures it (the text's height on the page); NotLikePdfminer when rotated."""
     matrix = pdfium_c.FS_MATRIX()
     pdfium_c.FPDFPageObj_GetMatrix(text_object, matrix)
+    if not (matrix.b == 0 and matrix.c == 0 and matrix.a > 0 and matrix.d > 0):
+        raise NotLikePdfminer("rotated character")
     size = ctypes.c_float()
     pdfium_c.FPDFTextObj_GetFontSize(text_object, size)
-    upright = matrix.b == 0 and matrix.c == 0 and matrix.a > 0 and matrix.d > 0
-    return size.value * matrix.d, upright
+    return size.value * matrix.d
 
 
 class _PageContents:
