@@ -101,16 +101,24 @@ def render_pdf(raw: bytes, source: str) -> Rendering:
 
 
 def _page_objects(raw: bytes, source: str) -> list[PageObjects]:
-    """Each page's characters, edges and images: through PDFium when it reads them as pdfminer
-    does (:mod:`govdata.formats.pdf_objects`), else through pdfminer."""
+    """Each page's characters, edges and images: through PDFium where it reads them as pdfminer
+    does (:mod:`govdata.formats.pdf_objects`), through pdfminer elsewhere (a page, or the whole
+    document)."""
     try:
-        return read_with_pdfium(raw, _check_page_count)
+        pages = read_with_pdfium(raw, _check_page_count)
     except NotLikePdfminer:
-        pass
+        pages = None
+    if pages is not None and all(pages):
+        return pages
     try:
         with pdfplumber.open(io.BytesIO(raw)) as pdf:
             _check_page_count(len(pdf.pages))
-            return read_with_pdfminer(pdf)
+            if pages is None or len(pages) != len(pdf.pages):
+                return read_with_pdfminer(pdf)
+            missing = [index for index, page in enumerate(pages) if page is None]
+            for index, page in zip(missing, read_with_pdfminer(pdf, missing), strict=True):
+                pages[index] = page
+            return pages
     except PdfminerException as exc:
         if any(isinstance(arg, PDFPasswordIncorrect) for arg in exc.args):
             raise ReadError(source, "PDF is password-protected: open it with the password and save an unprotected copy") from exc

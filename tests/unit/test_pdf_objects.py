@@ -52,18 +52,32 @@ def test_pdfium_gives_pdfminers_characters_and_edges_on_a_report():
         assert [e["orientation"] for e in page.edges] == [e["orientation"] for e in want.edges]
 
 
-def test_rotated_text_is_left_to_pdfminer_and_still_read():
+def test_a_page_with_rotated_text_is_left_to_pdfminer_and_the_others_read_by_pdfium():
     pdf = FPDF()
     pdf.add_font("cjk", fname=str(CJK_FONT))
     pdf.set_font("cjk", size=10)
     pdf.add_page()
-    pdf.text(20, 30, "一、总体情况本年度")
+    pdf.text(20, 30, "一、总体情况：本年度全区政府信息公开工作依法有序开展")
+    pdf.add_page()
+    pdf.text(20, 30, "二、主动公开")
     with pdf.rotation(90, x=100, y=100):
         pdf.text(100, 100, "旋转的文字")
     raw = bytes(pdf.output())
-    with pytest.raises(NotLikePdfminer, match="rotated"):
-        read_with_pdfium(raw, _no_page_limit)
-    assert render_pdf(raw, "r.pdf").lines[0] == "一、总体情况本年度"
+    first, second = read_with_pdfium(raw, _no_page_limit)
+    assert [c["text"] for c in first.chars] == list("一、总体情况：本年度全区政府信息公开工作依法有序开展")
+    assert second is None
+    rendering = render_pdf(raw, "r.pdf")
+    assert rendering.lines[:2] == ["一、总体情况：本年度全区政府信息公开工作依法有序开展", "二、主动公开"]
+    assert rendering.locators[:2] == ["page 1 line 1", "page 2 line 1"]
+
+
+def test_a_document_with_few_characters_is_left_to_pdfminer_to_judge_as_a_scan():
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.text(20, 20, "p. 1")
+    with pytest.raises(NotLikePdfminer, match="few characters"):
+        read_with_pdfium(bytes(pdf.output()), _no_page_limit)
 
 
 def test_page_count_is_checked_before_any_page_is_read():
