@@ -162,8 +162,9 @@ def check_streams(raw: bytes) -> None:
 def _page_items(page: PageObjects, page_number: int) -> list[tuple[str, object]]:
     """Text lines and table pieces of one page, top to bottom, page numbers dropped."""
     tables = _find_tables(page) if page.edges else []  # no rule on the page: no ruled table
-    pieces = [_Piece(page_number, table.bbox, _table_cells(table, page.chars)) for table in tables if _is_real_table(table)]
-    outside = [char for char in page.chars if not any(_inside(char, p.bbox) for p in pieces)] if pieces else page.chars
+    centres = [_centre(char) for char in page.chars] if tables else []
+    pieces = [_Piece(page_number, table.bbox, _table_cells(table, page.chars, centres)) for table in tables if _is_real_table(table)]
+    outside = _outside(page.chars, centres, [piece.bbox for piece in pieces]) if pieces else page.chars
     lines = [line for line in _text_lines(outside, page_number) if not _is_page_furniture(line, page.height)]
     _set_right_margin(lines, page.width)
     items: list[tuple[float, str, object]] = [(p.bbox[1], "table", p) for p in pieces] + [(ln.top, "text", ln) for ln in lines]
@@ -189,7 +190,7 @@ def _is_real_table(table) -> bool:
     return len(_edges([x for cell in table.cells for x in (cell[0], cell[2])])) > 2
 
 
-def _table_cells(table, chars: list[dict]) -> list[tuple[tuple[float, float, float, float], str]]:
+def _table_cells(table, chars: list[dict], centres: list[tuple[float, float]]) -> list[tuple[tuple[float, float, float, float], str]]:
     """Each real cell of a pdfplumber table with its text (visual lines joined).
 
     The text is what pdfplumber's ``Table.extract`` reads (characters whose centre lies in the
@@ -199,13 +200,13 @@ def _table_cells(table, chars: list[dict]) -> list[tuple[tuple[float, float, flo
     row's bounds) for every row.
     """
     table_box = table.bbox
-    in_table = sorted((centre[1], index) for index, char in enumerate(chars) if _centre_in(centre := _centre(char), table_box))
+    in_table = sorted((centre[1], index) for index, centre in enumerate(centres) if _centre_in(centre, table_box))
     heights = [height for height, _ in in_table]
     cells = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
         band = sorted(index for _, index in in_table[bisect.bisect_left(heights, top): bisect.bisect_left(heights, bottom)])
-        in_row = [(_centre(chars[index]), chars[index]) for index in band]
+        in_row = [(centres[index], chars[index]) for index in band]
         in_row = [(centre, char) for centre, char in in_row if x0 <= centre[0] < x1]
         for bbox in row.cells:
             if bbox is not None:
@@ -233,10 +234,10 @@ def _centre_in(centre: tuple[float, float], bbox: tuple[float, float, float, flo
     return bbox[0] <= centre[0] < bbox[2] and bbox[1] <= centre[1] < bbox[3]
 
 
-def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+def _outside(chars: list[dict], centres: list[tuple[float, float]], boxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    """The characters whose centre lies in none of the boxes (edges included in a box)."""
+    return [char for char, (x, y) in zip(chars, centres, strict=True)
+            if not any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for box in boxes)]
 
 
 def _text_lines(chars: list[dict], page_number: int) -> list[_TextLine]:
@@ -395,4 +396,10 @@ def _edges(values: list[float]) -> list[float]:
 
 
 def _nearest(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    """Index of the edge nearest to ``value`` in the sorted ``edges``, the first on a tie."""
+    index = bisect.bisect_left(edges, value)
+    if index == len(edges):
+        return index - 1
+    if index > 0 and abs(edges[index - 1] - value) <= abs(edges[index] - value):
+        return index - 1
+    return index

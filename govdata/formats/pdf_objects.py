@@ -259,31 +259,34 @@ def _subpaths(obj, matrix: tuple[float, ...]) -> list[tuple[str, list[tuple[floa
     pdfminer's ``h`` point also lies at the start).
     """
     x, y = ctypes.c_float(), ctypes.c_float()
+    get_segment, get_point = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
+    get_type, is_closing = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
+    a, b, c, d, e, f = matrix
     ops: list[tuple[str, tuple[float, float]]] = []
     bezier = 0
     for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = _apply(matrix, x.value, y.value)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
-            ops.append(("m", point))
-        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
-            ops.append(("l", point))
-        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        segment = get_segment(obj, index)
+        get_point(segment, x, y)
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, b * px + d * py + f)
+        op = _SEGMENT_OPS.get(get_type(segment))
+        if op is None:
+            raise NotLikePdfminer("unknown path segment")
+        if op == "c":
             bezier += 1
             if bezier % 3:
                 continue
-            ops.append(("c", point))
-        else:
-            raise NotLikePdfminer("unknown path segment")
-        if pdfium_c.FPDFPathSegment_GetClose(segment):
+        ops.append((op, point))
+        if is_closing(segment):
             start = next((p for op, p in reversed(ops) if op == "m"), point)
             ops.append(("h", start))
     shape = "".join(op for op, _ in ops)
     if shape[:1] != "m":
         return []
     return [(shape[m.start():m.end()], [p for _, p in ops[m.start():m.end()]]) for m in re.finditer(r"m[^m]+", shape)]
+
+
+_SEGMENT_OPS = {pdfium_c.FPDF_SEGMENT_MOVETO: "m", pdfium_c.FPDF_SEGMENT_LINETO: "l", pdfium_c.FPDF_SEGMENT_BEZIERTO: "c"}
 
 
 def _matrix(obj) -> tuple[float, ...]:
@@ -300,7 +303,3 @@ def _compose(inner: tuple[float, ...], outer: tuple[float, ...] | None) -> tuple
     A, B, C, D, E, F = outer
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
-
-def _apply(matrix: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
-    a, b, c, d, e, f = matrix
-    return (a * x + c * y + e, b * x + d * y + f)
