@@ -56,7 +56,8 @@ _MAX_HEIGHT_EM = 3.0
 
 @dataclass
 class PageObjects:
-    """One page as the reader sees it; chars and edges are dicts shaped as pdfplumber's."""
+    """One page as the reader sees it; chars and edges are dicts shaped as pdfplumber's (a char
+    read by PDFium carries only what pdfplumber's word grouping reads: text, box, size, upright)."""
 
     width: float
     height: float
@@ -157,8 +158,7 @@ def _chars(textpage, height: float, text_objects: set[int]) -> list[dict]:
         if x1 - x0 > _MAX_WIDTH_EM * size or bottom - (height - box.top) > _MAX_HEIGHT_EM * size:
             raise NotLikePdfminer("vertical writing: pdfminer boxes it by other metrics")
         top = bottom - size
-        chars.append({"object_type": "char", "text": char, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
-                      "doctop": top, "width": x1 - x0, "height": size, "size": size, "upright": True})
+        chars.append({"text": char, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "size": size, "upright": True})
     if text_objects.difference(sizes):
         raise NotLikePdfminer("PDFium dropped a text object (text painted twice)")
     return chars
