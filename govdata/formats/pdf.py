@@ -12,6 +12,9 @@ table are therefore laid on ONE grid built from the column edges of all pieces, 
 headers that Word repeats on each page are dropped. Page numbers in the margins are
 dropped, so nothing stands between the rows of a broken table.
 
+A page's characters and rules come from PDFium where it reads them as pdfminer does, from
+pdfminer elsewhere (:mod:`govdata.formats.pdf_objects`); the steps below run on either alike.
+
 A PDF without a text layer (a scan) raises :class:`ReadError` saying that OCR is needed.
 
 Locators are ``page P line L`` for text (L counts text lines on the page from 1) and
@@ -137,7 +140,7 @@ _INFLATE_CHUNK = 1 << 20
 def check_streams(raw: bytes) -> None:
     """Raise ResourceLimitError when the PDF's Flate streams inflate to more than MAX_PDF_DECOMPRESSED_BYTES.
 
-    pdfminer inflates a stream whole, without a limit, so a few MB of zeros compressed in a
+    PDFium and pdfminer inflate a stream whole, without a limit, so a few MB of zeros compressed in a
     stream asks for gigabytes. Each ``stream … endstream`` is inflated here in 1 MB pieces and
     counted (memory stays at one piece). Streams that are not Flate (images in DCT, or
     encrypted ones, which cannot be inflated before they are decrypted) are passed over.
