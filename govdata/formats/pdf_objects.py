@@ -152,7 +152,7 @@ def _chars(textpage, height: float, text_objects: set[int]) -> list[dict]:
         key = _text_object_address(textpage, index)
         size = sizes.get(key)
         if size is None:
-            size = sizes[key] = _upright_text_size(ctypes.cast(key, pdfium_c.FPDF_PAGEOBJECT))
+            size = sizes[key] = _upright_text_size(key)
         loose_box(textpage, index, box)
         x0, x1, bottom = box.left, box.right, height - box.bottom
         if x1 - x0 > _MAX_WIDTH_EM * size or bottom - (height - box.top) > _MAX_HEIGHT_EM * size:
@@ -164,19 +164,37 @@ def _chars(textpage, height: float, text_objects: set[int]) -> list[dict]:
     return chars
 
 
-# FPDFText_GetTextObject answering a plain address, a dictionary key without a cast per character.
-_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value)
+def _by_address(name: str, restype, *argtypes):
+    """PDFium's function ``name`` with page objects and segments passed as plain addresses
+    (ints): a dictionary key as it is, and no pointer object made and cast for every call."""
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value)
 
 
-def _upright_text_size(text_object) -> float:
+_HANDLE, _INT, _FLOAT_P, _INT_P = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_int)
+_text_object_address = _by_address("FPDFText_GetTextObject", _HANDLE, _HANDLE, _INT)
+_count_objects = _by_address("FPDFPage_CountObjects", _INT, _HANDLE)
+_get_object = _by_address("FPDFPage_GetObject", _HANDLE, _HANDLE, _INT)
+_object_type = _by_address("FPDFPageObj_GetType", _INT, _HANDLE)
+_object_matrix = _by_address("FPDFPageObj_GetMatrix", _INT, _HANDLE, ctypes.POINTER(pdfium_c.FS_MATRIX))
+_font_size = _by_address("FPDFTextObj_GetFontSize", _INT, _HANDLE, _FLOAT_P)
+_count_form_objects = _by_address("FPDFFormObj_CountObjects", _INT, _HANDLE)
+_get_form_object = _by_address("FPDFFormObj_GetObject", _HANDLE, _HANDLE, ctypes.c_ulong)
+_draw_mode = _by_address("FPDFPath_GetDrawMode", _INT, _HANDLE, _INT_P, _INT_P)
+_count_segments = _by_address("FPDFPath_CountSegments", _INT, _HANDLE)
+_get_segment = _by_address("FPDFPath_GetPathSegment", _HANDLE, _HANDLE, _INT)
+_segment_point = _by_address("FPDFPathSegment_GetPoint", _INT, _HANDLE, _FLOAT_P, _FLOAT_P)
+_segment_type = _by_address("FPDFPathSegment_GetType", _INT, _HANDLE)
+_segment_closes = _by_address("FPDFPathSegment_GetClose", _INT, _HANDLE)
+
+
+def _upright_text_size(text_object: int) -> float:
     """Font size as pdfminer measures it (the text's height on the page); NotLikePdfminer when rotated."""
     matrix = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFPageObj_GetMatrix(text_object, matrix)
+    _object_matrix(text_object, matrix)
     if not (matrix.b == 0 and matrix.c == 0 and matrix.a > 0 and matrix.d > 0):
         raise NotLikePdfminer("rotated character")
     size = ctypes.c_float()
-    pdfium_c.FPDFTextObj_GetFontSize(text_object, size)
+    _font_size(text_object, size)
     return size.value * matrix.d
 
 
@@ -193,9 +211,9 @@ class _PageContents:
         self.text_objects: set[int] = set()
 
     def walk(self) -> None:
-        count = pdfium_c.FPDFPage_CountObjects(self.page)
-        for index in range(count):
-            self._visit(pdfium_c.FPDFPage_GetObject(self.page, index), None)
+        page = ctypes.cast(self.page, ctypes.c_void_p).value
+        for index in range(_count_objects(page)):
+            self._visit(_get_object(page, index), None)
 
     def edges(self) -> list[dict]:
         """As pdfplumber's ``page.edges``: line edges, then rectangle edges, then curve edges."""
@@ -203,21 +221,21 @@ class _PageContents:
             + list(itertools.chain.from_iterable(map(curve_to_edges, self.curves)))
 
     def _visit(self, obj, outer: tuple[float, ...] | None) -> None:
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        kind = _object_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            self.text_objects.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
+            self.text_objects.add(obj)
         elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             self.n_images += 1
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             self._path(obj, _compose(_matrix(obj), outer))
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             matrix = _compose(_matrix(obj), outer)
-            for index in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                self._visit(pdfium_c.FPDFFormObj_GetObject(obj, index), matrix)
+            for index in range(_count_form_objects(obj)):
+                self._visit(_get_form_object(obj, index), matrix)
 
     def _path(self, obj, matrix: tuple[float, ...]) -> None:
         fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-        pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke)
+        _draw_mode(obj, fill_mode, stroke)
         if fill_mode.value == 0 and not stroke.value:
             return  # a clipping path only ("W n"): pdfminer paints nothing
         for shape, points in _subpaths(obj, matrix):
@@ -259,12 +277,11 @@ def _subpaths(obj, matrix: tuple[float, ...]) -> list[tuple[str, list[tuple[floa
     pdfminer's ``h`` point also lies at the start).
     """
     x, y = ctypes.c_float(), ctypes.c_float()
-    get_segment, get_point = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetPoint
-    get_type, is_closing = pdfium_c.FPDFPathSegment_GetType, pdfium_c.FPDFPathSegment_GetClose
+    get_segment, get_point, get_type, is_closing = _get_segment, _segment_point, _segment_type, _segment_closes
     a, b, c, d, e, f = matrix
     ops: list[tuple[str, tuple[float, float]]] = []
     bezier = 0
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
+    for index in range(_count_segments(obj)):
         segment = get_segment(obj, index)
         get_point(segment, x, y)
         px, py = x.value, y.value
@@ -289,9 +306,9 @@ def _subpaths(obj, matrix: tuple[float, ...]) -> list[tuple[str, list[tuple[floa
 _SEGMENT_OPS = {pdfium_c.FPDF_SEGMENT_MOVETO: "m", pdfium_c.FPDF_SEGMENT_LINETO: "l", pdfium_c.FPDF_SEGMENT_BEZIERTO: "c"}
 
 
-def _matrix(obj) -> tuple[float, ...]:
+def _matrix(obj: int) -> tuple[float, ...]:
     matrix = pdfium_c.FS_MATRIX()
-    pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+    _object_matrix(obj, matrix)
     return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
 
 
