@@ -5,7 +5,8 @@ reader used pdfminer (through pdfplumber) for it, about 60 ms a page in pure Pyt
 (Chrome's PDF library, through pypdfium2, a dependency of pdfplumber already) reads the same
 page in a few milliseconds. The rest of the reader (:mod:`govdata.formats.pdf`) works on the
 plain objects returned here, in the shapes pdfplumber gives them, so pdfplumber's own table
-finder and word grouping run on them unchanged and a document reads exactly as before.
+finder and word grouping run on them unchanged and a document reads as before (but for the
+one difference at the end).
 
 Exactly as before means the numbers must be pdfminer's, so each is rebuilt the way pdfminer
 builds it: a character's box runs from its origin over its advance, from the font's descent
@@ -13,7 +14,7 @@ below the baseline up one font size (PDFium's loose box has the same left, right
 painted paths are cut into subpaths and classed as line, rectangle or curve by pdfminer's rules
 (a closed ``m l l l h`` with square corners is a rectangle, ``re`` included), and their edges are
 made by pdfplumber's functions. Where PDFium would not give what pdfminer gives, the page (or,
-for the last two cases, the document) is read by pdfminer instead (:func:`read_with_pdfminer`),
+in the last case, the document) is read by pdfminer instead (:func:`read_with_pdfminer`),
 so speed never changes a reading:
 
 - pages rotated, or whose media box does not start at 0, 0 or differs from the crop box;
@@ -22,7 +23,9 @@ so speed never changes a reading:
 - a text object of which PDFium drops the characters (it skips text painted twice in one place,
   the "fake bold" of some writers; pdfminer keeps both copies);
 - a document with few characters (a scan, or nearly one: which it is is judged on pdfminer's
-  count) or one PDFium cannot open (damaged, password-protected: pdfminer says why).
+  count) or one PDFium cannot open (damaged, password-protected: pdfminer says why). PDFium
+  rebuilds a damaged cross-reference table where pdfminer may give up, so a damaged file that
+  PDFium opens may now be read where it was refused.
 
 One difference remains, by design: pdfminer's font sizes carry float rounding noise (15.950000000000017
 against 15.949999999999989 for two runs of the same size), and pdfplumber's word grouping by size
