@@ -143,8 +143,8 @@ def _chars(textpage, height: float, text_objects: set[int]) -> list[dict]:
     pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
     text = buffer.raw[: count * 2].decode("utf-16-le", errors="surrogatepass")
     box = pdfium_c.FS_RECTF()
-    loose_box, is_generated = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated
-    unmapped = pdfium_c.FPDFText_HasUnicodeMapError
+    loose_box, is_generated, unmapped = _loose_char_box, _is_generated, _has_unicode_map_error
+    textpage = ctypes.cast(textpage, ctypes.c_void_p).value
     sizes: dict[int, float] = {}
     chars = []
     for index, char in enumerate(text):
@@ -175,6 +175,9 @@ def _by_address(name: str, restype, *argtypes):
 
 _HANDLE, _INT, _FLOAT_P, _INT_P = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_int)
 _text_object_address = _by_address("FPDFText_GetTextObject", _HANDLE, _HANDLE, _INT)
+_loose_char_box = _by_address("FPDFText_GetLooseCharBox", _INT, _HANDLE, _INT, ctypes.POINTER(pdfium_c.FS_RECTF))
+_is_generated = _by_address("FPDFText_IsGenerated", _INT, _HANDLE, _INT)
+_has_unicode_map_error = _by_address("FPDFText_HasUnicodeMapError", _INT, _HANDLE, _INT)
 _count_objects = _by_address("FPDFPage_CountObjects", _INT, _HANDLE)
 _get_object = _by_address("FPDFPage_GetObject", _HANDLE, _HANDLE, _INT)
 _object_type = _by_address("FPDFPageObj_GetType", _INT, _HANDLE)
