@@ -275,3 +275,23 @@ def _column_widths(grid: list[list[str]]) -> list[float]:
 
 def to_gb18030(text: str) -> bytes:
     return text.encode("gb18030")
+
+
+def synthetic_report_pdf(index: int) -> bytes:
+    """The ``index``-th synthetic report (govdata.synth, every name and number invented) printed
+    as a PDF: templates in turn, header rows repeated on every page for odd indices, page
+    numbers in the footer on two indices of three, so a set of them shows every layout the PDF
+    reader handles. The same index always gives the same pages (not the same bytes: fpdf2
+    stamps the creation date). fpdf2 cannot repeat a first row whose merged cells reach into
+    the rows below it; such a report is printed without repeated headers."""
+    from fpdf.errors import FPDFException
+
+    from govdata import synth
+
+    report = synth.make_report(seed=f"pdf:{index}", template=synth.TEMPLATES[index % len(synth.TEMPLATES)], layout="tabbed")
+    blocks = seed_blocks(report.data.decode(report.encoding))
+    page_numbers = index % 3 != 0
+    try:
+        return to_pdf(blocks, heading_rows=index % 2, page_numbers=page_numbers)
+    except FPDFException:
+        return to_pdf(blocks, page_numbers=page_numbers)

@@ -6,7 +6,9 @@ Why one model: the parser reads lines, and tables as lines of tab-separated cell
 
 - :mod:`~govdata.formats.sniff` tells the format from the bytes, not the file name;
 - :mod:`~govdata.formats.text` detects the encoding of text (UTF-8, BOM, GB18030/GBK, Big5);
-- :mod:`~govdata.formats.html`, :mod:`~govdata.formats.docx`, :mod:`~govdata.formats.pdf` and
+- :mod:`~govdata.formats.html`, :mod:`~govdata.formats.docx`, :mod:`~govdata.formats.pdf` (page
+  objects from :mod:`~govdata.formats.pdf_objects`, ruled tables from
+  :mod:`~govdata.formats.pdf_lattice`) and
   :mod:`~govdata.formats.legacy_office` (.doc/.wps/.rtf via LibreOffice) render the rest.
 
 Entry point: :func:`render`. docs/formats.md says what ``line`` means for each format.

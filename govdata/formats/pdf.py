@@ -12,6 +12,9 @@ table are therefore laid on ONE grid built from the column edges of all pieces, 
 headers that Word repeats on each page are dropped. Page numbers in the margins are
 dropped, so nothing stands between the rows of a broken table.
 
+A page's characters and rules come from PDFium where it reads them as pdfminer does, from
+pdfminer elsewhere (:mod:`govdata.formats.pdf_objects`); the steps below run on either alike.
+
 A PDF without a text layer (a scan) raises :class:`ReadError` saying that OCR is needed.
 
 Locators are ``page P line L`` for text (L counts text lines on the page from 1) and
@@ -22,6 +25,7 @@ table, not on the page).
 
 from __future__ import annotations
 
+import bisect
 import io
 import itertools
 import re
@@ -31,11 +35,15 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils import extract_text, extract_words
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import LIGATURES
 
 from govdata.formats.errors import ReadError
 from govdata.formats.grid import GridBudget, grid_lines_with_rows, is_wide_char, join_fragments
 from govdata.formats.limits import MAX_PDF_DECOMPRESSED_BYTES, MAX_PDF_PAGES, exceeded
+from govdata.formats.pdf_lattice import find_tables
+from govdata.formats.pdf_objects import NotLikePdfminer, PageObjects, read_with_pdfium, read_with_pdfminer
 from govdata.formats.rendering import Rendering
 
 # A scan may carry a few characters (a stamped page number) on its page images; fewer than
@@ -49,7 +57,6 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－\s]*\d+[-—–－\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)$", re.I)
 # A gap between words wider than this many font sizes separates cells of an unruled table.
 _TAB_GAP_EM = 2.5
-_CID = re.compile(r"\(cid:\d+\)")
 
 
 @dataclass
@@ -80,30 +87,50 @@ class _Table:
 
 def render_pdf(raw: bytes, source: str) -> Rendering:
     """Render a PDF; raises ReadError for scans, password protection and fonts without a Unicode mapping."""
-    items: list[tuple[str, object]] = []
-    n_chars = n_cid = n_images = n_pages = 0
     check_streams(raw)
-    try:
-        with pdfplumber.open(io.BytesIO(raw)) as pdf:
-            if len(pdf.pages) > MAX_PDF_PAGES:
-                raise exceeded(f"PDF of {len(pdf.pages):,} pages", "MAX_PDF_PAGES", MAX_PDF_PAGES)
-            for page_number, page in enumerate(pdf.pages, start=1):
-                n_pages += 1
-                n_chars += len(page.chars)
-                n_cid += sum(1 for ch in page.chars if _CID.fullmatch(ch["text"]))
-                n_images += len(page.images)
-                items.extend(_page_items(page, page_number))
-    except PdfminerException as exc:
-        if any(isinstance(arg, PDFPasswordIncorrect) for arg in exc.args):
-            raise ReadError(source, "PDF is password-protected: open it with the password and save an unprotected copy") from exc
-        raise
+    pages = _page_objects(raw, source)
+    n_pages = len(pages)
+    n_chars = sum(len(page.chars) for page in pages)
+    n_cid = sum(page.n_unmapped for page in pages)
+    n_images = sum(page.n_images for page in pages)
     if n_chars == 0 or (n_images >= n_pages and n_chars < _MIN_CHARS_PER_SCANNED_PAGE * n_pages):
         scan = " (its pages are images: a scan)" if n_images else ""
         raise ReadError(source, f"PDF has no text layer{scan}; it needs OCR before it can be read, "
                                 "e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`, then read out.pdf")
     if n_cid > n_chars // 2:
         raise ReadError(source, "PDF fonts carry no Unicode mapping, so its text cannot be extracted; it needs OCR")
+    items = [item for page_number, page in enumerate(pages, start=1) for item in _page_items(page, page_number)]
     return _render_items(_join_tables(items))
+
+
+def _page_objects(raw: bytes, source: str) -> list[PageObjects]:
+    """Each page's characters, edges and images: through PDFium where it reads them as pdfminer
+    does (:mod:`govdata.formats.pdf_objects`), through pdfminer elsewhere (a page, or the whole
+    document)."""
+    try:
+        pages = read_with_pdfium(raw, _check_page_count)
+    except NotLikePdfminer:
+        pages = None
+    if pages is not None and all(pages):
+        return pages
+    try:
+        with pdfplumber.open(io.BytesIO(raw)) as pdf:
+            _check_page_count(len(pdf.pages))
+            if pages is None or len(pages) != len(pdf.pages):
+                return read_with_pdfminer(pdf)
+            missing = [index for index, page in enumerate(pages) if page is None]
+            for index, page in zip(missing, read_with_pdfminer(pdf, missing), strict=True):
+                pages[index] = page
+            return pages
+    except PdfminerException as exc:
+        if any(isinstance(arg, PDFPasswordIncorrect) for arg in exc.args):
+            raise ReadError(source, "PDF is password-protected: open it with the password and save an unprotected copy") from exc
+        raise
+
+
+def _check_page_count(n_pages: int) -> None:
+    if n_pages > MAX_PDF_PAGES:
+        raise exceeded(f"PDF of {n_pages:,} pages", "MAX_PDF_PAGES", MAX_PDF_PAGES)
 
 
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
@@ -113,7 +140,7 @@ _INFLATE_CHUNK = 1 << 20
 def check_streams(raw: bytes) -> None:
     """Raise ResourceLimitError when the PDF's Flate streams inflate to more than MAX_PDF_DECOMPRESSED_BYTES.
 
-    pdfminer inflates a stream whole, without a limit, so a few MB of zeros compressed in a
+    PDFium and pdfminer inflate a stream whole, without a limit, so a few MB of zeros compressed in a
     stream asks for gigabytes. Each ``stream … endstream`` is inflated here in 1 MB pieces and
     counted (memory stays at one piece). Streams that are not Flate (images in DCT, or
     encrypted ones, which cannot be inflated before they are decrypted) are passed over.
@@ -135,11 +162,12 @@ def check_streams(raw: bytes) -> None:
             continue
 
 
-def _page_items(page, page_number: int) -> list[tuple[str, object]]:
+def _page_items(page: PageObjects, page_number: int) -> list[tuple[str, object]]:
     """Text lines and table pieces of one page, top to bottom, page numbers dropped."""
-    tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
-    pieces = [_Piece(page_number, table.bbox, _table_cells(table)) for table in tables if _is_real_table(table)]
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_inside(obj, p.bbox) for p in pieces))
+    tables = _find_tables(page) if page.edges else []  # no rule on the page: no ruled table
+    centres = [_centre(char) for char in page.chars] if tables else []
+    pieces = [_Piece(page_number, table.bbox, _table_cells(table, page.chars, centres)) for table in tables if _is_real_table(table)]
+    outside = _outside(page.chars, centres, [piece.bbox for piece in pieces]) if pieces else page.chars
     lines = [line for line in _text_lines(outside, page_number) if not _is_page_furniture(line, page.height)]
     _set_right_margin(lines, page.width)
     items: list[tuple[float, str, object]] = [(p.bbox[1], "table", p) for p in pieces] + [(ln.top, "text", ln) for ln in lines]
@@ -147,30 +175,77 @@ def _page_items(page, page_number: int) -> list[tuple[str, object]]:
     return [(kind, obj) for _top, kind, obj in items]
 
 
+@dataclass
+class _RuledPage:
+    """What pdfplumber's table finder reads of a page: its edges and characters."""
+
+    edges: list[dict]
+    chars: list[dict]
+
+
+def _find_tables(page: PageObjects) -> list:
+    """pdfplumber's lattice finder (cells from the ruling lines) on the page's edges."""
+    return find_tables(_RuledPage(page.edges, page.chars))
+
+
 def _is_real_table(table) -> bool:
     """A ruled box with one column is a frame around text (a page border, a boxed note), not a table."""
     return len(_edges([x for cell in table.cells for x in (cell[0], cell[2])])) > 2
 
 
-def _table_cells(table) -> list[tuple[tuple[float, float, float, float], str]]:
-    """Each real cell of a pdfplumber table with its text (visual lines joined)."""
+def _table_cells(table, chars: list[dict], centres: list[tuple[float, float]]) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Each real cell of a pdfplumber table with its text (visual lines joined).
+
+    The text is what pdfplumber's ``Table.extract`` reads (characters whose centre lies in the
+    cell, in page order, laid out by its ``extract_text``), but the characters are sorted out
+    once: those of the table by the height of their centres, so each row takes its band by
+    bisection instead of testing every character of the page (and pdfplumber recomputing the
+    row's bounds) for every row.
+    """
+    table_box = table.bbox
+    in_table = sorted((centre[1], index) for index, centre in enumerate(centres) if _centre_in(centre, table_box))
+    heights = [height for height, _ in in_table]
     cells = []
-    for row, texts in zip(table.rows, table.extract(), strict=True):
-        for bbox, text in zip(row.cells, texts, strict=True):
+    for row in table.rows:
+        x0, top, x1, bottom = row.bbox
+        band = sorted(index for _, index in in_table[bisect.bisect_left(heights, top): bisect.bisect_left(heights, bottom)])
+        in_row = [(centres[index], chars[index]) for index in band]
+        in_row = [(centre, char) for centre, char in in_row if x0 <= centre[0] < x1]
+        for bbox in row.cells:
             if bbox is not None:
-                cells.append((bbox, join_fragments((text or "").split("\n"))))
+                cell_chars = [char for centre, char in in_row if _centre_in(centre, bbox)]
+                cells.append((bbox, _cell_text(cell_chars)))
     return cells
 
 
-def _inside(obj: dict, bbox: tuple[float, float, float, float]) -> bool:
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+def _cell_text(chars: list[dict]) -> str:
+    """pdfplumber's ``extract_text`` of a cell's characters (visual lines joined), with its
+    answer for one printable character (a cell holding one digit, most cells of a report's
+    tables) given without building its text map."""
+    if len(chars) == 1 and not chars[0]["text"].isspace() and chars[0]["text"] not in LIGATURES:
+        return join_fragments([chars[0]["text"]])
+    text = extract_text(chars) if chars else ""
+    return join_fragments(text.split("\n"))
 
 
-def _text_lines(page, page_number: int) -> list[_TextLine]:
+def _centre(char: dict) -> tuple[float, float]:
+    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
+def _centre_in(centre: tuple[float, float], bbox: tuple[float, float, float, float]) -> bool:
+    """pdfplumber's test of a character in a cell: its centre, the bottom and right edges excluded."""
+    return bbox[0] <= centre[0] < bbox[2] and bbox[1] <= centre[1] < bbox[3]
+
+
+def _outside(chars: list[dict], centres: list[tuple[float, float]], boxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    """The characters whose centre lies in none of the boxes (edges included in a box)."""
+    return [char for char, (x, y) in zip(chars, centres, strict=True)
+            if not any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for box in boxes)]
+
+
+def _text_lines(chars: list[dict], page_number: int) -> list[_TextLine]:
     """Group words into visual lines by their top; wide gaps become tabs (unruled tables)."""
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
+    words = extract_words(chars, x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= max(2.0, 0.4 * word["size"]):
@@ -324,4 +399,10 @@ def _edges(values: list[float]) -> list[float]:
 
 
 def _nearest(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    """Index of the edge nearest to ``value`` in the sorted ``edges``, the first on a tie."""
+    index = bisect.bisect_left(edges, value)
+    if index == len(edges):
+        return index - 1
+    if index > 0 and abs(edges[index - 1] - value) <= abs(edges[index] - value):
+        return index - 1
+    return index

@@ -1,0 +1,97 @@
+"""The PDF reader reads with PDFium exactly what it read with pdfminer, and hands pdfminer the rest."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from fpdf import FPDF
+
+from govdata.formats.pdf import render_pdf
+from govdata.formats.pdf_objects import NotLikePdfminer, read_with_pdfium, read_with_pdfminer
+from tests.formats_fixtures import CJK_FONT, synthetic_report_pdf
+
+HASHES = json.loads((Path(__file__).parents[1] / "golden" / "pdf_reader_hashes.json").read_text(encoding="utf-8"))
+# The unit tier reads a few synthetic reports (all three templates, headers repeated or not, page
+# numbers or not); tests/integration/test_pdf_reader_unchanged.py reads all of them and the real one.
+UNIT_INDICES = (0, 1, 2, 5)
+
+
+def rendering_hash(raw: bytes) -> str:
+    """What the golden file holds for a PDF: a hash of its lines and their locators."""
+    rendering = render_pdf(raw, "r.pdf")
+    return hashlib.sha256(json.dumps([rendering.lines, rendering.locators], ensure_ascii=False).encode()).hexdigest()
+
+
+def _no_page_limit(n_pages: int) -> None:
+    pass
+
+
+@pytest.mark.parametrize("index", UNIT_INDICES)
+def test_synthetic_report_pdf_reads_as_the_pdfminer_reader_read_it(index):
+    assert rendering_hash(synthetic_report_pdf(index)) == HASHES["synthetic"][str(index)]
+
+
+def test_pdfium_gives_pdfminers_characters_and_edges_on_a_report():
+    raw = synthetic_report_pdf(1)
+    with pdfplumber.open(io.BytesIO(raw)) as pdf:
+        reference = read_with_pdfminer(pdf)
+    pages = read_with_pdfium(raw, _no_page_limit)  # no fallback: a report as Word and fpdf2 write them
+    assert len(pages) == len(reference)
+    for page, want in zip(pages, reference, strict=True):
+        assert [c["text"] for c in page.chars] == [c["text"] for c in want.chars]
+        for key in ("x0", "x1", "top", "bottom", "size"):  # a few advances differ by hundredths of a point
+            assert [c[key] for c in page.chars] == pytest.approx([c[key] for c in want.chars], abs=0.05)
+        assert len(page.edges) == len(want.edges)
+        for key in ("x0", "x1", "top", "bottom"):
+            assert sorted(e[key] for e in page.edges) == pytest.approx(sorted(e[key] for e in want.edges), abs=1e-3)
+        assert [e["orientation"] for e in page.edges] == [e["orientation"] for e in want.edges]
+
+
+def test_a_page_with_rotated_text_is_left_to_pdfminer_and_the_others_read_by_pdfium():
+    pdf = FPDF()
+    pdf.add_font("cjk", fname=str(CJK_FONT))
+    pdf.set_font("cjk", size=10)
+    pdf.add_page()
+    pdf.text(20, 30, "一、总体情况：本年度全区政府信息公开工作依法有序开展")
+    pdf.add_page()
+    pdf.text(20, 30, "二、主动公开")
+    with pdf.rotation(90, x=100, y=100):
+        pdf.text(100, 100, "旋转的文字")
+    raw = bytes(pdf.output())
+    first, second = read_with_pdfium(raw, _no_page_limit)
+    assert [c["text"] for c in first.chars] == list("一、总体情况：本年度全区政府信息公开工作依法有序开展")
+    assert second is None
+    rendering = render_pdf(raw, "r.pdf")
+    assert rendering.lines[:2] == ["一、总体情况：本年度全区政府信息公开工作依法有序开展", "二、主动公开"]
+    assert rendering.locators[:2] == ["page 1 line 1", "page 2 line 1"]
+
+
+def test_a_document_with_few_characters_is_left_to_pdfminer_to_judge_as_a_scan():
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.text(20, 20, "p. 1")
+    with pytest.raises(NotLikePdfminer, match="few characters"):
+        read_with_pdfium(bytes(pdf.output()), _no_page_limit)
+
+
+def test_page_count_is_checked_before_any_page_is_read():
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    for _ in range(3):
+        pdf.add_page()
+        pdf.cell(text="annual report " * 5)
+    seen = []
+
+    def refuse(n_pages: int) -> None:
+        seen.append(n_pages)
+        raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError, match="refused"):
+        read_with_pdfium(bytes(pdf.output()), refuse)
+    assert seen == [3]
