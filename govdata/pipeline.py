@@ -273,26 +273,31 @@ def _sorted_paths(paths: list[Path]) -> list[Path]:
     return sorted(paths, key=lambda p: p.parts) if os.name == "posix" else sorted(paths)
 
 
-def _parse_one(path: Path) -> ReportRows | Failure:
+def _parse_one(path: Path, source: str | None = None) -> ReportRows | Failure:
+    """One file's rows, or its Failure. ``source`` is the name the report gets (default: the path
+    relative to the working directory); a worker of another machine, whose working directory is
+    not the caller's, is given the caller's name for it (govdata.ingest_dask)."""
     try:
-        doc = read_document(path)
-        return _annual_report_rows(doc, parse_document_rows(doc), path)
+        doc = read_document(path, source=source)
+        return _annual_report_rows(doc, parse_document_rows(doc), path, source)
     except ReadError as exc:
         return Failure(exc.source, exc.reason, exc.line)
     except Exception as exc:  # noqa: BLE001 - a batch must go on; the failure is reported, not hidden
-        return Failure(str(path), f"internal error while parsing ({type(exc).__name__}: {exc})")
+        return Failure(source or str(path), f"internal error while parsing ({type(exc).__name__}: {exc})")
 
 
-def _annual_report_rows(doc: Document, rows: ReportRows, path: Path) -> ReportRows | Failure:
+def _annual_report_rows(doc: Document, rows: ReportRows, path: Path, source: str | None = None) -> ReportRows | Failure:
     """What a collected file gives (docs/collecting.md): a page that holds no tables is read through
     the attachment its collection manifest links to it, when that one holds more; a file whose title
-    says it is another kind of document (a 函, a notice) is a Failure, not an empty report."""
+    says it is another kind of document (a 函, a notice) is a Failure, not an empty report.
+    An attachment is named beside the page's ``source`` when that is given (see :func:`_parse_one`)."""
     if _n_cells(rows):
         return rows
     chosen = rows
     for attachment in collection.attachments_of(path):
+        named = None if source is None else os.path.join(os.path.dirname(source), attachment.name)
         try:
-            found = parse_document_rows(read_document(attachment))
+            found = parse_document_rows(read_document(attachment, source=named))
         except ReadError:
             continue
         if (bool(_n_cells(found)), bool(found.frames["facts"])) > (bool(_n_cells(chosen)), bool(chosen.frames["facts"])):
@@ -396,13 +401,14 @@ def _in_pool(func: Callable, tasks: Sequence, *, jobs: int) -> Iterator[tuple[An
             yield done, future.result()
 
 
-def parse_batch(files: Sequence[Path]) -> Corpus:
+def parse_batch(files: Sequence[Path], sources: Sequence[str] | None = None) -> Corpus:
     """Parse files into one Corpus (failures listed); corpus-wide checks are left to the caller.
 
     A file with the same bytes as an earlier one of the batch is a ``duplicate`` failure; a
     report whose rows do not fit the frames' types is a failure of that file alone (the batch
-    goes on)."""
-    results = [_parse_one(path) for path in files]
+    goes on). ``sources`` names the files' reports (see :func:`_parse_one`)."""
+    named = sources if sources is not None else [None] * len(files)
+    results = [_parse_one(path, source) for path, source in zip(files, named, strict=True)]
     first_source: dict[str, str] = {}
     for index, result in enumerate(results):
         if isinstance(result, ReportRows):
