@@ -126,18 +126,19 @@ def run_batch(func: Callable[[BatchTask], Corpus], task: BatchTask, settings: di
 
 
 @contextmanager
-def dask_engine(*, scheduler: str | None = None, workers: int = 1, connect_timeout: float = 10.0) -> Iterator[DaskEngine]:
+def dask_engine(*, scheduler: str | None = None, workers: int = 1, connect_timeout: float | None = None) -> Iterator[DaskEngine]:
     """A DaskEngine on the cluster whose scheduler is at ``scheduler`` (``tcp://host:8786``: one
     started by dask-jobqueue, the Dask Helm chart, ``dask scheduler``), or else on a local
     cluster of ``workers`` processes of one thread each, closed at the end. A scheduler that
-    cannot be reached in ``connect_timeout`` seconds is a :class:`ClusterError` naming it."""
+    cannot be reached in ``connect_timeout`` seconds (default: Dask's
+    ``distributed.comm.timeouts.connect``, 30 s) is a :class:`ClusterError` naming it."""
     if scheduler is None:
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
                 Client(cluster) as client:
             yield DaskEngine(client)
         return
     try:
-        client = Client(scheduler, timeout=connect_timeout)
+        client = Client(scheduler, **({} if connect_timeout is None else {"timeout": connect_timeout}))
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {_one_line(exc)}") from exc
     with client:

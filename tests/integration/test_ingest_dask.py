@@ -1,0 +1,190 @@
+"""`govdata ingest --engine dask` on a local 2-worker cluster writes the store the default engine writes.
+
+One LocalCluster (2 worker processes of one thread) serves the module. The default engine's
+store of the same corpus, with ``jobs=2`` (so the batches are the same), is the reference: every
+file of the new version must hold the same rows (frames compared after sorting; part files are
+named by their writer's token, which is left out). A worker killed in the middle of the run,
+a report that cannot be parsed and the CLI's options are pinned here too.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import signal
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from click.testing import CliRunner  # noqa: E402
+from distributed import Client, LocalCluster, WorkerPlugin  # noqa: E402
+
+from govdata import synth  # noqa: E402
+from govdata.cli import main  # noqa: E402
+from govdata.ingest import ClusterError, ingest  # noqa: E402
+from govdata.ingest_dask import DaskEngine, dask_engine, run_batch  # noqa: E402
+from govdata.model import Failure  # noqa: E402
+from govdata.store import CURRENT, read_store_failures  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+N_REPORTS = 30
+BROKEN = "broken.pdf"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """30 synthetic reports, a copy of one (a duplicate) and a file that is not a PDF (a failure)."""
+    folder = tmp_path_factory.mktemp("synth")
+    synth.write_synthetic_corpus(N_REPORTS, folder, seed=18, truth=False)
+    reports = folder / "reports"
+    first = sorted(reports.rglob("*.*"))[0]
+    shutil.copy(first, reports / f"copy-of-{first.name}")
+    (reports / BROKEN).write_bytes(b"%PDF-1.7\n this is not a PDF at all \x00\x01")
+    return folder
+
+
+@pytest.fixture
+def agencies(corpus, monkeypatch):
+    """The corpus's agency registry, named by GOVDATA_AGENCIES in this process only: the Dask
+    engine hands it to the workers (their environment was set when the cluster started)."""
+    monkeypatch.setenv("GOVDATA_AGENCIES", str(corpus / "agencies.csv"))
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local, \
+            Client(local) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, tmp_path_factory) -> Path:
+    """The default engine's store of the corpus (2 processes: the same batches as 2 Dask workers)."""
+    out = tmp_path_factory.mktemp("reference") / "store"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GOVDATA_AGENCIES", str(corpus / "agencies.csv"))
+        ingest(corpus / "reports", out, jobs=2)
+    return out
+
+
+def _version_files(out: Path) -> dict[str, Path]:
+    """The files of the current version by their path in it, part files without their writer's token."""
+    version = (out / CURRENT).resolve()
+    return {re.sub(r"part-[0-9a-f]+-", "part-", str(path.relative_to(version))): path
+            for path in sorted(version.rglob("*")) if path.is_file()}
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(frame.columns, nulls_last=True)
+
+
+def assert_same_store(out: Path, reference: Path) -> None:
+    """File for file the same content: Parquet frames equal after sorting, failures.csv the same rows."""
+    ours, theirs = _version_files(out), _version_files(reference)
+    assert sorted(ours) == sorted(theirs)
+    for name, path in theirs.items():
+        if name.endswith(".parquet"):
+            assert _sorted(pl.read_parquet(ours[name])).equals(_sorted(pl.read_parquet(path))), name
+        elif name.endswith(".csv"):
+            assert sorted(csv.reader(ours[name].open(encoding="utf-8"))) == sorted(csv.reader(path.open(encoding="utf-8"))), name
+        else:
+            assert ours[name].read_bytes() == path.read_bytes(), name
+
+
+def test_dask_ingest_writes_the_store_the_default_engine_writes(corpus, reference, cluster, agencies, tmp_path):
+    out = tmp_path / "store"
+    summary = ingest(corpus / "reports", out, jobs=2, engine=DaskEngine(cluster))
+    assert (summary.n_files, summary.n_parsed, summary.n_failed, summary.n_duplicates) == (N_REPORTS + 2, N_REPORTS + 1, 1, 1)
+    assert_same_store(out, reference)
+    assert not list(out.glob(".v-*.tmp"))
+
+
+def test_a_report_that_cannot_be_parsed_is_a_failure_row_and_its_batch_goes_on(corpus, cluster, agencies, tmp_path):
+    out = tmp_path / "store"
+    ingest(corpus / "reports", out, jobs=2, engine=DaskEngine(cluster))
+    [failed] = [f for f in read_store_failures(out) if f.kind == Failure.FAILED]
+    assert Path(failed.source).name == BROKEN
+    stored = pl.read_parquet(out / CURRENT / "reports" / "**" / "*.parquet")
+    assert stored.height == N_REPORTS  # every report of every batch, the broken file's batch too
+
+
+class KillWorkerOnFirstTry(WorkerPlugin):
+    """Kills the worker process (SIGKILL) that starts the batch ``batch``, the first time only
+    (a marker file remembers it across the worker's restart)."""
+
+    name = "kill-worker-on-first-try"
+
+    def __init__(self, batch: str, marker: str):
+        self.batch, self.marker = batch, marker
+
+    def transition(self, key, start, finish, **kwargs):
+        if finish == "executing" and str(key).endswith(f"-{self.batch}") and not os.path.exists(self.marker):
+            Path(self.marker).write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_killed_mid_run_loses_only_its_batch_which_is_run_again(corpus, reference, cluster, agencies, tmp_path):
+    marker = tmp_path / "killed"
+    cluster.register_plugin(KillWorkerOnFirstTry("b00002", str(marker)))
+    try:
+        out = tmp_path / "store"
+        ingest(corpus / "reports", out, jobs=2, engine=DaskEngine(cluster))
+    finally:
+        cluster.unregister_worker_plugin(KillWorkerOnFirstTry.name)
+    assert marker.exists(), "no worker was killed: the test did not test anything"
+    assert_same_store(out, reference)
+    cluster.wait_for_workers(2, timeout=60)  # the nanny restarted the killed one
+
+
+def test_a_worker_that_parses_with_other_settings_than_the_caller_is_refused(corpus, tmp_path):
+    with pytest.raises(ClusterError, match="other govdata code or settings"):
+        run_batch(lambda task: None, None, {}, "not the fingerprint of this code")
+
+
+def test_cli_ingest_engine_dask_on_a_running_scheduler(corpus, reference, cluster, agencies, tmp_path):
+    out = tmp_path / "store"
+    result = CliRunner().invoke(main, ["ingest", str(corpus / "reports"), "--out", str(out), "--no-progress",
+                                       "--engine", "dask", "--scheduler", cluster.scheduler.address, "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert f"ingested {N_REPORTS} report(s) of {N_REPORTS + 2} file(s)" in result.output
+    assert_same_store(out, reference)
+
+
+def test_cli_ingest_engine_dask_starts_a_local_cluster(corpus, agencies, tmp_path):
+    out = tmp_path / "store"
+    result = CliRunner().invoke(main, ["ingest", str(corpus / "reports"), "--out", str(out), "--no-progress",
+                                       "--engine", "dask", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert pl.read_parquet(out / CURRENT / "reports" / "**" / "*.parquet").height == N_REPORTS
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:9", "no-port-here"])
+def test_cli_scheduler_that_cannot_be_reached_is_a_one_line_error_naming_it(corpus, agencies, tmp_path, address):
+    import dask
+
+    out = tmp_path / "store"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = CliRunner().invoke(main, ["ingest", str(corpus / "reports"), "--out", str(out), "--no-progress",
+                                           "--engine", "dask", "--scheduler", address])
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("govdata ingest: cannot reach the Dask scheduler at ") and address in line
+    assert not (out / CURRENT).exists()
+
+
+def test_cli_scheduler_without_engine_dask_is_a_usage_error(corpus, tmp_path):
+    result = CliRunner().invoke(main, ["ingest", str(corpus / "reports"), "--out", str(tmp_path / "s"), "--scheduler", "tcp://x:1"])
+    assert result.exit_code == 2 and "--scheduler needs --engine dask" in result.output
+
+
+def test_dask_engine_context_closes_its_local_cluster():
+    with dask_engine(workers=1) as engine:
+        assert engine.n_workers == 1
+        client = engine.client
+    assert client.status == "closed"
