@@ -8,7 +8,8 @@ Both ingest the same synthetic corpus (govdata.synth, every name marked 合成) 
    worker processes of one thread each (what ``govdata ingest --engine dask --jobs W`` runs),
    timed without and with starting the cluster.
 
-Each is run ``--repeat`` times (median and range printed); the stores are checked to hold the
+Each is run ``--repeat`` times, the engines in turn (median and range printed, and the load
+average, since a shared machine's other work slows both); the stores are checked to hold the
 same number of rows in every frame. Corpora and stores go under bench/out/ (git-ignored).
 
 Usage:
@@ -75,6 +76,7 @@ def main() -> None:
     os.environ["GOVDATA_AGENCIES"] = str(corpus / "agencies.csv")
     default_store, dask_store = OUT / f"store-default-{args.n}", OUT / f"store-dask-{args.n}"
     default, dask, dask_with_start = [], [], []
+    load_before = os.getloadavg()[0]
     for _ in range(args.repeat):
         default.append(timed_ingest(corpus, default_store, workers=args.workers))
         started = time.perf_counter()
@@ -83,7 +85,9 @@ def main() -> None:
             dask.append(timed_ingest(corpus, dask_store, workers=args.workers, engine=engine))
         dask_with_start.append(start_seconds + dask[-1])
     assert row_counts(default_store) == row_counts(dask_store), "the engines' stores differ"
-    print(f"\n{args.n:,} synthetic reports, {args.workers} workers, {os.cpu_count()} cores, {args.repeat} runs each\n")
+    print(f"\n{args.n:,} synthetic reports, {args.workers} workers, {os.cpu_count()} cores, {args.repeat} runs each (runs "
+          f"interleaved); 1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (the machine is "
+          "shared: a load above the core count slows both engines)\n")
     print("| engine | median | range | reports/s |")
     print("|---|---:|---:|---:|")
     print(summary_line(f"default (`--jobs {args.workers}`, local processes)", default, args.n))

@@ -116,15 +116,15 @@ def test_a_report_that_cannot_be_parsed_is_a_failure_row_and_its_batch_goes_on(c
 
 class KillWorkerOnFirstTry(WorkerPlugin):
     """Kills the worker process (SIGKILL) that starts the batch ``batch``, the first time only
-    (a marker file remembers it across the worker's restart)."""
+    (a marker file remembers it across the worker's restart), or every time with ``always``."""
 
     name = "kill-worker-on-first-try"
 
-    def __init__(self, batch: str, marker: str):
-        self.batch, self.marker = batch, marker
+    def __init__(self, batch: str, marker: str, *, always: bool = False):
+        self.batch, self.marker, self.always = batch, marker, always
 
     def transition(self, key, start, finish, **kwargs):
-        if finish == "executing" and str(key).endswith(f"-{self.batch}") and not os.path.exists(self.marker):
+        if finish == "executing" and str(key).endswith(f"-{self.batch}") and (self.always or not os.path.exists(self.marker)):
             Path(self.marker).write_text(str(os.getpid()))
             os.kill(os.getpid(), signal.SIGKILL)
 
@@ -140,6 +140,18 @@ def test_a_worker_killed_mid_run_loses_only_its_batch_which_is_run_again(corpus,
     assert marker.exists(), "no worker was killed: the test did not test anything"
     assert_same_store(out, reference)
     cluster.wait_for_workers(2, timeout=60)  # the nanny restarted the killed one
+
+
+def test_a_batch_whose_workers_keep_dying_stops_the_run_naming_it_and_publishes_nothing(corpus, cluster, agencies, tmp_path):
+    cluster.register_plugin(KillWorkerOnFirstTry("b00001", str(tmp_path / "killed"), always=True))
+    out = tmp_path / "store"
+    try:
+        with pytest.raises(ClusterError, match=r"batch b00001 \(\d+ file\(s\) from .*\) was lost"):
+            ingest(corpus / "reports", out, jobs=2, engine=DaskEngine(cluster))
+    finally:
+        cluster.unregister_worker_plugin(KillWorkerOnFirstTry.name)
+    assert not (out / CURRENT).exists()
+    cluster.wait_for_workers(2, timeout=60)
 
 
 def test_a_worker_that_parses_with_other_settings_than_the_caller_is_refused(corpus, tmp_path):
