@@ -144,11 +144,14 @@ def _terminal_safe(text: str) -> str:
                    "--scheduler's (pip install 'govdata[dask]'; PATHS and --out on storage every worker sees).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="With --engine dask: the scheduler of a running cluster (tcp://host:8786) instead of a local one.")
+@click.option("--send", type=click.Choice(["paths", "bytes"]), default="paths", show_default=True,
+              help="With --engine dask: send the workers the reports' paths (storage they all see) or their bytes, read "
+                   "here (workers that cannot see PATHS; --out they must still see).")
 @click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="SECONDS",
               help="When another run is writing --out, wait this long for it to end before giving up.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
 def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jobs: int, engine: str, scheduler: str | None,
-           wait_s: float, progress: bool | None) -> None:
+           send: str, wait_s: float, progress: bool | None) -> None:
     """Parse every report under PATHS (default data/raw) into Parquet frames in --out.
 
     By default --out is a store partitioned by statistics year that Polars, DuckDB, pyarrow
@@ -177,6 +180,8 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jo
         raise click.BadOptionUsage("engine", "--engine dask applies to --layout partitioned only")
     if scheduler is not None and engine != "dask":
         raise click.BadOptionUsage("scheduler", "--scheduler needs --engine dask")
+    if send != "paths" and engine != "dask":
+        raise click.BadOptionUsage("send", "--send needs --engine dask")
     _hint_path(out_dir)
     paths = paths or (Path("data/raw"),)
     found = discover_files(paths)
@@ -186,19 +191,19 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jo
         if layout == "flat":
             _ingest_flat(found, out_dir, jobs=jobs, bar=bar)
         else:
-            with _batch_engine(engine, scheduler=scheduler, jobs=jobs) as batch_engine:
+            with _batch_engine(engine, scheduler=scheduler, jobs=jobs, send=send) as batch_engine:
                 _ingest_partitioned(found, out_dir, jobs=jobs, verify=verify, bar=bar, engine=batch_engine)
 
 
 @contextmanager
-def _batch_engine(name: str, *, scheduler: str | None, jobs: int):
+def _batch_engine(name: str, *, scheduler: str | None, jobs: int, send: str):
     """The engine --engine names: None (ingest's own processes) or a Dask engine, imported only then."""
     if name != "dask":
         yield None
         return
     from govdata.ingest_dask import dask_engine
 
-    with dask_engine(scheduler=scheduler, workers=jobs) as engine:
+    with dask_engine(scheduler=scheduler, workers=jobs, send=send) as engine:
         yield engine
 
 

@@ -33,12 +33,14 @@ from govdata.model import Corpus, Failure
 from govdata.pipeline import (
     _MAX_BATCH,
     Discovery,
+    FileContent,
     _batches,
     _in_pool,
     discover_files,
     duplicate_failure,
     merge_corpora,
     parse_batch,
+    read_file_content,
     without_duplicates,
 )
 from govdata.read import ReadError, display_path, read_report_bytes
@@ -85,20 +87,25 @@ class BatchTask:
 
     ``sources`` names the files' reports when the process that parses them may stand in another
     working directory than the caller (see :meth:`portable`); None: their paths as given.
+    ``contents`` holds the files as the caller read them, for a process that cannot see them.
     """
 
     parts: store.PartWriter
     name: str
     files: list[Path]
     sources: list[str] | None = None
+    contents: list[FileContent] | None = None
 
-    def portable(self) -> BatchTask:
+    def portable(self, *, with_bytes: bool = False) -> BatchTask:
         """The same batch for a process on another machine or in another folder (a Dask worker):
         absolute paths, and the names the caller's working directory gives the reports, so the
-        store it writes is the one the caller's own processes would write."""
+        store it writes is the one the caller's own processes would write; ``with_bytes``: the
+        files' bytes too, read here, for workers that cannot see them."""
         parts = dataclasses.replace(self.parts, staging=Path(os.path.abspath(self.parts.staging)))
-        return BatchTask(parts, self.name, [Path(os.path.abspath(path)) for path in self.files],
-                         self.sources if self.sources is not None else display_paths(self.files))
+        sources = self.sources if self.sources is not None else display_paths(self.files)
+        contents = [read_file_content(path, source) for path, source in zip(self.files, sources, strict=True)] \
+            if with_bytes else None
+        return BatchTask(parts, self.name, [Path(os.path.abspath(path)) for path in self.files], sources, contents)
 
 
 class BatchEngine(Protocol):
@@ -251,7 +258,7 @@ def _ingest_batch(task: BatchTask) -> Corpus:
     the parent needs: the corpus-wide rules' inputs and the failures. The worker writes its own
     parts, so the parent neither receives nor writes the batch's frames."""
     parts, name = task.parts, task.name
-    corpus = parse_batch(task.files, task.sources)
+    corpus = parse_batch(task.files, task.sources, task.contents)
     # The stored checks carry the review verdicts, as load's do (the verdicts file is part of
     # settings_fingerprint: a new verdict re-ingests).
     corpus = dataclasses.replace(corpus, checks=reviews.apply_reviews(corpus.checks))

@@ -4,9 +4,10 @@ Why an engine and not a second ingest: everything that makes a store right (the 
 duplicates, the corpus-wide rules, the lock, the atomic publish) stays in :func:`govdata.ingest.ingest`,
 in the calling process. Only the per-batch read, parse and part writing (``_ingest_batch``) moves
 to the workers, through the :class:`govdata.ingest.BatchEngine` seam, so both engines write the
-same store. Workers read the reports by path and write their part files into the new version's
-staging folder themselves: inputs and ``--out`` must be on storage every worker sees (a shared
-file system on HPC, a shared volume on Kubernetes; on a local cluster, this machine's disk).
+same store. Workers read the reports by path (or are sent their bytes: ``send="bytes"``) and
+write their part files into the new version's staging folder themselves: ``--out``, and the
+inputs unless their bytes are sent, must be on storage every worker sees (a shared file system
+on HPC, a shared volume on Kubernetes; on a local cluster, this machine's disk).
 
 A worker that dies loses only the batch it was running: the scheduler gives it to another worker
 (up to ``distributed.scheduler.allowed-failures`` times), which first removes what the dead one
@@ -33,6 +34,8 @@ try:
 except ImportError as exc:  # pragma: no cover - the extra is part of the dev install
     raise ClusterError("the Dask engine needs dask.distributed: pip install 'govdata[dask]'") from exc
 
+# How the reports reach the workers: their paths (storage every worker sees), or their bytes.
+SEND = ("paths", "bytes")
 # What the calling process's settings are named by on a worker (see caller_settings).
 _SETTINGS_ENV = (paths.PROJECT_ENV, paths.AGENCIES_ENV, paths.REVIEWS_ENV)
 
@@ -44,11 +47,15 @@ class DaskEngine:
     (the slim rule inputs) are handed back in task order, so the memory of the caller stays
     bounded and the output does not depend on which worker finished first. ``retries`` reruns a
     batch that raised (a file system hiccup on a shared disk); a dead worker's batch is rerun by
-    the scheduler on its own.
+    the scheduler on its own. ``send="bytes"`` reads the files here and sends their bytes (for
+    workers that cannot see the inputs; ``--out`` they must still see), ``"paths"`` their paths.
     """
 
-    def __init__(self, client: Client, *, retries: int = 1, ahead: int = 2):
+    def __init__(self, client: Client, *, send: str = "paths", retries: int = 1, ahead: int = 2):
+        if send not in SEND:
+            raise ValueError(f"send must be one of {', '.join(SEND)}, not {send!r}")
         self.client = client
+        self.send = send
         self.retries = retries
         self.ahead = ahead
 
@@ -69,7 +76,8 @@ class DaskEngine:
             while waiting and len(in_flight) + len(done) < window:
                 index = waiting.pop()
                 task = tasks[index]
-                future = self.client.submit(run_batch, func, task.portable(), settings, fingerprint, pure=False,
+                portable = task.portable(with_bytes=self.send == "bytes")
+                future = self.client.submit(run_batch, func, portable, settings, fingerprint, pure=False,
                                             key=f"govdata-ingest-{task.parts.token}-{task.name}", retries=self.retries)
                 in_flight[future.key] = (index, future)
                 running.add(future)
@@ -126,23 +134,25 @@ def run_batch(func: Callable[[BatchTask], Corpus], task: BatchTask, settings: di
 
 
 @contextmanager
-def dask_engine(*, scheduler: str | None = None, workers: int = 1, connect_timeout: float | None = None) -> Iterator[DaskEngine]:
+def dask_engine(*, scheduler: str | None = None, workers: int = 1, send: str = "paths",
+                connect_timeout: float | None = None) -> Iterator[DaskEngine]:
     """A DaskEngine on the cluster whose scheduler is at ``scheduler`` (``tcp://host:8786``: one
     started by dask-jobqueue, the Dask Helm chart, ``dask scheduler``), or else on a local
     cluster of ``workers`` processes of one thread each, closed at the end. A scheduler that
     cannot be reached in ``connect_timeout`` seconds (default: Dask's
-    ``distributed.comm.timeouts.connect``, 30 s) is a :class:`ClusterError` naming it."""
+    ``distributed.comm.timeouts.connect``, 30 s) is a :class:`ClusterError` naming it.
+    ``send``: how the reports reach the workers (:class:`DaskEngine`)."""
     if scheduler is None:
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
                 Client(cluster) as client:
-            yield DaskEngine(client)
+            yield DaskEngine(client, send=send)
         return
     try:
         client = Client(scheduler, **({} if connect_timeout is None else {"timeout": connect_timeout}))
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {_one_line(exc)}") from exc
     with client:
-        yield DaskEngine(client)
+        yield DaskEngine(client, send=send)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -3,8 +3,9 @@
 One LocalCluster (2 worker processes of one thread) serves the module. The default engine's
 store of the same corpus, with ``jobs=2`` (so the batches are the same), is the reference: every
 file of the new version must hold the same rows (frames compared after sorting; part files are
-named by their writer's token, which is left out). A worker killed in the middle of the run,
-a report that cannot be parsed and the CLI's options are pinned here too.
+named by their writer's token, which is left out). Both ways of reaching the workers (paths, bytes),
+a worker killed in the middle of the run, a report that cannot be parsed and the CLI's options
+are pinned here too.
 """
 
 from __future__ import annotations
@@ -97,9 +98,26 @@ def assert_same_store(out: Path, reference: Path) -> None:
             assert ours[name].read_bytes() == path.read_bytes(), name
 
 
-def test_dask_ingest_writes_the_store_the_default_engine_writes(corpus, reference, cluster, agencies, tmp_path):
+# The two tests that start a local cluster of their own come before the module's cluster is up.
+def test_dask_engine_context_closes_its_local_cluster():
+    with dask_engine(workers=1) as engine:
+        assert engine.n_workers == 1
+        client = engine.client
+    assert client.status == "closed"
+
+
+def test_cli_ingest_engine_dask_starts_a_local_cluster(corpus, agencies, tmp_path):
     out = tmp_path / "store"
-    summary = ingest(corpus / "reports", out, jobs=2, engine=DaskEngine(cluster))
+    result = CliRunner().invoke(main, ["ingest", str(corpus / "reports"), "--out", str(out), "--no-progress",
+                                       "--engine", "dask", "--jobs", "1", "--send", "bytes"])
+    assert result.exit_code == 0, result.output
+    assert pl.read_parquet(out / CURRENT / "reports" / "**" / "*.parquet").height == N_REPORTS
+
+
+@pytest.mark.parametrize("send", ["paths", "bytes"])
+def test_dask_ingest_writes_the_store_the_default_engine_writes(corpus, reference, cluster, agencies, tmp_path, send):
+    out = tmp_path / "store"
+    summary = ingest(corpus / "reports", out, jobs=2, engine=DaskEngine(cluster, send=send))
     assert (summary.n_files, summary.n_parsed, summary.n_failed, summary.n_duplicates) == (N_REPORTS + 2, N_REPORTS + 1, 1, 1)
     assert_same_store(out, reference)
     assert not list(out.glob(".v-*.tmp"))
@@ -168,14 +186,6 @@ def test_cli_ingest_engine_dask_on_a_running_scheduler(corpus, reference, cluste
     assert_same_store(out, reference)
 
 
-def test_cli_ingest_engine_dask_starts_a_local_cluster(corpus, agencies, tmp_path):
-    out = tmp_path / "store"
-    result = CliRunner().invoke(main, ["ingest", str(corpus / "reports"), "--out", str(out), "--no-progress",
-                                       "--engine", "dask", "--jobs", "1"])
-    assert result.exit_code == 0, result.output
-    assert pl.read_parquet(out / CURRENT / "reports" / "**" / "*.parquet").height == N_REPORTS
-
-
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:9", "no-port-here"])
 def test_cli_scheduler_that_cannot_be_reached_is_a_one_line_error_naming_it(corpus, agencies, tmp_path, address):
     import dask
@@ -190,13 +200,7 @@ def test_cli_scheduler_that_cannot_be_reached_is_a_one_line_error_naming_it(corp
     assert not (out / CURRENT).exists()
 
 
-def test_cli_scheduler_without_engine_dask_is_a_usage_error(corpus, tmp_path):
-    result = CliRunner().invoke(main, ["ingest", str(corpus / "reports"), "--out", str(tmp_path / "s"), "--scheduler", "tcp://x:1"])
-    assert result.exit_code == 2 and "--scheduler needs --engine dask" in result.output
-
-
-def test_dask_engine_context_closes_its_local_cluster():
-    with dask_engine(workers=1) as engine:
-        assert engine.n_workers == 1
-        client = engine.client
-    assert client.status == "closed"
+@pytest.mark.parametrize("option", [["--scheduler", "tcp://x:1"], ["--send", "bytes"]])
+def test_cli_dask_options_without_engine_dask_are_a_usage_error(corpus, tmp_path, option):
+    result = CliRunner().invoke(main, ["ingest", str(corpus / "reports"), "--out", str(tmp_path / "s"), *option])
+    assert result.exit_code == 2 and f"{option[0]} needs --engine dask" in result.output
