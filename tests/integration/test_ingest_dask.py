@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -85,16 +86,36 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(frame.columns, nulls_last=True)
 
 
-def assert_same_store(out: Path, reference: Path) -> None:
-    """File for file the same content: Parquet frames equal after sorting, failures.csv the same rows."""
+def _partitions(files: dict[str, Path]) -> dict[str, pl.DataFrame]:
+    """Every <frame>/year=<YYYY> partition's rows, whatever part files (batches) hold them."""
+    parts: dict[str, list[Path]] = {}
+    for name, path in files.items():
+        if "/part-" in name:
+            parts.setdefault(name.rsplit("/", 1)[0], []).append(path)
+    return {partition: _sorted(pl.concat([pl.read_parquet(path) for path in paths])) for partition, paths in parts.items()}
+
+
+def assert_same_store(out: Path, reference: Path, *, same_parts: bool = False) -> None:
+    """The same content: every partition of every frame the same rows (sorted), the same
+    files.parquet, settings.json and failures.csv rows; ``same_parts``: file for file, too
+    (the batches, so the part files, follow the number of workers the scheduler has when the run starts)."""
     ours, theirs = _version_files(out), _version_files(reference)
-    assert sorted(ours) == sorted(theirs)
+    if same_parts:
+        assert sorted(ours) == sorted(theirs)
+        for name, path in theirs.items():
+            if "/part-" in name:
+                assert _sorted(pl.read_parquet(ours[name])).equals(_sorted(pl.read_parquet(path))), name
+    mine, expected = _partitions(ours), _partitions(theirs)
+    assert sorted(mine) == sorted(expected)
+    for partition, rows in expected.items():
+        assert mine[partition].equals(rows), partition
+    assert sorted(name for name in ours if "/part-" not in name) == sorted(name for name in theirs if "/part-" not in name)
     for name, path in theirs.items():
-        if name.endswith(".parquet"):
+        if name.endswith(".parquet") and "/part-" not in name:
             assert _sorted(pl.read_parquet(ours[name])).equals(_sorted(pl.read_parquet(path))), name
         elif name.endswith(".csv"):
             assert sorted(csv.reader(ours[name].open(encoding="utf-8"))) == sorted(csv.reader(path.open(encoding="utf-8"))), name
-        else:
+        elif "/part-" not in name:
             assert ours[name].read_bytes() == path.read_bytes(), name
 
 
@@ -119,7 +140,7 @@ def test_dask_ingest_writes_the_store_the_default_engine_writes(corpus, referenc
     out = tmp_path / "store"
     summary = ingest(corpus / "reports", out, jobs=2, engine=DaskEngine(cluster, send=send))
     assert (summary.n_files, summary.n_parsed, summary.n_failed, summary.n_duplicates) == (N_REPORTS + 2, N_REPORTS + 1, 1, 1)
-    assert_same_store(out, reference)
+    assert_same_store(out, reference, same_parts=True)  # a fresh cluster of 2 workers: the batches of jobs=2
     assert not list(out.glob(".v-*.tmp"))
 
 
@@ -132,44 +153,55 @@ def test_a_report_that_cannot_be_parsed_is_a_failure_row_and_its_batch_goes_on(c
     assert stored.height == N_REPORTS  # every report of every batch, the broken file's batch too
 
 
-class KillWorkerOnFirstTry(WorkerPlugin):
-    """Kills the worker process (SIGKILL) that starts the batch ``batch``, the first time only
-    (a marker file remembers it across the worker's restart), or every time with ``always``."""
+class KillWorkerStartingBatch(WorkerPlugin):
+    """Kills (SIGKILL) the worker process that starts batch ``batch`` while the file ``armed``
+    exists; ``once`` disarms it first, so only the first try dies. Files, not the plugin's own
+    state, decide: they hold across the worker's restart, and a worker that registered the
+    plugin while it was being unregistered does nothing once the test has disarmed it."""
 
-    name = "kill-worker-on-first-try"
+    name = "kill-worker-starting-batch"
 
-    def __init__(self, batch: str, marker: str, *, always: bool = False):
-        self.batch, self.marker, self.always = batch, marker, always
+    def __init__(self, batch: str, armed: Path, *, once: bool):
+        self.batch, self.armed, self.once = batch, str(armed), once
 
     def transition(self, key, start, finish, **kwargs):
-        if finish == "executing" and str(key).endswith(f"-{self.batch}") and (self.always or not os.path.exists(self.marker)):
-            Path(self.marker).write_text(str(os.getpid()))
-            os.kill(os.getpid(), signal.SIGKILL)
+        if finish != "executing" or not str(key).endswith(f"-{self.batch}") or not os.path.exists(self.armed):
+            return
+        with open(self.armed + ".killed", "a") as log:
+            log.write(f"{os.getpid()}\n")
+        if self.once:
+            os.remove(self.armed)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@contextmanager
+def killing_workers(client: Client, batch: str, folder: Path, *, once: bool):
+    """The plugin above, armed for the block; yields the file that lists the killed workers' pids."""
+    armed = folder / "armed"
+    armed.touch()
+    client.register_plugin(KillWorkerStartingBatch(batch, armed, once=once))
+    try:
+        yield Path(f"{armed}.killed")
+    finally:
+        armed.unlink(missing_ok=True)
+        client.unregister_worker_plugin(KillWorkerStartingBatch.name)
+        client.wait_for_workers(2, timeout=120)  # the nannies restart the killed ones
 
 
 def test_a_worker_killed_mid_run_loses_only_its_batch_which_is_run_again(corpus, reference, cluster, agencies, tmp_path):
-    marker = tmp_path / "killed"
-    cluster.register_plugin(KillWorkerOnFirstTry("b00002", str(marker)))
-    try:
-        out = tmp_path / "store"
+    out = tmp_path / "store"
+    with killing_workers(cluster, "b00002", tmp_path, once=True) as killed:
         ingest(corpus / "reports", out, jobs=2, engine=DaskEngine(cluster))
-    finally:
-        cluster.unregister_worker_plugin(KillWorkerOnFirstTry.name)
-    assert marker.exists(), "no worker was killed: the test did not test anything"
+    assert killed.exists(), "no worker was killed: the test did not test anything"
     assert_same_store(out, reference)
-    cluster.wait_for_workers(2, timeout=60)  # the nanny restarted the killed one
 
 
 def test_a_batch_whose_workers_keep_dying_stops_the_run_naming_it_and_publishes_nothing(corpus, cluster, agencies, tmp_path):
-    cluster.register_plugin(KillWorkerOnFirstTry("b00001", str(tmp_path / "killed"), always=True))
     out = tmp_path / "store"
-    try:
-        with pytest.raises(ClusterError, match=r"batch b00001 \(\d+ file\(s\) from .*\) was lost"):
-            ingest(corpus / "reports", out, jobs=2, engine=DaskEngine(cluster))
-    finally:
-        cluster.unregister_worker_plugin(KillWorkerOnFirstTry.name)
+    with killing_workers(cluster, "b00001", tmp_path, once=False), \
+            pytest.raises(ClusterError, match=r"batch b00001 \(\d+ file\(s\) from .*\) was lost"):
+        ingest(corpus / "reports", out, jobs=2, engine=DaskEngine(cluster))
     assert not (out / CURRENT).exists()
-    cluster.wait_for_workers(2, timeout=60)
 
 
 def test_a_worker_that_parses_with_other_settings_than_the_caller_is_refused(corpus, tmp_path):
