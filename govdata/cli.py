@@ -141,7 +141,8 @@ def _terminal_safe(text: str) -> str:
               help="Parse files in this many processes (with --engine dask: the local cluster's workers).")
 @click.option("--engine", type=click.Choice(["processes", "dask"]), default="processes", show_default=True,
               help="processes: local processes (--jobs); dask: a dask.distributed cluster, local (--jobs workers) or "
-                   "--scheduler's (pip install 'govdata[dask]'; PATHS and --out on storage every worker sees).")
+                   "--scheduler's (pip install 'govdata[dask]'; --out, and PATHS unless --send bytes, on storage every "
+                   "worker sees).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="With --engine dask: the scheduler of a running cluster (tcp://host:8786) instead of a local one.")
 @click.option("--send", type=click.Choice(["paths", "bytes"]), default="paths", show_default=True,
