@@ -4,7 +4,7 @@ Built on click so every subcommand documents itself (``govdata COMMAND --help``)
 
 Every command ends an error it expects with one line on stderr that names the file or path
 (:class:`_Commands`): an OS error (a full disk, a read-only folder, a permission), a store
-another run is writing, a malformed reviews file or a bad parameter. Every line printed for a
+another run is writing, a Dask cluster it cannot reach or use, a malformed reviews file or a bad parameter. Every line printed for a
 person goes through :func:`govdata.system.printable`, so an agency name or a file name cannot
 send control characters to the terminal.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,7 @@ class _Commands(click.Group):
     2 for a bad parameter or input); anything else is a bug and keeps its traceback."""
 
     def invoke(self, ctx: click.Context):
+        from govdata.ingest import ClusterError
         from govdata.notebooks import ParameterError
         from govdata.reviews import ReviewsError
         from govdata.store import StoreLockedError
@@ -58,7 +60,7 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (ReviewsError, ParameterError) as exc:
             _fail(ctx, str(exc), status=2)
-        except StoreLockedError as exc:
+        except (StoreLockedError, ClusterError) as exc:
             _fail(ctx, str(exc), status=1)
         except click.exceptions.Exit:
             raise
@@ -135,12 +137,22 @@ def _terminal_safe(text: str) -> str:
                    "files parsed; flat: <out>/<frame>.parquet, every file parsed in memory (small corpora).")
 @click.option("--verify", is_flag=True,
               help="Hash every file instead of trusting an unchanged size and modification time (partitioned layout).")
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Parse files in this many processes.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Parse files in this many processes (with --engine dask: the local cluster's workers).")
+@click.option("--engine", type=click.Choice(["processes", "dask"]), default="processes", show_default=True,
+              help="processes: local processes (--jobs); dask: a dask.distributed cluster, local (--jobs workers) or "
+                   "--scheduler's (pip install 'govdata[dask]'; --out, and PATHS unless --send bytes, on storage every "
+                   "worker sees).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="With --engine dask: the scheduler of a running cluster (tcp://host:8786) instead of a local one.")
+@click.option("--send", type=click.Choice(["paths", "bytes"]), default="paths", show_default=True,
+              help="With --engine dask: send the workers the reports' paths (storage they all see) or their bytes, read "
+                   "here (workers that cannot see PATHS; --out they must still see).")
 @click.option("--wait", "wait_s", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="SECONDS",
               help="When another run is writing --out, wait this long for it to end before giving up.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
-def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jobs: int, wait_s: float,
-           progress: bool | None) -> None:
+def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jobs: int, engine: str, scheduler: str | None,
+           send: str, wait_s: float, progress: bool | None) -> None:
     """Parse every report under PATHS (default data/raw) into Parquet frames in --out.
 
     By default --out is a store partitioned by statistics year that Polars, DuckDB, pyarrow
@@ -154,6 +166,9 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jo
     with the same bytes as another is stored once and listed as a duplicate; paths passed over
     under PATHS (links that lead nowhere, unreadable folders, FIFOs) are listed as skipped.
     One run writes --out at a time: a second one waits --wait seconds, then stops naming the first.
+
+    --engine dask parses on a Dask cluster (docs/scaling.md): a local one of --jobs workers, or
+    the one --scheduler names (SLURM through dask-jobqueue, Kubernetes); the store is the same.
     """
     from tqdm import tqdm
 
@@ -162,6 +177,12 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jo
 
     if verify and layout == "flat":
         raise click.BadOptionUsage("verify", "--verify applies to --layout partitioned only (flat parses every file)")
+    if engine == "dask" and layout == "flat":
+        raise click.BadOptionUsage("engine", "--engine dask applies to --layout partitioned only")
+    if scheduler is not None and engine != "dask":
+        raise click.BadOptionUsage("scheduler", "--scheduler needs --engine dask")
+    if send != "paths" and engine != "dask":
+        raise click.BadOptionUsage("send", "--send needs --engine dask")
     _hint_path(out_dir)
     paths = paths or (Path("data/raw"),)
     found = discover_files(paths)
@@ -171,7 +192,20 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, layout: str, verify: bool, jo
         if layout == "flat":
             _ingest_flat(found, out_dir, jobs=jobs, bar=bar)
         else:
-            _ingest_partitioned(found, out_dir, jobs=jobs, verify=verify, bar=bar)
+            with _batch_engine(engine, scheduler=scheduler, jobs=jobs, send=send) as batch_engine:
+                _ingest_partitioned(found, out_dir, jobs=jobs, verify=verify, bar=bar, engine=batch_engine)
+
+
+@contextmanager
+def _batch_engine(name: str, *, scheduler: str | None, jobs: int, send: str):
+    """The engine --engine names: None (ingest's own processes) or a Dask engine, imported only then."""
+    if name != "dask":
+        yield None
+        return
+    from govdata.ingest_dask import dask_engine
+
+    with dask_engine(scheduler=scheduler, workers=jobs, send=send) as engine:
+        yield engine
 
 
 def _ingest_flat(found, out_dir: Path, *, jobs: int, bar: tqdm) -> None:
@@ -189,11 +223,11 @@ def _ingest_flat(found, out_dir: Path, *, jobs: int, bar: tqdm) -> None:
     _echo(f"wrote {len(written)} files to {out_dir}/")
 
 
-def _ingest_partitioned(found, out_dir: Path, *, jobs: int, verify: bool, bar: tqdm) -> None:
+def _ingest_partitioned(found, out_dir: Path, *, jobs: int, verify: bool, bar: tqdm, engine=None) -> None:
     from govdata import store
     from govdata.ingest import ingest as ingest_store
 
-    summary = ingest_store(found, out_dir, jobs=jobs, verify=verify, progress=lambda _path: bar.update())
+    summary = ingest_store(found, out_dir, jobs=jobs, verify=verify, progress=lambda _path: bar.update(), engine=engine)
     bar.update(summary.n_files - summary.n_parsed)  # unchanged and duplicate files are done too: the bar ends full
     bar.close()
     if not summary.is_unchanged:

@@ -21,9 +21,10 @@ import hashlib
 import io
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
@@ -32,12 +33,14 @@ from govdata.model import Corpus, Failure
 from govdata.pipeline import (
     _MAX_BATCH,
     Discovery,
+    FileContent,
     _batches,
     _in_pool,
     discover_files,
     duplicate_failure,
     merge_corpora,
     parse_batch,
+    read_file_content,
     without_duplicates,
 )
 from govdata.read import ReadError, display_path, read_report_bytes
@@ -78,9 +81,70 @@ class IngestSummary:
         return sum(1 for failure in self.failures if failure.kind == Failure.SKIPPED)
 
 
+@dataclass(frozen=True)
+class BatchTask:
+    """One batch to parse: its files, and the part ``name`` its frames are written as by ``parts``.
+
+    ``sources`` names the files' reports when the process that parses them may stand in another
+    working directory than the caller (see :meth:`portable`); None: their paths as given.
+    ``contents`` holds the files as the caller read them, for a process that cannot see them.
+    """
+
+    parts: store.PartWriter
+    name: str
+    files: list[Path]
+    sources: list[str] | None = None
+    contents: list[FileContent] | None = None
+
+    def portable(self, *, with_bytes: bool = False) -> BatchTask:
+        """The same batch for a process on another machine or in another folder (a Dask worker):
+        absolute paths, and the names the caller's working directory gives the reports, so the
+        store it writes is the one the caller's own processes would write; ``with_bytes``: the
+        files' bytes too, read here, for workers that cannot see them."""
+        parts = dataclasses.replace(self.parts, staging=Path(os.path.abspath(self.parts.staging)))
+        sources = self.sources if self.sources is not None else display_paths(self.files)
+        contents = [read_file_content(path, source) for path, source in zip(self.files, sources, strict=True)] \
+            if with_bytes else None
+        return BatchTask(parts, self.name, [Path(os.path.abspath(path)) for path in self.files], sources, contents)
+
+
+class BatchEngine(Protocol):
+    """Where the batches of an ingest are parsed: the seam between :func:`ingest` and a cluster.
+
+    ``map_batches(func, tasks)`` yields ``(task, func(task))`` for every task, in task order
+    (the failures and the duplicates' first paths then come out as with one process). ``func``
+    writes the batch's part files itself and returns only the slim Corpus the parent needs.
+    ``n_workers`` sizes the batches (about four per worker). The default is
+    :class:`ProcessEngine`; :mod:`govdata.ingest_dask` runs them on a Dask cluster.
+    """
+
+    n_workers: int
+
+    def map_batches(self, func: Callable[[BatchTask], Corpus], tasks: Sequence[BatchTask]) -> Iterator[tuple[BatchTask, Corpus]]:
+        ...
+
+
+@dataclass(frozen=True)
+class ProcessEngine:
+    """The default engine: the batches in this process, or in ``n_workers`` local processes."""
+
+    n_workers: int = 1
+
+    def map_batches(self, func: Callable[[BatchTask], Corpus], tasks: Sequence[BatchTask]) -> Iterator[tuple[BatchTask, Corpus]]:
+        if self.n_workers > 1 and len(tasks) > 1:
+            return _in_pool(func, tasks, jobs=self.n_workers)
+        return ((task, func(task)) for task in tasks)
+
+
+class ClusterError(RuntimeError):
+    """An engine could not do its part (a scheduler it cannot reach, a batch whose workers kept
+    dying, workers that run other govdata code or settings). Nothing is published: the store
+    keeps its current version. The CLI prints it as one line."""
+
+
 def ingest(paths: str | os.PathLike | Iterable[str | os.PathLike] | Discovery, out_dir: str | os.PathLike, *, jobs: int = 1,
            batch_size: int = _MAX_BATCH, verify: bool = False, progress: Callable[[Path], None] | None = None,
-           lock_wait: float = 0.0) -> IngestSummary:
+           lock_wait: float = 0.0, engine: BatchEngine | None = None) -> IngestSummary:
     """Parse reports into the partitioned store at ``out_dir``; unchanged reports are not parsed again.
 
     A report is unchanged when its content hash (report_id, from sha256 of its bytes) is the one
@@ -94,16 +158,21 @@ def ingest(paths: str | os.PathLike | Iterable[str | os.PathLike] | Discovery, o
     others are ``duplicate`` failures naming it. The store is locked for the whole run
     (:class:`govdata.store.StoreLock`): another writer makes this run wait up to ``lock_wait``
     seconds, then raise :class:`~govdata.store.StoreLockedError` naming it.
+
+    ``engine`` parses the batches (:class:`BatchEngine`); by default ``jobs`` local processes
+    (:class:`ProcessEngine`). Whatever the engine, this process computes the file index,
+    duplicates, corpus-wide rules (in ``jobs`` processes) and publishes the version.
     """
     out = Path(out_dir)
     found = discover_files(paths)
     reviews.read_reviews()  # a malformed verdicts file stops the run here, named, not in a worker
     with store.StoreLock(out, wait=lock_wait):
-        return _ingest_locked(found, out, jobs=jobs, batch_size=batch_size, verify=verify, progress=progress)
+        return _ingest_locked(found, out, jobs=jobs, batch_size=batch_size, verify=verify, progress=progress,
+                              engine=engine if engine is not None else ProcessEngine(jobs))
 
 
 def _ingest_locked(found: Discovery, out: Path, *, jobs: int, batch_size: int, verify: bool,
-                   progress: Callable[[Path], None] | None) -> IngestSummary:
+                   progress: Callable[[Path], None] | None, engine: BatchEngine) -> IngestSummary:
     files = found.files
     sources = display_paths(files)
     previous, settings = store.read_files_index(out)
@@ -132,11 +201,10 @@ def _ingest_locked(found: Discovery, out: Path, *, jobs: int, batch_size: int, v
             slim.append(_kept_rule_inputs(old, kept["report_id"]))
             first_source.update(zip(kept["report_id"], kept["source"], strict=True))
         parts = writer.parts()
-        batches = [(parts, f"b{number:05d}", batch)
-                   for number, batch in enumerate(_batches(to_parse, jobs=jobs, limit=batch_size))]
-        tasks = _in_pool(_ingest_batch, batches, jobs=jobs) if jobs > 1 and len(batches) > 1 else \
-            ((batch, _ingest_batch(batch)) for batch in batches)
-        for (_, name, batch), part in tasks:
+        batches = [BatchTask(parts, f"b{number:05d}", batch)
+                   for number, batch in enumerate(_batches(to_parse, jobs=engine.n_workers, limit=batch_size))]
+        for task, part in engine.map_batches(_ingest_batch, batches):
+            name, batch = task.name, task.files
             # Files whose bytes could not be hashed beforehand (or changed since) may still repeat a report.
             unique = without_duplicates(part, first_source)
             if unique is not part:
@@ -185,12 +253,12 @@ def _duplicates(index: pl.DataFrame) -> dict[str, Failure]:
     return repeated
 
 
-def _ingest_batch(task: tuple[store.PartWriter, str, list[Path]]) -> Corpus:
+def _ingest_batch(task: BatchTask) -> Corpus:
     """Parse a batch, write its frames as part ``name`` of the new version, and return only what
     the parent needs: the corpus-wide rules' inputs and the failures. The worker writes its own
     parts, so the parent neither receives nor writes the batch's frames."""
-    parts, name, files = task
-    corpus = parse_batch(files)
+    parts, name = task.parts, task.name
+    corpus = parse_batch(task.files, task.sources, task.contents)
     # The stored checks carry the review verdicts, as load's do (the verdicts file is part of
     # settings_fingerprint: a new verdict re-ingests).
     corpus = dataclasses.replace(corpus, checks=reviews.apply_reviews(corpus.checks))

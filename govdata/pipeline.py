@@ -27,7 +27,7 @@ import polars as pl
 
 from govdata import check, collection, facts, harmonize, legacy, parse, paths, reportkind, schema, store, system
 from govdata.model import TABLE_FRAMES, Corpus, Failure, Report
-from govdata.read import Document, ReadError, display_path, read_document
+from govdata.read import Document, ReadError, display_path, read_document, read_report_bytes
 from govdata.reviews import apply_reviews, with_fingerprints
 
 # What `load` picks up from a directory. Other files (manifest.csv, README) are not reports.
@@ -273,26 +273,68 @@ def _sorted_paths(paths: list[Path]) -> list[Path]:
     return sorted(paths, key=lambda p: p.parts) if os.name == "posix" else sorted(paths)
 
 
-def _parse_one(path: Path) -> ReportRows | Failure:
+@dataclass(frozen=True)
+class FileContent:
+    """A report file as the caller read it, for a worker that cannot see the file (``govdata ingest
+    --engine dask --send bytes``): its bytes, or the Failure reading them gave, and the bytes of
+    the attachments its collection manifest links to it (read through the page when it holds no
+    tables, :func:`_annual_report_rows`), so the worker gives what a local parse gives."""
+
+    raw: bytes | None = None
+    failure: Failure | None = None
+    attachments: tuple[tuple[str, bytes], ...] = ()
+
+
+def read_file_content(path: Path, source: str) -> FileContent:
+    """The :class:`FileContent` of ``path``, whose report is named ``source``."""
     try:
-        doc = read_document(path)
-        return _annual_report_rows(doc, parse_document_rows(doc), path)
+        raw = read_report_bytes(path, source)
+    except ReadError as exc:
+        return FileContent(failure=Failure(exc.source, exc.reason, exc.line))
+    attachments = []
+    for attachment in collection.attachments_of(path):
+        try:
+            attachments.append((attachment.name, read_report_bytes(attachment)))
+        except ReadError:  # as a local parse does: an attachment that cannot be read is passed over
+            continue
+    return FileContent(raw=raw, attachments=tuple(attachments))
+
+
+def _parse_one(path: Path, source: str | None = None, content: FileContent | None = None) -> ReportRows | Failure:
+    """One file's rows, or its Failure. ``source`` is the name the report gets (default: the path
+    relative to the working directory); a worker of another machine, whose working directory is
+    not the caller's, is given the caller's name for it (govdata.ingest_dask), and ``content``
+    when it cannot read the file itself."""
+    if content is not None and content.failure is not None:
+        return content.failure
+    try:
+        doc = read_document(path, source=source) if content is None else \
+            read_document(raw=content.raw, source=source or display_path(path))
+        return _annual_report_rows(doc, parse_document_rows(doc), path, source, content)
     except ReadError as exc:
         return Failure(exc.source, exc.reason, exc.line)
     except Exception as exc:  # noqa: BLE001 - a batch must go on; the failure is reported, not hidden
-        return Failure(str(path), f"internal error while parsing ({type(exc).__name__}: {exc})")
+        return Failure(source or str(path), f"internal error while parsing ({type(exc).__name__}: {exc})")
 
 
-def _annual_report_rows(doc: Document, rows: ReportRows, path: Path) -> ReportRows | Failure:
+def _annual_report_rows(doc: Document, rows: ReportRows, path: Path, source: str | None = None,
+                        content: FileContent | None = None) -> ReportRows | Failure:
     """What a collected file gives (docs/collecting.md): a page that holds no tables is read through
     the attachment its collection manifest links to it, when that one holds more; a file whose title
-    says it is another kind of document (a 函, a notice) is a Failure, not an empty report."""
+    says it is another kind of document (a 函, a notice) is a Failure, not an empty report.
+    An attachment is named beside the page's ``source`` when that is given, and read from
+    ``content`` when that is given (see :func:`_parse_one`)."""
     if _n_cells(rows):
         return rows
     chosen = rows
-    for attachment in collection.attachments_of(path):
+    shipped = dict(content.attachments) if content is not None else {}
+    candidates = collection.attachments_of(path) if content is None else [Path(path).parent / name for name in shipped]
+    for attachment in candidates:
+        named = None if source is None else os.path.join(os.path.dirname(source), attachment.name)
         try:
-            found = parse_document_rows(read_document(attachment))
+            read = read_document(attachment, source=named) if content is None else \
+                read_document(raw=shipped[attachment.name], source=named or display_path(attachment))
+            found = parse_document_rows(read)
         except ReadError:
             continue
         if (bool(_n_cells(found)), bool(found.frames["facts"])) > (bool(_n_cells(chosen)), bool(chosen.frames["facts"])):
@@ -396,13 +438,17 @@ def _in_pool(func: Callable, tasks: Sequence, *, jobs: int) -> Iterator[tuple[An
             yield done, future.result()
 
 
-def parse_batch(files: Sequence[Path]) -> Corpus:
+def parse_batch(files: Sequence[Path], sources: Sequence[str] | None = None,
+                contents: Sequence[FileContent] | None = None) -> Corpus:
     """Parse files into one Corpus (failures listed); corpus-wide checks are left to the caller.
 
     A file with the same bytes as an earlier one of the batch is a ``duplicate`` failure; a
     report whose rows do not fit the frames' types is a failure of that file alone (the batch
-    goes on)."""
-    results = [_parse_one(path) for path in files]
+    goes on). ``sources`` names the files' reports, ``contents`` holds their bytes when this
+    process cannot read them (see :func:`_parse_one`)."""
+    named = sources if sources is not None else [None] * len(files)
+    read = contents if contents is not None else [None] * len(files)
+    results = [_parse_one(path, source, content) for path, source, content in zip(files, named, read, strict=True)]
     first_source: dict[str, str] = {}
     for index, result in enumerate(results):
         if isinstance(result, ReportRows):

@@ -268,6 +268,12 @@ class PartWriter:
         for name, frame in corpus.frames().items():
             self.write_frame(name, frame, part, years=years)
 
+    def remove(self, part: str) -> None:
+        """Remove every file of part ``part``: a batch run again (its first worker died while
+        writing it) starts from nothing, so no half-written file of the dead run stays."""
+        for path in self.staging.glob(f"*/{PARTITION}=*/part-{self.token}-{part}.parquet"):
+            path.unlink(missing_ok=True)
+
     def write_frame(self, name: str, frame: pl.DataFrame, part: str, *, years: pl.DataFrame | None = None) -> None:
         """One frame's rows, split by year; ``years`` (report_id, year) dates frames without a year column."""
         if frame.height == 0:
