@@ -829,7 +829,9 @@ def _fit_by_count(cells: list[Cell], width: int, *, printed: Sequence[Cell] | No
         return Fit(tuple(cells))
     shown = _printed(cells)
     if len(cells) > width:
-        if len({cell.text for cell in cells}) == 1:
+        # the same number printed again (a merged cell) reads the same whichever copy is kept; not
+        # numbers split at single spaces of PDF text (`1 1` may be 11 cut in two: govdata.recover)
+        if len({cell.text for cell in cells}) == 1 and not all(cell.is_spaced for cell in cells):
             return Fit(tuple(cells[:width]), "extra_cells_identical", shown)
         return Fit(None, "extra_cells", shown)
     return Fit(None, "missing_cells", shown)
@@ -1158,8 +1160,8 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         if row_key is None:
             continue
         if not lrow.values:
-            if row_key == "other":
-                state.seen[row_key] = lrow.line  # the 2019 row printed without values: nothing to read
+            if row_key == "other" and template != "2019":
+                state.seen[row_key] = lrow.line  # (六)其他处理 heading its 2021 sub-rows: nothing to read
             elif _is_dangling(lrows, index) and inline:
                 after_dangling = True  # a row label printed apart from its values (PDF conversion)
             elif _is_dangling(lrows, index) and row_key not in state.seen:
@@ -1453,6 +1455,16 @@ def _count_cell(doc: Document, findings: Findings, cell: Cell, keys: dict[str, s
 _T4_WIDTH = len(PROCEEDINGS) * len(T4_OUTCOMES)
 
 
+def _trailing_empty(cells: Sequence[Cell]) -> int:
+    """How many empty cells (not bars) a row prints after its last cell with text."""
+    count = 0
+    for cell in reversed(cells):
+        if cell.text or cell.is_bar:
+            break
+        count += 1
+    return count
+
+
 def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reaches_end: bool = False) -> list[dict[str, Any]]:
     """表四: review and litigation counts, 15 columns under a two-level header.
 
@@ -1467,10 +1479,13 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     first = next((cell for row in rows for cell in row.cells
                   if cell.is_bar or (cell.text and not _HEADING.match(label_key(cell.text)))), None)
     rows_opened = first is not None and first.is_bar and (first.raw or "|") == "|"
+    header_trailing: list[int] = []  # empty cells after each header row's last label: the grid's extra column
     for row in rows:
         if len([cell for cell in values if cell.text]) >= _T4_WIDTH and not any(_is_value(cell) for cell in row.cells):
             break
         has_number = any(cell.text and parse_number(cell.text) is not None for cell in row.cells)
+        if not has_number and any(labels.lookup_any("table4", ("outcome", "proceeding"), cell.text) for cell in row.cells if cell.text):
+            header_trailing.append(_trailing_empty(row.cells))
         for cell in row.cells:
             if _is_value(cell):
                 if has_number or (cell.is_bar and values):  # blank cells of a header row are layout, not values
@@ -1495,7 +1510,9 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
                      scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
     if rows_opened and len(values) > _T4_WIDTH and values[0].is_bar:
         values = values[1:]
-    fit = fit_values(values, _T4_WIDTH)
+    # the extra column every header row prints after its labels is padding on the values row too
+    extra_column = min(header_trailing) if header_trailing else 0
+    fit = fit_values(values, _T4_WIDTH, padding=Padding(0, extra_column) if extra_column else None)
     if fit.cells is None and fit.problem in ("missing_cells", "extra_cells") and not (reaches_end and fit.problem == "missing_cells"):
         fit = recover.recover_row(values, _T4_WIDTH, rule=recover.table4_rule, fit=fit)
     if fit.cells is None and reaches_end and fit.problem == "missing_cells":

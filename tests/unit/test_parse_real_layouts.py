@@ -504,3 +504,38 @@ def test_taiwan_vocabulary_of_a_localising_mirror_reads_as_the_forms_words():
     from govdata.normalize import simplify
 
     assert simplify("上一年專案數量 採購專案數量") == "上一年项目数量 采购项目数量"
+
+
+def test_a_table4_values_row_opening_with_a_blank_in_a_grid_with_an_extra_column_is_read():
+    # every header row prints an empty cell after its labels: the values row's last empty cell is
+    # that column, so its first empty cell (a borderless table's row opening with |) is the blank
+    text = PIPE_BROKEN_AND_PADDED + """
+四、政府信息公开行政复议、行政诉讼情况
+行政复议 | 行政诉讼 | |
+结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | |
+结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | |
+| 1 | 0 | 0 | 1 | 0 | | 0 | 0 | | | 2 | 0 | | 2 | |
+"""
+    values = [r["value"] for r in parse_report(text=text).table4.iter_rows(named=True)]
+    assert values == [None, 1, 0, 0, 1, 0, None, 0, 0, None, None, 2, 0, None, 2]
+
+
+def test_one_number_split_at_a_space_in_pdf_text_is_not_taken_for_a_repeated_cell():
+    # `行政强制 1 1` under one column: 11 cut in two by the PDF's text layer, not 1 printed twice
+    text = HEAD + "第二十条第（六）项\n信息内容 处理决定数量\n行政处罚 0\n行政强制 1 1\n第二十条第（八）项\n"
+    report = parse_report(text=text)
+    assert _t2(report)[("enforcement", "decisions")] == 11
+    assert [f["message"] for f in _found(report, "recovered_cells") if "1 1" in f["message"]]
+    assert not _found(report, "extra_cells")
+
+
+def test_the_2019_other_handling_row_printed_as_its_label_alone_is_blank():
+    # one cell per line with blank cells dropped: in the 2019 form (六)其他处理 is a row, not the
+    # heading of 2021's sub-rows, so its label alone is a row of blanks, like any other row's
+    cells = ["一、本年新收政府信息公开申请数量", *["1", "0", "0", "0", "0", "0", "1"], "(五)不予处理", "1.信访举报投诉类申请",
+             *["0"] * 7, "(六)其他处理", "(七)总计", *["1", "0", "0", "0", "0", "0", "1"]]
+    text = HEAD + f"三、收到和处理政府信息公开申请情况\n\n{T3_NOTE}\n\n申请人情况\n\n" + "".join(f"{cell}\n\n" for cell in cells)
+    report = parse_report(text=text)
+    read = _t3(report)
+    assert [read.get(("other", requester), "unread") for requester in ("natural_person", "total")] == [None, None]
+    assert _row(report, "total") == [1, 0, 0, 0, 0, 0, 1]
