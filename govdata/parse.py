@@ -1480,6 +1480,7 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
                   if cell.is_bar or (cell.text and not _HEADING.match(label_key(cell.text)))), None)
     rows_opened = first is not None and first.is_bar and (first.raw or "|") == "|"
     header_trailing: list[int] = []  # empty cells after each header row's last label: the grid's extra column
+    leading_bars: list[Cell] = []  # lone bars between the last header label and the first number
     for row in rows:
         if len([cell for cell in values if cell.text]) >= _T4_WIDTH and not any(_is_value(cell) for cell in row.cells):
             break
@@ -1490,9 +1491,12 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
             if _is_value(cell):
                 if has_number or (cell.is_bar and values):  # blank cells of a header row are layout, not values
                     values.append(cell)
+                elif cell.is_bar and (cell.raw or "|") == "|":
+                    leading_bars.append(cell)  # blanks broken onto lines of their own, or the header's layout
                 continue
             if _HEADING.match(label_key(cell.text)):
                 continue
+            leading_bars = []
             if not any(value.text for value in values):
                 values = []  # bars before a header label are the header's layout (row openers, blank corners)
             outcome = labels.lookup("table4", "outcome", cell.text)
@@ -1508,8 +1512,12 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     else:
         findings.add("header_mismatch", values[0].line, f"表四表头读出 {len(header)} 个结果栏目 (应为 {_T4_WIDTH})，按标准表式顺序读取",
                      scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
+    while values and values[0].is_bar and (values[0].raw or "|").count("|") > 1:
+        values = values[1:]  # a run of pipes before the first value pads the header's row, never a cell
     if rows_opened and len(values) > _T4_WIDTH and values[0].is_bar:
         values = values[1:]
+    if not rows_opened and leading_bars and len(values) + len(leading_bars) == _T4_WIDTH and len(values) < _T4_WIDTH:
+        values = [*leading_bars, *values]  # the row's first cells were blanks, each on a line of its own
     # the extra column every header row prints after its labels is padding on the values row too
     extra_column = min(header_trailing) if header_trailing else 0
     fit = fit_values(values, _T4_WIDTH, padding=Padding(0, extra_column) if extra_column else None)

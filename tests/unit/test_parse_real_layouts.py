@@ -539,3 +539,33 @@ def test_the_2019_other_handling_row_printed_as_its_label_alone_is_blank():
     read = _t3(report)
     assert [read.get(("other", requester), "unread") for requester in ("natural_person", "total")] == [None, None]
     assert _row(report, "total") == [1, 0, 0, 0, 0, 0, 1]
+
+
+def test_a_table4_values_row_opening_with_blanks_broken_onto_lines_of_their_own_is_read():
+    text = PIPE_BROKEN_AND_PADDED + """
+四、政府信息公开行政复议、行政诉讼情况
+行政复议 | 行政诉讼 |
+结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 |
+结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |
+|
+|
+1 | 0 | 0 | 1 | 2 |
+|
+|
+0 | 1 | 0 | 0 | 1 | 0 |
+"""
+    values = [r["value"] for r in parse_report(text=text).table4.iter_rows(named=True)]
+    assert values == [None, None, 1, 0, 0, 1, 2, None, None, 0, 1, 0, 0, 1, 0]
+
+
+def test_a_table4_row_after_a_padding_run_keeps_its_opener_out_of_its_cells():
+    # one cell per line, each row opened by a lone |, the header padded by a run of pipes
+    def lines(*cells: str) -> str:
+        return "|\n" + "".join(f"{cell} |\n" for cell in cells)
+    values = ["0", "|", "|", *["0"] * 9, "|", "2", "|"]
+    text = (PIPE_BROKEN_AND_PADDED + "\n四、政府信息公开行政复议、行政诉讼情况\n\n" + lines("行政复议", "行政诉讼") + "|||||||||||||\n"
+            + lines("结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉") + "||||||||\n"
+            + lines(*["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3) + "|||||\n|\n"
+            + "".join("|\n" if value == "|" else f"{value} |\n" for value in values))
+    read = [r["value"] for r in parse_report(text=text).table4.iter_rows(named=True)]
+    assert read == [None if value == "|" else int(value) for value in values]
