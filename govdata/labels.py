@@ -276,6 +276,7 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
         elif not (index == len(tail) - 1 and len(token) <= 3):  # a label the end of the text cut
             text_chars += len(token)
         pieces.append(token)
+    pieces = _joined_cut_headers(pieces, table, finder)
     labelled = {piece for piece in pieces if _is_table_label(piece, table, finder) or _is_cut_header(piece, table)}
     if numbers == 0:
         # labels only: a run of header cells (信息内容本年处理决定数量), never labels and words;
@@ -287,6 +288,20 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
 
 
 _CUT_HEADER_FIELDS = {"table2": ("measure",), "table3": ("requester",), "table4": ("outcome",)}
+
+
+def _joined_cut_headers(pieces: list[str], table: str, finder: re.Pattern[str]) -> list[str]:
+    """Two pieces of one column heading a PDF's text layer both cut short and split at a space
+    (``本年 增/`` for 本年增/减, ``本 年新`` for 本年新制作数量) joined: neither is a label or the
+    start of one on its own (the first may be), together they start one."""
+    out: list[str] = []
+    for piece in pieces:
+        if (out and not _is_table_label(out[-1], table, finder) and not _is_table_label(piece, table, finder)
+                and not _is_cut_header(piece, table) and _is_cut_header(out[-1] + piece, table)):
+            out[-1] += piece
+            continue
+        out.append(piece)
+    return out
 
 
 def _is_cut_header(piece: str, table: str) -> bool:

@@ -176,8 +176,6 @@ def known_gap(report: synth_layouts.FamilyReport) -> str | None:
     """The xfail test below that pins a parser gap this report would hit, if any (the gaps the
     families found before are fixed, their minimal inputs further down are regression tests)."""
     quirks = report.quirks
-    if report.layout == "pdf_text" and quirks.cut_headers and quirks.spaced_words:
-        return "test_gap_a_table2_header_cut_and_spaced_in_pdf_text_is_read"
     if report.layout == "pdf_text" and quirks.blank_rows and quirks.values_apart:
         return "test_gap_a_blank_rows_label_alone_before_a_wrapped_label_with_its_values_apart_is_read"
     if report.layout == "bar_separated" and quirks.lead_bar and any(
@@ -385,8 +383,8 @@ def test_a_table2_header_cut_and_spaced_in_pdf_text_leaves_its_rows_unread_and_r
     assert _row(cells, "table2", "licensing", _T2_2019) == [15.0, 3.0, 0.0] or {"item=licensing", "table=table2"} & scopes
 
 
-@pytest.mark.xfail(strict=True, reason="open gap: header words both cut and spaced (本年 增/ for 本年增/减) are not joined")
-def test_gap_a_table2_header_cut_and_spaced_in_pdf_text_is_read():
+def test_a_table2_header_cut_and_spaced_in_pdf_text_is_read():
+    # was an open gap: header words both cut and spaced (本年 增/ for 本年增/减) are joined now
     cells, _ = _read(_CUT_AND_SPACED_HEADER)
     assert _row(cells, "table2", "licensing", _T2_2019) == [15.0, 3.0, 0.0]
 

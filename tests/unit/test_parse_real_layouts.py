@@ -569,3 +569,11 @@ def test_a_table4_row_after_a_padding_run_keeps_its_opener_out_of_its_cells():
             + "".join("|\n" if value == "|" else f"{value} |\n" for value in values))
     read = [r["value"] for r in parse_report(text=text).table4.iter_rows(named=True)]
     assert read == [None if value == "|" else int(value) for value in values]
+
+
+def test_header_words_cut_short_and_split_at_a_space_are_joined_into_their_column():
+    from govdata.labels import split_at_labels
+
+    assert split_at_labels("信息内容 上一年项目数量 本年 增/ 处理决定数量", "table2") == [
+        "信息内容", "上一年项目数量", "本年增/", "处理决定数量"]
+    assert split_at_labels("信息内容 本年新 本 年新 对外公开总数量", "table2") == ["信息内容", "本年新", "本年新", "对外公开总数量"]
