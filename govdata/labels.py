@@ -222,7 +222,7 @@ def _ordinal(label: Label | None) -> str | None:
 def split_at_labels(text: str, table: str) -> list[str] | None:
     """Cut text that runs a table's labels and numbers together at the labels it holds.
 
-    A web page flattened to text prints ``规章000行政规范性文件8855698`` and
+    A web page flattened to text prints ``规章000行政规范性文件6633497`` and
     ``…不予公开 1.属于国家秘密00000002.其他法律行政法规禁止公开 0000000``: the labels the label
     table knows are found (spaces ignored; a bracketed instruction right after a label stays
     with it), the numbers between them are kept as printed (a run of digits is left whole:
@@ -231,10 +231,10 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
     None when the text is not such a run: no label in it, or words between its labels that
     are neither numbers nor a heading before the first label.
 
-    >>> split_at_labels("规章000行政规范性文件8855698", "table2")
-    ['规章', '000', '行政规范性文件', '8855698']
-    >>> split_at_labels("5.属于三类内部事务信息 10000016.属于四类过程性信息 2000002", "table3")
-    ['5.属于三类内部事务信息', '1000001', '6.属于四类过程性信息', '2000002']
+    >>> split_at_labels("规章000行政规范性文件6633497", "table2")
+    ['规章', '000', '行政规范性文件', '6633497']
+    >>> split_at_labels("5.属于三类内部事务信息 40000046.属于四类过程性信息 2000002", "table3")
+    ['5.属于三类内部事务信息', '4000004', '6.属于四类过程性信息', '2000002']
     """
     finder, spellings = _label_finder(table)
     positions = [index for index, char in enumerate(text) if not char.isspace()]

@@ -422,7 +422,7 @@ _TABLE_FIELDS = {
 
 def split_run_together_cells(rows: Sequence[Row], table: str) -> list[Row]:
     """Cut cells that hold several labels and numbers run together (a page flattened to text:
-    ``规章000行政规范性文件8855698``) at the labels the label table knows.
+    ``规章000行政规范性文件6633497``) at the labels the label table knows.
 
     Only a cell the label table does not know as a whole is cut, and only when what lies between
     its labels is numbers (a few words of heading may stand before the first label).

@@ -25,9 +25,9 @@ none is a reading. Hitting a bound is reported.
 
 Example:
     >>> from govdata.layout import Cell
-    >>> fit = recover_row([Cell("713000074", 5, is_run=True)], 7, rule=row_sum_rule)
+    >>> fit = recover_row([Cell("524000056", 5, is_run=True)], 7, rule=row_sum_rule)
     >>> [c.text for c in fit.cells], fit.problem
-    (['71', '3', '0', '0', '0', '0', '74'], 'recovered_cells')
+    (['52', '4', '0', '0', '0', '0', '56'], 'recovered_cells')
 """
 
 from __future__ import annotations

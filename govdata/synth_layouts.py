@@ -41,7 +41,7 @@ Layouts (each a ``layout=`` name of :func:`make_report` and :func:`govdata.synth
     footers (``- 3 -``, ``第 3 页``) wherever a page ends, inside tables too.
 ``fused``
     a page flattened to one line: paragraphs and cells run together with no separator
-    (``规章000行政规范性文件…``, ``…30000035.属于三类内部事务信息``), with ``fused_spaces`` a
+    (``规章000行政规范性文件…``, ``…50000055.属于三类内部事务信息``), with ``fused_spaces`` a
     space now and then between two cells (never inside a number).
 
 Quirks (:class:`Quirks`, for any of these layouts): Traditional characters (``traditional``:

@@ -146,7 +146,7 @@ def test_hybrid_templates_take_their_template_from_the_table_headers(seed, style
     st.sampled_from([0.0, 0.1, 0.3]).map(lambda spaces: ("fused", synth_layouts.Quirks(fused_spaces=spaces))),
     st.integers(1, 3).map(lambda n: ("pdf_text", synth_layouts.Quirks(split_numbers=n)))))
 def test_fused_and_split_cells_are_recovered_from_the_forms_sums_or_reported(seed, template, style, case):
-    # Issue 14: `规章000行政规范性文件8855698…`, `…30000035.属于三类内部事务信息`; `1 2` for 12 in PDF text.
+    # Issue 14: `规章000行政规范性文件6633497…`, `…50000055.属于三类内部事务信息`; `1 2` for 12 in PDF text.
     layout, quirks = case
     _check(seed, template, layout, quirks, style)
 
