@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_ingest import tree_rss  # the peak RSS of a process tree, measured the same way as ingest's
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TARGET_PAGES = 100_000
@@ -105,22 +107,6 @@ def run_step(name: str, env: dict[str, str], **kwargs) -> dict:
     command = [sys.executable, __file__, "--step", name, "--kwargs", json.dumps({k: str(v) for k, v in kwargs.items()})]
     seconds, peak, stdout = run(command, env)
     return {**json.loads(stdout.strip().splitlines()[-1]), "seconds": seconds, "peak_rss_gb": peak / 1e9}
-
-
-def tree_rss(process) -> int:
-    import psutil
-
-    try:
-        processes = [process, *process.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for proc in processes:
-        try:
-            total += proc.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
 
 
 def sample_agencies(agency_ids: list[str], pages: int) -> list[str]:

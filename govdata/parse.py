@@ -604,8 +604,7 @@ def _known_key(table: str, fields: tuple[str, ...], text: str) -> str | None:
 
 
 def _known(table: str, fields: tuple[str, ...], text: str) -> bool:
-    return (labels.lookup_any(table, fields, text) is not None or labels.clean_lookup(table, fields, text) is not None
-            or bool(_BLOCK.search(label_key(text))))
+    return _known_key(table, fields, text) is not None or bool(_BLOCK.search(label_key(text)))
 
 
 # --- fitting values to columns ----------------------------------------------------------------
@@ -694,16 +693,26 @@ def end_padding(lrows: Sequence[LogicalRow], width: int) -> Padding | None:
     return fits[0] if len(fits) == 1 else None
 
 
+def _is_pipe_run(cell: Cell) -> bool:
+    """A line of several pipes with nothing between (``||``, ``|||||``): padding, never one cell."""
+    return cell.is_bar and (cell.raw or "|").count("|") > 1
+
+
+def _is_lone_bar(cell: Cell) -> bool:
+    """A line holding one pipe: an empty cell, a row's opening or its closing mark."""
+    return cell.is_bar and (cell.raw or "|").count("|") == 1
+
+
 def _runs_as_cells(values: Sequence[Cell]) -> Sequence[Cell]:
     """A row's cells with each run of pipes on a line of its own (``||``, a bar whose raw holds
     several pipes) read as that many empty cells, as the same run closing a line of numbers reads
     (``0 | ||``): padding counts the same wherever the line breaks fell. The row itself when it has
     no run."""
-    if not any(cell.is_bar and (cell.raw or "|").count("|") > 1 for cell in values):
+    if not any(_is_pipe_run(cell) for cell in values):
         return values
     out: list[Cell] = []
     for cell in values:
-        if cell.is_bar and (cell.raw or "|").count("|") > 1:
+        if _is_pipe_run(cell):
             out.extend(Cell("", cell.line, None, None) for _ in range((cell.raw or "").count("|")))
         else:
             out.append(cell)
@@ -775,7 +784,7 @@ def _fit_with_bars(values: list[Cell], width: int) -> Fit:
     if without_bars.cells is not None:
         return _unless_bars_are_blanks(without_bars, values, width)
     # a run of pipes on a line (`||`, `|||||`) pads a row or closes it; only a lone `|` is a cell
-    values = [cell for cell in values if not (cell.is_bar and (cell.raw or "|").count("|") > 1)]
+    values = [cell for cell in values if not _is_pipe_run(cell)]
     without_bars = _fit_by_count([cell for cell in values if not cell.is_bar], width)
     if without_bars.cells is not None:
         return without_bars
@@ -785,9 +794,13 @@ def _fit_with_bars(values: list[Cell], width: int) -> Fit:
     while len(cells) > width and cells[0].is_bar:
         cells.pop(0)
     if len(cells) == width:
-        return Fit(tuple(Cell("", cell.line, None, None) if cell.is_bar else cell for cell in cells))
-    as_blanks = [Cell("", cell.line, None, None) if cell.is_bar else cell for cell in values]
-    return _fit_by_count(as_blanks, width, printed=values)
+        return Fit(tuple(_bars_as_blanks(cells)))
+    return _fit_by_count(_bars_as_blanks(values), width, printed=values)
+
+
+def _bars_as_blanks(cells: Sequence[Cell]) -> list[Cell]:
+    """The cells with each bar read as an empty cell on its line."""
+    return [Cell("", cell.line, None, None) if cell.is_bar else cell for cell in cells]
 
 
 def _unless_bars_are_blanks(without_bars: Fit, values: list[Cell], width: int) -> Fit:
@@ -795,11 +808,9 @@ def _unless_bars_are_blanks(without_bars: Fit, values: list[Cell], width: int) -
     a blank cell instead (and dropping the empty cells as padding) would place differently:
     ``1 | ␣(bar) | 0 0 0 0 1 | ␣ ␣`` reads 1 ␣ 0 0 0 0 1 with padding or 1 0 0 0 0 1 ␣ without;
     the row alone cannot tell, so neither is guessed."""
-    lone_bars = [cell for cell in values if cell.is_bar and (cell.raw or "|").count("|") == 1]
-    if not lone_bars or not any(cell.text == "" for cell in without_bars.cells or ()):
+    if not any(_is_lone_bar(cell) for cell in values) or not any(cell.text == "" for cell in without_bars.cells or ()):
         return without_bars
-    as_blanks = _fit_by_count([Cell("", cell.line, None, None) if cell.is_bar else cell
-                               for cell in values if not (cell.is_bar and (cell.raw or "|").count("|") > 1)], width)
+    as_blanks = _fit_by_count(_bars_as_blanks([cell for cell in values if not _is_pipe_run(cell)]), width)
     if as_blanks.cells is None or [c.text for c in as_blanks.cells] == [c.text for c in without_bars.cells or ()]:
         return without_bars
     inner = values[1:-1]
@@ -1478,20 +1489,19 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     # row's opener, not a blank first cell.
     first = next((cell for row in rows for cell in row.cells
                   if cell.is_bar or (cell.text and not _HEADING.match(label_key(cell.text)))), None)
-    rows_opened = first is not None and first.is_bar and (first.raw or "|") == "|"
+    rows_opened = first is not None and _is_lone_bar(first)
     header_trailing: list[int] = []  # empty cells after each header row's last label: the grid's extra column
     leading_bars: list[Cell] = []  # lone bars between the last header label and the first number
     for row in rows:
         if len([cell for cell in values if cell.text]) >= _T4_WIDTH and not any(_is_value(cell) for cell in row.cells):
             break
         has_number = any(cell.text and parse_number(cell.text) is not None for cell in row.cells)
-        if not has_number and any(labels.lookup_any("table4", ("outcome", "proceeding"), cell.text) for cell in row.cells if cell.text):
-            header_trailing.append(_trailing_empty(row.cells))
+        has_label = False
         for cell in row.cells:
             if _is_value(cell):
                 if has_number or (cell.is_bar and values):  # blank cells of a header row are layout, not values
                     values.append(cell)
-                elif cell.is_bar and (cell.raw or "|") == "|":
+                elif _is_lone_bar(cell):
                     leading_bars.append(cell)  # blanks broken onto lines of their own, or the header's layout
                 continue
             if _HEADING.match(label_key(cell.text)):
@@ -1502,8 +1512,13 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
             outcome = labels.lookup("table4", "outcome", cell.text)
             if outcome is not None:
                 header.append(outcome.key)
-            elif labels.lookup("table4", "proceeding", cell.text) is None:
+                has_label = True
+            elif labels.lookup("table4", "proceeding", cell.text) is not None:
+                has_label = True
+            else:
                 findings.add("unmapped_label", cell.line, f"表四中的标签“{cell.printed}”无法识别", scope="table=table4", severity="warning")
+        if has_label and not has_number:
+            header_trailing.append(_trailing_empty(row.cells))
     if not [cell for cell in values if cell.text]:
         return []
     columns = list(form.table4_columns())
@@ -1512,7 +1527,7 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     else:
         findings.add("header_mismatch", values[0].line, f"表四表头读出 {len(header)} 个结果栏目 (应为 {_T4_WIDTH})，按标准表式顺序读取",
                      scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
-    while values and values[0].is_bar and (values[0].raw or "|").count("|") > 1:
+    while values and _is_pipe_run(values[0]):
         values = values[1:]  # a run of pipes before the first value pads the header's row, never a cell
     if rows_opened and len(values) > _T4_WIDTH and values[0].is_bar:
         values = values[1:]

@@ -42,6 +42,10 @@ def _c(name: str, dtype, description: str, contract: bool = True) -> Column:
 
 REPORT_ID = _c("report_id", pl.String, "first 16 hex digits of sha256 of the report's raw bytes")
 LINE = _c("line", pl.Int64, "1-based line in the report's decoded text where the value (or its row) stands")
+# columns the outcomes and the derived panel share, described once
+AGENCY_ID = _c("agency_id", pl.String, "canonical agency key")
+YEAR = _c("year", pl.Int64, "statistics year")
+TEMPLATE = _c("template", pl.String, "legacy, 2019 or 2021")
 RAW = _c("raw", pl.String, "the cell exactly as printed (after trimming), kept so blanks and placeholders stay visible", False)
 
 
@@ -139,9 +143,9 @@ FRAMES: dict[str, tuple[Column, ...]] = {
     ),
     "outcomes": (
         REPORT_ID,
-        _c("agency_id", pl.String, "canonical agency key"),
-        _c("year", pl.Int64, "statistics year"),
-        _c("template", pl.String, "legacy, 2019 or 2021"),
+        AGENCY_ID,
+        YEAR,
+        TEMPLATE,
         _c("outcome", pl.String, _every(form.outcome_keys())),
         _c("value", pl.Int64, "number of requests that ended this way"),
         _c("source", pl.String, "table3, legacy or facts"),
@@ -160,13 +164,13 @@ FRAME_NAMES: tuple[str, ...] = tuple(FRAMES)
 # notebooks and for `govdata export`): declared here so their columns are defined once too.
 DERIVED_FRAMES: dict[str, tuple[Column, ...]] = {
     "panel": (
-        _c("agency_id", pl.String, "canonical agency key"),
+        AGENCY_ID,
         _c("agency_name", pl.String, "the agency's Chinese name (as its latest report prints it)"),
         _c("level", pl.String, "province / prefecture / county / township / zone / department / unknown"),
-        _c("year", pl.Int64, "statistics year"),
+        YEAR,
         REPORT_ID,
         _c("source_file", pl.String, "the report file the numbers were read from (reports.source)"),
-        _c("template", pl.String, "legacy, 2019 or 2021"),
+        TEMPLATE,
         _c("metric", pl.String, "share metric key (share_withheld, share_denied_broad, …; docs/briefings.md)"),
         _c("metric_zh", pl.String, "the metric's Chinese name"),
         _c("numerator", pl.Int64, "requests counted in the numerator (outcome keys named by the metric)"),

@@ -11,6 +11,9 @@ from govdata import parse_report
 
 HEAD = "某某县某某镇人民政府2022年政府信息公开工作年度报告\n本报告所列数据的统计期限自2022年1月1日至2022年12月31日。\n"
 T3_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+# 表三's heading and header as a PDF's text layer prints them: one header row per line
+T3_PDF_TEXT_HEAD = (f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n申请人情况\n自然人 法人或其他组织 总计\n"
+                    "商业企业 科研机构 社会公益组织 法律服务机构 其他\n")
 
 
 def _t2(report) -> dict[tuple[str, str], float | None]:
@@ -419,12 +422,7 @@ def test_a_table2_item_printed_alone_before_the_next_block_is_blank():
 
 
 def test_a_long_row_label_cut_at_a_line_break_with_its_numbers_is_read_from_its_start():
-    text = HEAD + f"""三、收到和处理政府信息公开申请情况
-{T3_NOTE}
-申请人情况
-自然人 法人或其他组织 总计
-商业企业 科研机构 社会公益组织 法律服务机构 其他
-一、本年新收政府信息公开申请数量 6 0 0 0 0 0 6
+    text = HEAD + T3_PDF_TEXT_HEAD + """一、本年新收政府信息公开申请数量 6 0 0 0 0 0 6
 二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0
 1.申请人无正当理由逾期不补正、行政机关不再 2 0 0 0 0 0 2
 处理其政府信息公开申请
@@ -460,12 +458,7 @@ def test_a_row_of_blank_cells_with_padding_reads_blank_wherever_its_blanks_stand
 
 
 def test_a_short_row_label_whose_long_spelling_goes_on_below_is_joined_with_its_tail():
-    text = HEAD + f"""三、收到和处理政府信息公开申请情况
-{T3_NOTE}
-申请人情况
-自然人 法人或其他组织 总计
-商业企业 科研机构 社会公益组织 法律服务机构 其他
-一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3
+    text = HEAD + T3_PDF_TEXT_HEAD + """一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3
 1.申请人无正当理由逾期不补正
 、行政机关不再处理其政府信息公
 开申请
@@ -486,12 +479,7 @@ def test_a_table2_block_run_into_its_heading_is_reported_not_read():
 def test_a_cut_row_in_a_table_that_prints_no_blank_cells_is_not_read_by_position():
     # PDF text drops blank cells (`0 0 0 0 0` for seven columns): where the text stops inside a row,
     # the numbers left cannot be placed in their columns
-    text = HEAD + f"""三、收到和处理政府信息公开申请情况
-{T3_NOTE}
-申请人情况
-自然人 法人或其他组织 总计
-商业企业 科研机构 社会公益组织 法律服务机构 其他
-一、本年新收政府信息公开申请数量 5 0 0 0 0 5
+    text = HEAD + T3_PDF_TEXT_HEAD + """一、本年新收政府信息公开申请数量 5 0 0 0 0 5
 二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1
 三、本年度办理结果
 （一）予以公开 4 0 0"""
@@ -577,3 +565,4 @@ def test_header_words_cut_short_and_split_at_a_space_are_joined_into_their_colum
     assert split_at_labels("信息内容 上一年项目数量 本年 增/ 处理决定数量", "table2") == [
         "信息内容", "上一年项目数量", "本年增/", "处理决定数量"]
     assert split_at_labels("信息内容 本年新 本 年新 对外公开总数量", "table2") == ["信息内容", "本年新", "本年新", "对外公开总数量"]
+
