@@ -566,3 +566,11 @@ def test_header_words_cut_short_and_split_at_a_space_are_joined_into_their_colum
         "信息内容", "上一年项目数量", "本年增/", "处理决定数量"]
     assert split_at_labels("信息内容 本年新 本 年新 对外公开总数量", "table2") == ["信息内容", "本年新", "本年新", "对外公开总数量"]
 
+
+def test_a_label_cut_at_a_line_break_is_found_only_when_its_start_names_one_row():
+    from govdata.labels import fuzzy_lookup
+
+    # similarity alone misses it: the form also knows the short spelling 申请人无正当理由逾期不补正
+    label, score = fuzzy_lookup("table3", ("row",), "1.申请人无正当理由逾期不补正、行政机关不再")
+    assert label.key == "other.no_amendment" and score >= 0.8
+    assert fuzzy_lookup("table3", ("row",), "1.申请人") is None  # too short to name a row alone
