@@ -298,6 +298,10 @@ def _pipe_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
     cell_lines = [line.strip() for _, line, _ in numbered if "|" in line and not _ONLY_PIPES.match(line.strip())
                   and not _PIPE_RULE.match(line.strip())]
     bordered = sum(1 for line in cell_lines if line.startswith("|")) * 2 > len(cell_lines)
+    # Rows closed by a bar (`a | b |`, the web's flattening): there a line that does not end in one
+    # continues on the next (a cell holding a line break). Where most rows print no closing bar
+    # (`a | b`, markdown without outer pipes), every line is a row of its own.
+    rows_close = sum(1 for line in cell_lines if line.endswith("|")) * 2 >= len(cell_lines)
     for number, line, printed in numbered:
         stripped = line.strip()
         if not stripped or _PIPE_RULE.match(stripped):
@@ -316,8 +320,8 @@ def _pipe_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
         pieces = _pieces(stripped, printed.strip() if printed is not None else None, "|")
         if stripped.startswith("|") and not pending and bordered:
             pieces = pieces[1:]
-        is_open = not stripped.endswith("|")
-        if not is_open:
+        is_open = rows_close and not stripped.endswith("|")
+        if stripped.endswith("|"):
             pieces = pieces[:-1]
         cells = list(pending)
         for index, (text, raw) in enumerate(pieces):
@@ -353,9 +357,13 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
     text_lines = [line.strip() for line in content if not _ONLY_PIPES.match(line)]
     n_bars = len(content) - len(text_lines)
     bars_separate = n_bars >= 2 and sum(1 for line in text_lines if line.endswith("|")) * 5 < len(text_lines)
+    # Rows whose first cell prints `| text`: there a bar line with a space after it (`| `) is such an
+    # opening with nothing in the cell, not a second bar closing an empty cell.
+    rows_open_with_a_bar = bars_separate and any(line.startswith("|") for line in text_lines)
     rows: list[Row] = []
     current: list[Cell] = []
     previous_was_bar = False
+    blank_cell_open = False  # after `| ` (a row opening on a blank cell) until the bar that closes it
     for number, line, printed in numbered:
         stripped = line.strip()
         if stripped and _PIPE_RULE.match(stripped):
@@ -371,10 +379,14 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
         if _ONLY_PIPES.match(stripped):
             if not bars_separate:
                 current.append(Cell("", number, None, stripped.replace(" ", ""), True))
-            elif previous_was_bar:
+            elif rows_open_with_a_bar and previous_was_bar and _opens_a_blank_cell(line):
+                blank_cell_open, previous_was_bar = True, False
+                continue
+            elif previous_was_bar or blank_cell_open:
                 current.append(Cell("", number))
-            previous_was_bar = True
+            previous_was_bar, blank_cell_open = True, False
             continue
+        blank_cell_open = False
         is_continuation = (uses_tab_marker and not line.startswith("\t") and current and not previous_was_bar
                            and current[-1].text != "" and not is_value_cell(stripped))
         previous_was_bar = False
@@ -393,6 +405,11 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
     if current:
         rows.append(Row(tuple(current)))
     return rows
+
+
+def _opens_a_blank_cell(line: str) -> bool:
+    """``| `` : one bar with a space after it, the way a row opening ``| text`` prints a blank first cell."""
+    return line.lstrip().startswith("|") and line.strip() == "|" and line.lstrip() != "|"
 
 
 def _line_cells(number: int, stripped: str, printed: str | None) -> list[Cell]:

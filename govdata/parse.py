@@ -309,7 +309,13 @@ _T3_START = re.compile("勾稽关系|^申请人情况|本年新收政府信息�
 
 
 def _starts_table3(line: str) -> bool:
+    line = _without_border(line)
     return bool(_T3_START.search(line)) or ("申请人情况" in line and len(line) < 40)
+
+
+def _without_border(line: str) -> str:
+    """A squashed line without the border bars a pipe row opens with (``|信息内容|本年…``)."""
+    return line.lstrip("|")
 
 
 def _is_table3_row(line: str) -> bool:
@@ -325,6 +331,7 @@ def _table3_row_marks() -> re.Pattern[str]:
 
 
 def _starts_table2_header(line: str) -> bool:
+    line = _without_border(line)
     return line.startswith("信息内容") and ("本年" in line or "数量" in line or len(line) <= 5)
 
 
@@ -745,6 +752,15 @@ def _start_of(lrow: LogicalRow, start_column: int | None, offset: int | None) ->
     return label.column + offset
 
 
+def without_cells_before(values: Sequence[Cell], start_column: int | None) -> Sequence[Cell]:
+    """A row's cells without the empty ones in grid columns before the table's values start: the
+    border or spacer column every row prints there (`| 1 | 0 |` in a table whose rows open with
+    `|`) is never a blank value, even in a row that prints fewer cells than the table's width."""
+    if start_column is None or not any(cell.column is not None and cell.column < start_column for cell in values):
+        return values
+    return [cell for cell in values if cell.text or cell.is_bar or cell.column is None or cell.column >= start_column]
+
+
 def _printed(cells: Sequence[Cell]) -> str:
     return " ".join("|" if cell.is_bar else (cell.text or "␣") for cell in cells)
 
@@ -771,6 +787,7 @@ def fit_values(values: Sequence[Cell], width: int, *, start_column: int | None =
         outside = [cell for cell in values if (cell.text or cell.is_bar) and id(cell) not in inside]
         if len(window) == width and not outside:
             return Fit(tuple(window))
+        values = without_cells_before(values, start_column)
     if any(cell.is_bar for cell in values):
         return _fit_with_bars(list(values), width)
     return _fit_by_count(list(values), width)
@@ -1196,6 +1213,8 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         state.seen[row_key] = lrow.line
         anchors.append((index, row_key))
         at_end = reaches_end and index == len(lrows) - 1
+        if at_end:
+            lrow = LogicalRow(lrow.labels, list(without_cells_before(lrow.values, _start_of(lrow, start_column, offset))))
         if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS) and not _is_run_together(lrow.values, len(REQUESTERS)):
             _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh, by_position=not _drops_blank_cells(lrows, len(REQUESTERS)))
             continue

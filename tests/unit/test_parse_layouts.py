@@ -195,3 +195,13 @@ def test_full_grid_row_with_a_blank_last_cell_is_read_by_column():
     assert values[("carried_over", "natural_person")] == 10 and values[("carried_over", "other_org")] == 15
     assert values[("carried_over", "total")] is None
     assert values[("new", "natural_person")] == 0 and values[("new", "total")] == 6
+
+
+def test_a_bar_line_with_a_space_after_it_opens_a_blank_first_cell_where_rows_open_with_a_bar():
+    # one cell per line, `|` after every cell, a row's first cell printed `| text`: `| ` is that opening
+    # with nothing in the cell (one blank), not two bars around an empty cell
+    from govdata.layout import rows_from_lines
+
+    lines = ["| 规章", "|", "2", "|", "", "|", "| ", "|", "", "|", "3", "|"]
+    rows = rows_from_lines(lines, first_line=1, layout="cell_per_line")
+    assert [cell.text for row in rows for cell in row.cells] == ["规章", "2", "", "", "", "3"]

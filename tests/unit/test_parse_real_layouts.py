@@ -574,3 +574,58 @@ def test_a_label_cut_at_a_line_break_is_found_only_when_its_start_names_one_row(
     label, score = fuzzy_lookup("table3", ("row",), "1.申请人无正当理由逾期不补正、行政机关不再")
     assert label.key == "other.no_amendment" and score >= 0.8
     assert fuzzy_lookup("table3", ("row",), "1.申请人") is None  # too short to name a row alone
+
+
+# --- values on a line of their own opening with a border | under labels that print none ---------
+
+_T3_BORDERED_VALUES = HEAD + f"""三、收到和处理政府信息公开申请情况
+{T3_NOTE} |
+| 申请人情况 |  |  |  |  |  |  |  |
+自然人 |
+法人或其他组织 |
+| 总计 |  |  |  |  |  |  |
+商业企业 |
+科研机构 |
+社会公益组织 |
+法律服务机构 |
+| 其他 |  |  |  |  |  |
+一、本年新收政府信息公开申请数量 |
+| 5 | 1 | 0 | 0 | 0 | 0 | 6 |  |  |
+二、上年结转政府信息公开申请数量 |
+| 0 | 0 | 0 | 0 | 0 | 0 | 0 |  |  |
+三、本年度办理结果 |
+(一)予以公开 |
+| 4 | 1 | 0 | 0 | 0 | 0 |
+"""
+
+
+def test_a_border_bar_before_a_short_row_of_values_is_not_a_blank_first_cell():
+    # every values row opens with `| `, so the table's values start one grid column in; the 予以公开
+    # row prints six cells, and the border before them is no blank 自然人 cell (which would shift
+    # 4 | 1 | 0 … one column right)
+    mid_table = parse_report(text=_T3_BORDERED_VALUES + "(二)部分公开 |\n| 0 | 0 | 0 | 0 | 0 | 0 | 0 |  |  |\n")
+    assert _row(mid_table, "new") == [5, 1, 0, 0, 0, 0, 6]
+    assert _row(mid_table, "granted")[0] in (4, None) and _row(mid_table, "granted")[1] in (1, None)
+    assert _row(mid_table, "granted") != [None, 4, 1, 0, 0, 0, 0]
+    cut_in_the_row = parse_report(text=_T3_BORDERED_VALUES)  # the text stops inside the row: its first six cells are read
+    assert _row(cut_in_the_row, "granted") == [4, 1, 0, 0, 0, 0, None]
+    assert _found(cut_in_the_row, "truncated_table")
+
+
+def test_a_page_that_opens_at_a_bordered_table2_header_finds_table2():
+    # a page excerpt beginning at the 信息内容 header row of 表二, printed as markdown pipe rows
+    text = ("二、主动公开政府信息情况\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+            "| 规章 | 0 | 0 | 2 |\n| 行政规范性文件 | 3 | 1 | 7 |\n")
+    assert _t2(parse_report(text=text))[("normative_documents", "made")] == 3
+
+
+def test_pipe_rows_that_print_no_closing_bar_are_a_row_a_line():
+    # markdown without outer pipes: no line ends in `|`, so no line is a row continued on the next
+    text = HEAD + ("二、主动公开政府信息情况\n第二十条第(一)项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n---|---|---|---\n"
+                   "规章 | 0 | 0 | 2\n行政规范性文件 | 3 | 1 | 7\n三、收到和处理政府信息公开申请情况\n"
+                   f"{T3_NOTE} | 申请人情况\n自然人 | 法人或其他组织 | 总计\n商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他\n"
+                   "一、本年新收政府信息公开申请数量 | 3 | 1 | 0 | 0 | 0 | 0 | 4\n二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n")
+    report = parse_report(text=text)
+    assert _t2(report)[("normative_documents", "made")] == 3
+    assert _row(report, "new") == [3, 1, 0, 0, 0, 0, 4]
+    assert _row(report, "carried_over") == [0] * 7
