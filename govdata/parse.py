@@ -1200,7 +1200,8 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
                     out.append(_count_cell(doc, findings, Cell("", lrow.line),
                                            {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
             continue
-        if inline and (after_dangling or _follows_stray_label(lrows, index)) and lrow.values[0].line != lrow.labels[-1].line:
+        if inline and (after_dangling or _follows_stray_label(lrows, index) or _names_several_rows(lrow)) \
+                and lrow.values[0].line != lrow.labels[-1].line:
             # values printed below a label that itself follows labels printed apart from their
             # rows: whose values they are is decided by the form's row order (_placed_orphans)
             orphans.append((index, LogicalRow([], lrow.values)))
@@ -1265,6 +1266,24 @@ def _follows_stray_label(lrows: Sequence[LogicalRow], index: int) -> bool:
         if labels.lookup_any("table3", ("group", "requester", "header"), cell.text) is None:
             return True
     return False
+
+
+def _names_several_rows(lrow: LogicalRow) -> bool:
+    """Does a row hold the labels of two rows of the form (``5.属于三类内部事务信息`` then
+    ``1.本机关不掌握相关政府信息``, each wrapped, then one line of values)? In a table that prints
+    values on their label's line, such values below both labels may be either row's."""
+    keys, ordinals = set(), set()
+    for cell in lrow.labels:
+        key = label_key(cell.text)
+        row = labels.lookup("table3", "row", cell.text)
+        if row is not None and _ordinal_free(key) not in ("其他", "其他处理", "总计"):
+            keys.add(row.key)
+        ordinals.update(_ROW_ORDINAL.findall(key))  # 2. and 3. in labels cut and run into a group's (PDF text)
+    return len(keys) >= 2 or len(ordinals) >= 2
+
+
+# A sub-row's ordinal inside a label: 2. before the label's words, not a decimal.
+_ROW_ORDINAL = re.compile(r"(?<![\d.])(\d{1,2})\.(?=[^\d.])")
 
 
 def _prints_values_inline(lrows: Sequence[LogicalRow]) -> bool:

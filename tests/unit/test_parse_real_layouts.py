@@ -630,3 +630,20 @@ def test_pipe_rows_that_print_no_closing_bar_are_a_row_a_line():
     assert _t2(report)[("normative_documents", "made")] == 3
     assert _row(report, "new") == [3, 1, 0, 0, 0, 0, 4]
     assert _row(report, "carried_over") == [0] * 7
+
+
+def test_values_below_two_wrapped_row_labels_are_placed_by_the_forms_row_order_not_given_to_the_second():
+    # PDF text of a table whose cells were written apart: two row labels, each wrapped, then one line
+    # of values that is the first label's row; the second row's values come after the rows that
+    # follow. Only the form's row order between rows printed with their values tells them apart.
+    rows = ("一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3\n二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n"
+            "三、本年度办理结果 (一)予以公开 0 0 0 0 0 0 0\n(二)部分公开 0 0 0 0 0 0 0\n(三)不予公开 1.属于国家秘密 0 0 0 0 0 0 0\n"
+            "2.其他法律行政法规禁止公开 0 0 0 0 0 0 0\n3.危及“三安全一稳定” 0 0 0 0 0 0 0\n4.保护第三方合法权益 0 0 0 0 0 0 0\n"
+            "5.属于三类内部事务信\n息\n1.本机关不掌握相关政\n府信息\n1 0 0 0 0 0 1\n6.属于四类过程性信息 0 0 0 0 0 0 0\n"
+            "7.属于行政执法案卷 0 0 0 0 0 0 0\n8.属于行政查询事项 0 0 0 0 0 0 0\n2 0 0 0 0 0 2\n"
+            "(四)无法提供 2.没有现成信息需要另行制作 0 0 0 0 0 0 0\n")
+    report = parse_report(text=HEAD + T3_PDF_TEXT_HEAD + rows)
+    assert _row(report, "unable.not_held") in ([2, 0, 0, 0, 0, 0, 2], [None] * 7)
+    assert _row(report, "withheld.internal_affairs") in ([1, 0, 0, 0, 0, 0, 1], [None] * 7)
+    assert _row(report, "unable.not_held") == [2, 0, 0, 0, 0, 0, 2]
+    assert _found(report, "recovered_cells")  # placed by the form's order, and said so
