@@ -273,7 +273,7 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
     for index, (token, is_number) in enumerate(tail):
         if is_number:
             numbers += 1
-        elif not (index == len(tail) - 1 and len(token) <= 3):  # a label the end of the text cut
+        elif not (index == len(tail) - 1 and (len(token) <= 3 or _starts_a_label(token, table))):  # a label the end of the text cut
             text_chars += len(token)
         pieces.append(token)
     pieces = _joined_cut_headers(pieces, table, finder)
@@ -304,11 +304,24 @@ def _joined_cut_headers(pieces: list[str], table: str, finder: re.Pattern[str]) 
     return out
 
 
+def _has_words(key: str) -> bool:
+    """Does a piece hold more than digits and signs (``20`` starts 2020年… but is a number)?"""
+    return any(not (char.isdigit() or char in "+-.,/%") for char in key)
+
+
+def _starts_a_label(piece: str, table: str) -> bool:
+    """The start of one of the table's labels, two characters or more after its enumerator
+    (``二、上年结转政府信息`` where the text stops)."""
+    key = strip_enumerator(label_key(piece))
+    return len(key) >= 2 and _has_words(key) and any(spelling.startswith(key) for field in _FIELDS_BY_TABLE[table]
+                                 for spelling, _ in _spellings(table, field))
+
+
 def _is_cut_header(piece: str, table: str) -> bool:
     """A column heading the copy cut short (``本年新`` for 本年新制作数量, ``本年增/`` for
     本年增/减): the start, two characters or more, of one of the table's column labels."""
     key = label_key(piece)
-    return len(key) >= 2 and any(spelling.startswith(key) and spelling != key
+    return len(key) >= 2 and _has_words(key) and any(spelling.startswith(key) and spelling != key
                                  for field in _CUT_HEADER_FIELDS[table] for spelling, _ in _spellings(table, field))
 
 
@@ -326,7 +339,9 @@ def _is_table_label(piece: str, table: str, finder: re.Pattern[str]) -> bool:
 # A bracketed instruction printed right after a label: 规范性文件(指各行政机关印发的有正式文号的文件).
 _BRACKET_AFTER = re.compile(r"\s*\((?![一二三四五六七八九十]+\))[^()]{1,40}\)")
 # A number, or a run of numbers printed without separators where a sign may open a cell (19-225).
-_GAP_TOKEN = re.compile(r"(?P<number>[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:[+-]\d+(?:\.\d+)?)*(?:万元|元|%)?)|(?P<text>[^\s\d]+)")
+# A change printed in words (减1, 增加5: the 本年增/减 column) is one number.
+_GAP_TOKEN = re.compile(r"(?P<number>(?:增加|增|减少|减)?[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:[+-]\d+(?:\.\d+)?)*(?:万元|元|%)?)"
+                        r"|(?P<text>[^\s\d]+)")
 
 
 def _gap_tokens(gap: str) -> Iterator[tuple[str, bool]]:

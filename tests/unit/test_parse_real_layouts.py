@@ -647,3 +647,27 @@ def test_values_below_two_wrapped_row_labels_are_placed_by_the_forms_row_order_n
     assert _row(report, "withheld.internal_affairs") in ([1, 0, 0, 0, 0, 0, 1], [None] * 7)
     assert _row(report, "unable.not_held") == [2, 0, 0, 0, 0, 0, 2]
     assert _found(report, "recovered_cells")  # placed by the form's order, and said so
+
+
+def test_a_change_printed_in_words_stays_one_cell_in_a_table_run_onto_one_line():
+    # a page flattened to one line with spaces: 减2 (a decrease of 2) is one cell of 本年增/减, not a
+    # blank 减 and a 2 that could join the next number into 20
+    text = ("二、主动公开政府信息情况\n第二十条第(五)项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n"
+            "行政许可 6 减1 38 其他对外管理服务事项 3 减2 0 第二十条第(六)项\n")
+    cells = _t2(parse_report(text=text))
+    assert [cells[("licensing", m)] for m in ("prior_items", "change", "decisions")] == [6, -1, 38]
+    assert [cells[("other_services", m)] for m in ("prior_items", "change", "decisions")] == [3, -2, 0]
+
+
+def test_numbers_of_a_table_run_onto_one_line_are_never_joined_as_a_cut_column_heading():
+    # `2 0` reads as the start of a heading such as 2020年… only if numbers could be headings; they cannot
+    text = ("二、主动公开政府信息情况\n第二十条第(一)项\n信息内容 本年制发件数 本年废止件数 现行有效件数\n"
+            "规章 2 0 2 行政规范性文件 12 0 3\n第二十条第(五)项\n")
+    cells = _t2(parse_report(text=text))
+    assert [cells.get(("regulations", m)) for m in ("made", "repealed", "in_force")] == [2, 0, 2]
+    assert [cells.get(("normative_documents", m)) for m in ("made", "repealed", "in_force")] == [12, 0, 3]
+
+
+def test_a_row_label_the_end_of_the_text_cut_does_not_hide_the_row_before_it_on_one_line():
+    text = (HEAD + T3_PDF_TEXT_HEAD + "一、本年新收政府信息公开申请数量 2 0 0 0 1 0 3 二、上年结转政府信息")
+    assert _row(parse_report(text=text), "new") == [2, 0, 0, 0, 1, 0, 3]
