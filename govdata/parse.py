@@ -376,6 +376,13 @@ def _label_tail_lines(norm_lines: Sequence[str], index: int) -> int:
     return k
 
 
+def _only_cells_between(squashed: Sequence[str], start: int, end: int) -> bool:
+    """Do the lines from ``start`` to ``end`` hold table cells only (short lines, a row of cells
+    on each, or one cell a line), never a paragraph of prose?"""
+    return end - start <= 6 or (end - start <= 60 and all(len(line) <= 40 or "|" in line or "\t" in line
+                                                           for line in squashed[start:end]))
+
+
 def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
     """0-based [start, end) line ranges of 表二, 表三 and 表四, for the tables that are present."""
     squashed = _squash_all(norm_lines)
@@ -386,7 +393,7 @@ def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
 
     t2 = first(lambda s: bool(_BLOCK.search(s)))
     header = first(_starts_table2_header)
-    if header is not None and (t2 is None or t2 - 6 <= header < t2):
+    if header is not None and (t2 is None or (header < t2 and _only_cells_between(squashed, header, t2))):
         t2 = header  # a 表二 printed without its first 第二十条 line: it starts at 信息内容
     t3 = first(_starts_table3, t2 or 0)
     if t3 is None:  # a page that begins inside 表三: from its first row whatever label that row has
@@ -1155,7 +1162,9 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     lrows = join_label_fragments(logical_rows(rows, width=len(REQUESTERS)), "table3")
     start_column = value_start_column(lrows, len(REQUESTERS))
     offset = value_offset(lrows, len(REQUESTERS)) if start_column is None else None
-    inline = _prints_values_inline(lrows)
+    # Labels may stand apart from their values where most rows print values on their label's line,
+    # or where rows of values without a label show the table's cells were written apart.
+    apart = _prints_values_inline(lrows) or any(not lrow.labels and lrow.has_values for lrow in lrows)
     padding = end_padding(lrows, len(REQUESTERS))
     skip = set()
     pending: list[tuple[str, LogicalRow, Fit]] = []  # rows the table's sums may still decide
@@ -1190,7 +1199,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         if not lrow.values:
             if row_key == "other" and template != "2019":
                 state.seen[row_key] = lrow.line  # (六)其他处理 heading its 2021 sub-rows: nothing to read
-            elif _is_dangling(lrows, index) and inline:
+            elif _is_dangling(lrows, index) and apart:
                 after_dangling = True  # a row label printed apart from its values (PDF conversion)
             elif _is_dangling(lrows, index) and row_key not in state.seen:
                 # one cell per line with blank cells dropped: a row printed as its label alone is
@@ -1200,7 +1209,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
                     out.append(_count_cell(doc, findings, Cell("", lrow.line),
                                            {"row": row_key, "row_zh": rows_zh[row_key], "requester": requester}))
             continue
-        if inline and (after_dangling or _follows_stray_label(lrows, index) or _names_several_rows(lrow)) \
+        if apart and (after_dangling or _follows_stray_label(lrows, index) or _names_several_rows(lrow)) \
                 and lrow.values[0].line != lrow.labels[-1].line:
             # values printed below a label that itself follows labels printed apart from their
             # rows: whose values they are is decided by the form's row order (_placed_orphans)

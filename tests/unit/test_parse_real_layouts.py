@@ -671,3 +671,33 @@ def test_numbers_of_a_table_run_onto_one_line_are_never_joined_as_a_cut_column_h
 def test_a_row_label_the_end_of_the_text_cut_does_not_hide_the_row_before_it_on_one_line():
     text = (HEAD + T3_PDF_TEXT_HEAD + "一、本年新收政府信息公开申请数量 2 0 0 0 1 0 3 二、上年结转政府信息")
     assert _row(parse_report(text=text), "new") == [2, 0, 0, 0, 1, 0, 3]
+
+
+def _cell_lines(*rows: tuple[str, ...]) -> str:
+    """One cell a line, a blank line after each row."""
+    return "".join("\n".join(row) + "\n\n" for row in rows)
+
+
+def test_a_label_alone_is_not_read_blank_where_rows_of_values_without_labels_show_cells_written_apart():
+    # one cell per line; 5.属于三类内部事务信息 and 1.本机关不掌握… printed together, then one row of values
+    # (5's), and 1's values after the 8. row: label-less rows of values say the cells were written apart
+    zeros = ("0",) * 7
+    rows = _cell_lines(("一、本年新收政府信息公开申请数量", "3", "0", "0", "0", "0", "0", "3"),
+                       ("二、上年结转政府信息公开申请数量", *zeros),
+                       ("三、本年度办理结果", "(一)予以公开", *zeros), ("(二)部分公开", *zeros), ("(三)不予公开", "1.属于国家秘密", *zeros),
+                       ("2.其他法律行政法规禁止公开", *zeros), ("3.危及“三安全一稳定”", *zeros), ("4.保护第三方合法权益", *zeros),
+                       ("5.属于三类内部事务信息", "1.本机关不掌握相关政府信息", "1", "0", "0", "0", "0", "0", "1"),
+                       ("6.属于四类过程性信息", *zeros), ("7.属于行政执法案卷", *zeros), ("8.属于行政查询事项", *zeros),
+                       ("2", "0", "0", "0", "0", "0", "2"), ("(四)无法提供", "2.没有现成信息需要另行制作", *zeros))
+    report = parse_report(text=HEAD + f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n\n申请人情况\n\n" + rows)
+    assert _row(report, "withheld.internal_affairs") == [1, 0, 0, 0, 0, 0, 1]
+    assert _row(report, "unable.not_held") == [2, 0, 0, 0, 0, 0, 2]
+
+
+def test_a_table2_that_opens_at_its_header_printed_one_cell_a_line_is_found():
+    # a page excerpt beginning at 信息内容 with every cell on a line of its own: the first 第二十条 block
+    # heading the text has is many lines further on
+    cells = _cell_lines(("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"), ("规章", "0", "0", "1"),
+                        ("行政规范性文件", "4", "0", "9"),
+                        ("第二十条第(五)项",), ("信息内容", "本年处理决定数量"), ("行政许可", "12"))
+    assert _t2(parse_report(text=HEAD + "二、主动公开政府信息情况\n" + cells))[("normative_documents", "made")] == 4
