@@ -242,15 +242,18 @@ def _undelimited_table_lines(lines: Sequence[str]) -> set[int]:
     out: set[int] = set()
     run: list[int] = []
     numbers_in_a_row = has_pair = False
+    sentence_goes_on = False  # the line right above is prose that stops mid-sentence (a hard wrap)
     for number, text in enumerate([*lines, "。"], start=1):  # a sentinel closes the last run
         stripped = text.strip()
         if not stripped or "|" in stripped or "\t" in stripped:  # blank, or a delimited table's
+            sentence_goes_on = False
             continue
         # (cheap tests first: most lines are prose)
         if " " in stripped and (stripped[-1].isdigit() or stripped[-1] in _UNIT_ENDS) and _SPACED_ROW.fullmatch(stripped):
             out.add(number)
         is_number = stripped[0] in _NUMBER_STARTS and _NUMBER_LINE.fullmatch(stripped) is not None
-        if is_number or (len(stripped) <= 40 and not _PROSE_MARK.search(stripped)):
+        carried_over, sentence_goes_on = sentence_goes_on, _PROSE_MARK.search(stripped) is not None and stripped[-1] not in "。;!?:"
+        if is_number or (len(stripped) <= 40 and not _PROSE_MARK.search(stripped) and not carried_over):
             has_pair = has_pair or (is_number and numbers_in_a_row)
             numbers_in_a_row = is_number
             run.append(number)
@@ -298,6 +301,9 @@ def _not_one_to_one() -> re.Pattern[str]:
     return beyond_bmp_or(is_special)
 
 
+_ENDS_IN_A_NUMBER = re.compile(r"\d\s*(?:余|多)?$")
+
+
 def _is_soft_break(before: str, after: str, *, adjacent: bool = False,
                    wrap_width: Callable[[], int | None] = lambda: None) -> bool:
     """Was a sentence cut by the line break between line ``before`` and line ``after``?
@@ -319,16 +325,19 @@ def _is_soft_break(before: str, after: str, *, adjacent: bool = False,
     before, after = before.strip(), after.strip()
     if not before or not after:
         return False
-    if before[-1].isdigit() and after.startswith(_UNITS):
-        return True
+    if _ENDS_IN_A_NUMBER.search(before) and after.startswith(_UNITS):
+        return True  # 260 / 条, 260余 / 条
     if adjacent and ((after[0] in _NUMBER_STARTS and _NUMBER_LINE.fullmatch(after) and before[-1] not in "。;!?:")
                      or (before[0] in _NUMBER_STARTS and _NUMBER_LINE.fullmatch(before) and not _ITEM_START.match(after))):
         return True
     is_heading = _CLAUSE_BREAK.search(before) is None
     if not before[-1].isdigit() and after[0].isdigit() and not is_heading and not _CLAUSE_BREAK.match(before[-1]):
         return True
-    if not adjacent or before[-1] in "。;!?:" or _ITEM_START.match(after):
+    if not adjacent or before[-1] in "。!?:" or _ITEM_START.match(after):
         return False
+    if before[-1] == ";":  # a statement goes on after a semicolon: joined where the wrap, not the writer, broke the line
+        width = wrap_width()
+        return width is not None and len(before) >= width
     if not is_heading:
         return True
     width = wrap_width()

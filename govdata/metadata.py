@@ -276,6 +276,23 @@ class _Page:
                     break
         return out
 
+    @cached_property
+    def prose_head(self) -> list[_Line]:
+        """The head with prose a PDF's text layer wrapped hard at its column width joined again
+        (a line of 15 characters or more that stops mid-sentence, continued on the next line), so
+        that a name or year cut at the wrap (某某县北坡 / 镇2022年…) is read whole. A joined line
+        keeps the number of the line it starts on."""
+        out: list[_Line] = []
+        joining = False
+        for line in self.head:
+            if joining and out and line.line == out[-1].line + out[-1].raw.count("\n") + 1 and _continues_prose(line):
+                previous = out[-1]
+                out[-1] = _Line(previous.line, previous.raw + "\n" + line.raw)
+            else:
+                out.append(line)
+            joining = _stops_mid_sentence(line)
+        return out
+
     def line_of(self, offset: int) -> int:
         """The 1-based line of a character offset in :attr:`text`."""
         return self.text.count("\n", 0, offset) + 1
@@ -283,6 +300,21 @@ class _Page:
     @cached_property
     def titles(self) -> list[_Title]:
         return list(_find_titles(self.head))
+
+
+_SENTENCE_END = frozenset("。!?;:")
+_ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[、.]|第[一二三四五六七八九十]+)")
+
+
+def _stops_mid_sentence(line: _Line) -> bool:
+    """A prose line a hard wrap cut: long, ending without a sentence's closing mark, no table row."""
+    text = line.text
+    return len(text) >= 15 and text[-1] not in _SENTENCE_END and "|" not in text and not line.is_chrome
+
+
+def _continues_prose(line: _Line) -> bool:
+    """A line that may carry on the sentence of the line above (no new item, no table row)."""
+    return "|" not in line.text and not _ITEM_START.match(line.text) and not line.is_chrome
 
 
 def _find_titles(head: list[_Line]) -> Iterator[_Title]:
@@ -336,7 +368,12 @@ def _find_titles(head: list[_Line]) -> Iterator[_Title]:
 
 
 def _may_start_title(line: _Line) -> bool:
-    return _is_name_line(line) or (_patterns().year.search(line.text) is not None and not line.is_chrome)
+    """A line a title broken over lines may start on: a name, or a year outside page chrome (a
+    flipbook's ``Page 3 -`` before the title is chrome that a separator sets apart)."""
+    if _is_name_line(line):
+        return True
+    after_chrome = _SEPARATORS.sub("", line.text) if line.is_chrome else line.text
+    return _patterns().year.search(after_chrome) is not None and _patterns().chrome.search(after_chrome) is None
 
 
 def _title(match: re.Match[str], head: list[_Line], index: int, starts: list[int]) -> _Title:
@@ -389,6 +426,10 @@ def _clean_name(text: str, *, prose: bool = False) -> str | None:
         return None
     if text.startswith("我") or any(word in text for word in words["not_in_name"]):
         return None
+    if any(reference in text for reference in words["self_reference"]) or _YEAR_IN_TEXT.search(text):
+        return None  # 2023年度我局: a phrase of a sentence, no name
+    if text.startswith(("年", "度")):
+        return None  # the rest of a year (2023|年度政府信息公开…), no name
     if text.startswith(words["collective"]):
         return None
     if (prose or spam_end is not None) and not text.endswith(words["agency_suffix"]):
@@ -396,6 +437,9 @@ def _clean_name(text: str, *, prose: bool = False) -> str | None:
     if spam_end is not None and text[0] in "省市县区州镇乡":
         return None
     return text
+
+
+_YEAR_IN_TEXT = re.compile(r"(?:19|20)\d{2}年")
 
 
 def _without_government(text: str) -> str:
@@ -457,11 +501,24 @@ def _agency_candidates(page: _Page) -> Iterator[_Candidate]:
     yield from _subject_agencies(page)
     yield from _compiler_agencies(page)
     yield from _untitled_heading_agencies(page)
-    for line in head:
+    yield from _publisher_agencies(page)
+
+
+def _publisher_agencies(page: _Page) -> Iterator[_Candidate]:
+    """The catalogue's publisher field (发布机构：某某局), its value on its line or, where the
+    catalogue prints one cell a line, on the next."""
+    fields = wording()["publisher_field"]
+    for index, line in enumerate(page.prose_head):
         for match in _patterns().publisher.finditer(line.text):
-            name = _name_from_prose(match["name"])
+            # a catalogue row printed with spaces, not bars: the next field's label ends the name
+            name = _name_from_prose(_patterns().chrome.split(match["name"], maxsplit=1)[0])
             if name:
                 yield _Candidate(name, line.line)
+        following = page.prose_head[index + 1] if index + 1 < len(page.prose_head) else None
+        if line.text.strip(":|") in fields and following is not None and following.line == line.line + 1:
+            name = _name_from_prose(following.text.strip("|"))
+            if name:
+                yield _Candidate(name, following.line)
 
 
 _COVER_DATE = re.compile("^20\\d{2}年[\\d一二三四五六七八九十]{1,3}月(?:[\\d一二三四五六七八九十]{1,3}日)?$")
@@ -489,7 +546,7 @@ def _letterhead(page: _Page) -> _Candidate | None:
 
 
 def _sentence_title_agencies(page: _Page) -> Iterator[_Candidate]:
-    for line in page.head:
+    for line in page.prose_head:
         for match in _patterns().sentence_title.finditer(line.text):
             name = _clean_name(match["lead"]) or _clean_name(_without_government(match["mid"]))
             if name:
@@ -514,8 +571,8 @@ def _subject_agencies(page: _Page) -> Iterator[_Candidate]:
     """The subject of a sentence that opens with the year (anywhere in the head), or of the
     page's opening lines without a year; in the order of the lines."""
     patterns = _patterns()
-    opening = {line.line for line in _opening_lines(page.head)}
-    for line in page.head:
+    opening = {line.line for line in _opening_lines(page.prose_head)}
+    for line in page.prose_head:
         if line.is_chrome:
             continue
         matches = list(patterns.subject.finditer(line.text))
@@ -528,7 +585,7 @@ def _subject_agencies(page: _Page) -> Iterator[_Candidate]:
 
 
 def _compiler_agencies(page: _Page) -> Iterator[_Candidate]:
-    for line in page.head:
+    for line in page.prose_head:
         if line.is_chrome:
             continue
         for match in _patterns().compiler.finditer(line.text):
@@ -539,9 +596,13 @@ def _compiler_agencies(page: _Page) -> Iterator[_Candidate]:
 
 
 def _untitled_heading_agencies(page: _Page) -> Iterator[_Candidate]:
-    """某某市政府信息公开情况统计报表: a title without a year still names its agency."""
+    """某某市政府信息公开情况统计报表: a title without a year still names its agency (a heading
+    starts a line: never the rest of a sentence a hard wrap carried over)."""
+    previous = None
     for line in page.head:
-        match = None if line.is_chrome else _patterns().untitled_heading.match(line.text)
+        carried_over = previous is not None and previous.line + 1 == line.line and _stops_mid_sentence(previous)
+        previous = line
+        match = None if line.is_chrome or carried_over else _patterns().untitled_heading.match(line.text)
         name = match and _clean_name(_without_government(match["lead"]))
         if name:
             yield _Candidate(name, line.line)

@@ -327,3 +327,37 @@ def test_a_2019_or_later_report_written_in_the_2008_sections_is_legacy():
 def test_one_old_section_name_in_a_2019_form_report_does_not_make_it_legacy():
     assert template_from_text(["本报告由总体情况、依申请公开政府信息情况、收费及减免情况等部分组成。"], 2023) == "2021"
     assert template_from_text(["一、概述", "政府信息公开相关收费情况", "三、收到和处理政府信息公开申请情况"], 2020) == "2019"
+
+
+# --- prose a PDF's text layer wrapped hard, catalogue fields in other layouts ---------------------
+
+
+def test_an_agency_named_in_an_opening_sentence_cut_by_a_hard_wrap_is_read_whole():
+    text = ("根据《中华人民共和国政府信息公开条例》规定，现将青禾县清河\n镇2022年政府信息公开工作年度报告公布如下。本报告由总体情况\n"
+            "、主动公开政府信息情况等部分组成。\n一、总体情况\n")
+    assert read_identity(reading(text)).agency == "青禾县清河镇"
+
+
+def test_a_title_wrapped_after_a_flipbook_page_prefix_gives_its_agency():
+    identity = read_identity(reading("Page 3 - 青禾市文登区城市管理局2021年政府信息公开\n工作年度报告\nP. 3\n(二)依申请公开工作情况\n"))
+    assert (identity.agency, identity.year) == ("青禾市文登区城市管理局", 2021)
+
+
+def test_the_rest_of_a_wrapped_sentence_is_no_heading_and_a_year_with_wo_ju_is_no_name():
+    text = ("根据《中华人民共和国政府信息公开条例》要求，特\n向社会公布2023年度我局政府信息公开年度报告。本报告中所列数据的\n"
+            "统计期限自2023年1月1日起至2023年12月31日止。\n")
+    identity = read_identity(reading(text))
+    assert (identity.agency, identity.year) == (None, 2023)
+
+
+def test_a_breadcrumb_title_with_no_name_before_its_year_names_no_agency():
+    identity = read_identity(reading(">> 政务公开\n>> 2023年度政府信息公开年度报告\n\n一、总体情况\n本局主动公开政府信息12条。\n"))
+    assert identity.agency is None
+
+
+def test_the_catalogues_publisher_field_is_read_printed_with_spaces_or_one_cell_a_line():
+    body = "一、总体情况\n本局主动公开政府信息12条。\n"
+    spaced = "索引号 11330700000000000K/2024-00001 主题分类 政务公开\n发布机构 青禾市商务局 发文日期 2021-10-08 15:47\n" + body
+    one_cell_a_line = "索引号\n11330700000000000K/2024-00001\n发布机构\n青禾市商务局\n发文日期\n2021-10-08 15:47\n" + body
+    assert read_identity(reading(spaced)).agency == "青禾市商务局"
+    assert read_identity(reading(one_cell_a_line)).agency == "青禾市商务局"
