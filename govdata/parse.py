@@ -24,6 +24,7 @@ with 16 zeros for 15 columns).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -151,7 +152,7 @@ def parse_tables(doc: Document) -> ParsedTables:
         part = segments[start:end]
         layouts[name] = layout.detect_layout([text for _, text, _ in part])
         grid = layout.rows_from_segments(part, layout=layouts[name] or layout.TABBED)
-        rows[name] = split_run_together_cells(grid, name)
+        rows[name] = split_run_together_cells(join_wrapped_header_cells(grid, name), name)
 
     table2, t2_template = parse_table2(rows.get("table2", []), doc, findings,
                                        reaches_end=regions.get("table2", (0, 0))[1] >= len(segments))
@@ -462,6 +463,60 @@ def split_run_together_cells(rows: Sequence[Row], table: str) -> list[Row]:
                      for cell in cells]
         out.append(Row(tuple(cells)))
     return out
+
+
+# What a table's header words may be: labels of its columns (and the 信息内容 corner of 表二).
+_HEADER_FIELDS = {"table2": ("measure", "header"), "table3": ("requester", "group", "header"), "table4": ("outcome", "proceeding")}
+
+
+def join_wrapped_header_cells(rows: Sequence[Row], table: str) -> list[Row]:
+    """Join a header row a PDF's text layer printed as two lines of words, each header cell
+    wrapped inside its column (``信息内容 上一年项目 本年增/减 处理决定`` over ``数量 数量``).
+
+    The second line's words belong to some of the first line's words, in order; the reading kept
+    is the one placement (of all in order) under which every word is one of the table's header
+    labels. None or several such placements: the lines are left as printed.
+    """
+    places = [(r, c) for r, row in enumerate(rows) for c in range(len(row.cells))]
+    replaced: dict[tuple[int, int], list[Cell]] = {}
+    dropped: set[tuple[int, int]] = set()
+    for first, second in itertools.pairwise(places):
+        if first in dropped:
+            continue
+        top, bottom = rows[first[0]].cells[first[1]], rows[second[0]].cells[second[1]]
+        if bottom.line != top.line + 1 or any(char.isdigit() for char in top.text + bottom.text):
+            continue
+        words = _stacked_header_words(top.text.split(), bottom.text.split(), table)
+        if words is not None:
+            replaced[first] = [Cell(word, top.line) for word in words]
+            dropped.add(second)
+    if not replaced:
+        return list(rows)
+    out = []
+    for r, row in enumerate(rows):
+        cells = [cell for c, original in enumerate(row.cells) if (r, c) not in dropped
+                 for cell in replaced.get((r, c), [original])]
+        if cells:
+            out.append(Row(tuple(cells)))
+    return out
+
+
+def _stacked_header_words(top: list[str], bottom: list[str], table: str) -> list[str] | None:
+    """The header words of two wrapped lines joined column by column, if exactly one placement
+    of the bottom words under the top words (in order) makes every word a header label."""
+    if len(top) < 2 or not bottom or len(bottom) > len(top) or len(top) > 10:
+        return None
+    fields = _HEADER_FIELDS[table]
+    readings = []
+    for columns in itertools.combinations(range(len(top)), len(bottom)):
+        words = list(top)
+        for column, word in zip(columns, bottom, strict=True):
+            words[column] += word
+        if all(labels.lookup_any(table, fields, word) is not None for word in words):
+            readings.append(words)
+            if len(readings) > 1:
+                return None
+    return readings[0] if readings else None
 
 
 def _is_label_piece(text: str) -> bool:

@@ -7,6 +7,8 @@ tests/integration/test_real_reports.py.
 
 from __future__ import annotations
 
+import pytest
+
 from govdata import parse_report
 
 HEAD = "某某县某某镇人民政府2022年政府信息公开工作年度报告\n本报告所列数据的统计期限自2022年1月1日至2022年12月31日。\n"
@@ -701,3 +703,25 @@ def test_a_table2_that_opens_at_its_header_printed_one_cell_a_line_is_found():
                         ("行政规范性文件", "4", "0", "9"),
                         ("第二十条第(五)项",), ("信息内容", "本年处理决定数量"), ("行政许可", "12"))
     assert _t2(parse_report(text=HEAD + "二、主动公开政府信息情况\n" + cells))[("normative_documents", "made")] == 4
+
+
+@pytest.mark.parametrize(("header", "item", "values", "truth"), [
+    ("信息内容 上一年项目 本年增/减 处理决定\n数量 数量", "行政许可", "15 3 20", {"prior_items": 15, "change": 3, "decisions": 20}),
+    ("信息内容 本年制发 本年废止 现行有效\n件数 件数 件数", "规章", "0 1 2", {"made": 0, "repealed": 1, "in_force": 2}),
+    ("信息内容 本年新制 本年新公 对外公开\n作数量 开数量 总数量", "规章", "0 1 2",
+     {"new_made": 0, "new_published": 1, "total_published": 2}),
+], ids=["some_columns_wrapped", "every_column_wrapped", "every_column_cut_mid_word"])
+def test_a_table2_header_whose_cells_wrap_onto_a_second_line_of_pdf_text_is_read(header, item, values, truth):
+    block = "(五)" if item == "行政许可" else "(一)"
+    text = f"二、主动公开政府信息情况\n第二十条第{block}项\n{header}\n{item} {values}\n"
+    cells = _t2(parse_report(text=text))
+    item_key = "licensing" if item == "行政许可" else "regulations"
+    assert {measure: cells.get((item_key, measure)) for measure in truth} == truth
+
+
+def test_header_lines_are_joined_only_where_one_placement_makes_every_word_a_label():
+    from govdata.parse import _stacked_header_words
+
+    assert _stacked_header_words(["信息内容", "上一年项目", "本年增/减", "处理决定"], ["数量", "数量"], "table2") == [
+        "信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
+    assert _stacked_header_words(["信息内容", "本年制发", "本年废止"], ["规章"], "table2") is None  # an item row, no header part
