@@ -19,7 +19,8 @@ Layouts (each a ``layout=`` name of :func:`make_report` and :func:`govdata.synth
     prints ``text |``, a blank cell ``|``; with ``pad_runs`` a ``|||`` run pads the row to the
     table's width (``第二十条第（一）项 | |||``); ``extra_column`` adds one empty column;
     ``lead_bar`` opens rows with ``| `` and ends them with a space; ``broken_blanks`` puts every
-    blank cell on a line of its own holding ``|``.
+    blank cell on a line of its own holding ``|``; ``open_rows`` prints no closing bar (markdown
+    without outer bars: ``规章 | 0 | 0 | 0``, a blank last cell leaves nothing).
 ``cell_per_line_bars``
     one cell per line ending `` |`` (a blank cell is a lone ``|``), no blank line between rows;
     with ``pad_runs`` the row's padding run stands on a line of its own (``|||``), with
@@ -38,7 +39,9 @@ Layouts (each a ``layout=`` name of :func:`make_report` and :func:`govdata.synth
     around Latin digits (``2023 年``), table rows as a label and its values separated by single
     spaces (``规章 0 0 0``; a blank cell vanishes), long labels wrapped with their values on a line
     of their own, row-group labels on a line of their own in the middle of their group, page
-    footers (``- 3 -``, ``第 3 页``) wherever a page ends, inside tables too.
+    footers (``- 3 -``, ``第 3 页``) wherever a page ends, inside tables too; with ``wrapped_headers``
+    header cells wrapped in their narrow columns onto a second line of words (``本年新 本年新`` /
+    ``制作数量 公开数量``).
 ``fused``
     a page flattened to one line: paragraphs and cells run together with no separator
     (``规章000行政规范性文件…``, ``…50000055.属于三类内部事务信息``), with ``fused_spaces`` a
@@ -116,6 +119,8 @@ class Quirks:
     extra_column: bool = False  # pipe_no_border, cell_per_line_bars: one more empty column (`0 | |`)
     lead_bar: bool = False  # pipe_no_border: `| row `; bar_separated: a row's first cell printed `| text`
     broken_blanks: bool = False  # pipe_no_border: each blank cell on a line of its own holding `|`
+    open_rows: bool = False  # pipe_no_border: no closing bar (`规章 | 0 | 0 | 0`)
+    wrapped_headers: bool = False  # pdf_text: header cells wrapped onto a second line of words
     row_opener: bool = False  # cell_per_line_bars: a lone `|` line before every row
     split_headers: bool = False  # blank_line_cells, bar_separated: header cells over two lines
     indent_values: bool = False  # blank_line_cells: ` 0`, whitespace-only separator lines
@@ -145,7 +150,8 @@ class Quirks:
         traditional = rng.choice(TRADITIONAL) if rng.random() < 0.2 else None
         return cls(
             pad_runs=rng.random() < 0.6, extra_column=rng.random() < 0.2, lead_bar=rng.random() < 0.2,
-            broken_blanks=rng.random() < 0.2, row_opener=rng.random() < 0.3, split_headers=rng.random() < 0.4,
+            broken_blanks=rng.random() < 0.2, open_rows=rng.random() < 0.15, wrapped_headers=rng.random() < 0.3,
+            row_opener=rng.random() < 0.3, split_headers=rng.random() < 0.4,
             indent_values=rng.random() < 0.3, values_apart=rng.random() < 0.7,
             split_numbers=rng.choice((0, 0, 1)) if layout == "pdf_text" else 0,
             fused_spaces=rng.choice((0.0, 0.1)) if layout == "fused" else 0.0, traditional=traditional,
@@ -570,6 +576,9 @@ def _render_lines(page: _Page, blocks: Sequence[synth.Paragraph | synth.Table], 
 def _pipe_row(page: _Page, tds: Sequence[_Td], width: int) -> None:
     """``规章 | 0 | 0 | 0 |``: each cell ``text |``, a blank ``|``, a ``|||`` run padding to the width."""
     q = page.quirks
+    if q.open_rows:
+        _open_pipe_row(page, tds)
+        return
     page.line(*([_Seg("| ")] if q.lead_bar else []))
     is_fresh, is_broken = True, False
     for index, td in enumerate(tds):
@@ -593,6 +602,21 @@ def _pipe_row(page: _Page, tds: Sequence[_Td], width: int) -> None:
         page.extend(_Seg(" |"))
     if q.lead_bar:
         page.extend(_Seg(" "))
+
+
+def _open_pipe_row(page: _Page, tds: Sequence[_Td]) -> None:
+    """``规章 | 0 |  | 2``: cells between bars, no bar closing the row (markdown without outer bars);
+    blank cells at the end of a row leave nothing."""
+    while tds and not tds[-1].text:
+        if tds[-1].key is not None and page.row is not None:
+            page.row.is_lossy = True
+            page.row.dropped.append(tds[-1].key)
+        tds = tds[:-1]
+    page.line()
+    for index, td in enumerate(tds):
+        if index:
+            page.extend(_Seg(" | " if td.text else " |"))
+        page.extend(_Seg(td.text or " ", td.key))
 
 
 def _bars_row(page: _Page, tds: Sequence[_Td], width: int) -> None:
@@ -711,7 +735,7 @@ def _render_pdf(page: _Page, blocks: Sequence[synth.Paragraph | synth.Table], st
             keys = _keys(tds)
             if not keys:
                 header = " ".join(td.text for td in tds if td.text)
-                for piece in _wrap(header, width) if "勾稽" in header else [header]:
+                for piece in _wrap(header, width) if "勾稽" in header else _header_lines(tds, q):
                     seg = _Seg(piece)
                     emit(seg)
                     _header_mark(page, block, r, [seg])
@@ -749,6 +773,21 @@ def _render_pdf(page: _Page, blocks: Sequence[synth.Paragraph | synth.Table], st
         for texts in scheduled.values():
             for text in texts:
                 emit(_Seg(text))
+
+
+def _header_lines(tds: Sequence[_Td], quirks: Quirks) -> list[str]:
+    """A header row as a PDF's text layer prints it: one line of its cells, or (``wrapped_headers``)
+    the cells a narrow column wraps cut in two, their heads on one line and their tails on the next."""
+    texts = [td.text for td in tds if td.text]
+    if not quirks.wrapped_headers or not any(_wraps(text, 5) for text in texts):
+        return [" ".join(texts)]
+    heads, tails = [], []
+    for text in texts:
+        cut = _header_cut(text) if _wraps(text, 5) else len(text)
+        heads.append(text[:cut])
+        if cut < len(text):
+            tails.append(text[cut:])
+    return [" ".join(heads), " ".join(tails)]
 
 
 def _wrap(text: str, width: int) -> list[str]:

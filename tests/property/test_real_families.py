@@ -47,12 +47,14 @@ def _check(seed: int, template: str, layout: str, quirks: synth_layouts.Quirks, 
 
 @examples(PER_FAMILY)
 @given(seed=seeds, template=templates, style=styles, pad_runs=st.booleans(), extra_column=st.booleans(), lead_bar=st.booleans(),
-       broken_blanks=st.booleans(), blank_share=st.sampled_from([0.0, 0.0, 0.3]), page_footers=st.booleans())
+       broken_blanks=st.booleans(), blank_share=st.sampled_from([0.0, 0.0, 0.3]), page_footers=st.booleans(),
+       open_rows=st.booleans())
 def test_pipe_rows_without_a_border_are_read_exactly(seed, template, style, pad_runs, extra_column, lead_bar, broken_blanks,
-                                                     blank_share, page_footers):
-    # `规章 | 0 | 0 | 0 |`, `第二十条第（一）项 | |||`, `0 | |`, `| 规章 | 2 | 0 | 2 | `, blank cells on lines of their own.
+                                                     blank_share, page_footers, open_rows):
+    # `规章 | 0 | 0 | 0 |`, `第二十条第（一）项 | |||`, `0 | |`, `| 规章 | 2 | 0 | 2 | `, blank cells on lines of their own,
+    # rows without a closing bar (`规章 | 0 | 0 | 0`).
     quirks = synth_layouts.Quirks(pad_runs=pad_runs, extra_column=extra_column, lead_bar=lead_bar, broken_blanks=broken_blanks,
-                                  blank_share=blank_share, page_footers=page_footers)
+                                  blank_share=blank_share, page_footers=page_footers, open_rows=open_rows)
     _check(seed, template, "pipe_no_border", quirks, style)
 
 
@@ -124,11 +126,13 @@ def test_text_that_stops_mid_table_keeps_what_was_printed_and_invents_nothing(se
 
 @examples(PER_FAMILY)
 @given(seed=seeds, template=templates, style=styles, layout=st.sampled_from(["pdf_text", "pipe_no_border", "blank_line_cells"]),
-       note_in_cell=st.booleans(), page_footers=st.booleans(), typos=st.integers(0, 1))
+       note_in_cell=st.booleans(), page_footers=st.booleans(), typos=st.integers(0, 1), wrapped_headers=st.booleans())
 def test_tables_converted_from_pdf_read_notes_footers_and_misread_labels(seed, template, style, layout, note_in_cell,
-                                                                         page_footers, typos):
-    # `22 （其中修订 16 件）`, `— 3 —` and `第 3 页` between rows, a label character misread (项 -> 顶).
-    quirks = synth_layouts.Quirks(note_in_cell=note_in_cell, page_footers=page_footers, typos=typos)
+                                                                         page_footers, typos, wrapped_headers):
+    # `22 （其中修订 16 件）`, `— 3 —` and `第 3 页` between rows, a label character misread (项 -> 顶), header cells
+    # wrapped in their columns onto a second line of words (`本年新 本年新` / `制作数量 公开数量`).
+    quirks = synth_layouts.Quirks(note_in_cell=note_in_cell, page_footers=page_footers, typos=typos,
+                                  wrapped_headers=wrapped_headers)
     _check(seed, template, layout, quirks, style)
 
 
