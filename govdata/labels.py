@@ -245,6 +245,7 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
     pieces: list[str] = []
     text_chars = numbers = 0
     previous_end = 0
+    previous_ordinal: str | None = None
     for number, match in enumerate(matches):
         start, end = positions[match.start()], positions[match.end() - 1] + 1
         if start < previous_end:  # inside the bracket of the label before
@@ -258,12 +259,13 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
             gap, prefix = stripped[:found.start()], found.group()
         else:
             prefix = ""
-        for token, is_number in _gap_tokens(gap):
+        for token, is_number in _with_ordinals_given_back(list(_gap_tokens(gap)), previous_ordinal):
             if is_number and number > 0:  # a number before the first label is an ordinal, not a cell
                 numbers += 1
             elif number > 0:  # words before the first label may be a heading or a note
                 text_chars += len(token)
             pieces.append(token)
+        previous_ordinal = enumerator
         bracket = _BRACKET_AFTER.match(text, end)
         if bracket is not None:
             end = bracket.end()
@@ -307,6 +309,24 @@ def _joined_cut_headers(pieces: list[str], table: str, finder: re.Pattern[str]) 
 def _has_words(key: str) -> bool:
     """Does a piece hold more than digits and signs (``20`` starts 2020年… but is a number)?"""
     return any(not (char.isdigit() or char in "+-.,/%") for char in key)
+
+
+def _with_ordinals_given_back(tokens: list[tuple[str, bool]], previous_ordinal: str | None) -> list[tuple[str, bool]]:
+    """Tokens between two labels with the ordinal of a label the finder did not know (a typo:
+    ``2.重复申请 000003.要提供公开出版物``) given back to it: the ordinal after the previous
+    label's (3 after 2) stuck to the number before words that open with ``.``."""
+    if previous_ordinal is None:
+        return tokens
+    expected = str(int(previous_ordinal.rstrip(".")) + 1)
+    out = list(tokens)
+    for index in range(len(out) - 1):
+        (number, is_number), (words, is_words_number) = out[index], out[index + 1]
+        if (is_number and not is_words_number and words.startswith(".") and number.isdigit()
+                and number.endswith(expected) and len(number) > len(expected)):
+            out[index] = (number[:-len(expected)], True)
+            out[index + 1] = (expected + words, False)
+            break
+    return out
 
 
 def _starts_a_label(piece: str, table: str) -> bool:

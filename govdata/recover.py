@@ -108,6 +108,7 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     # A reading that needs no blank cell is preferred: blanks are only assumed where the
     # printed digits cannot fill every column the rule accepts.
     budget = _Budget(MAX_STEPS)
+    unchecked = False
     try:
         full, capped, n_full = _accepted(_full_readings(texts, width, budget), rule, require=True)
         readings = full
@@ -119,6 +120,7 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
         elif n_full == 0 and not capped:
             # only when the printed digits cannot fill every column are blank cells assumed
             readings, capped, _ = _accepted(_partial_readings(texts, width, budget), rule, require=False)
+            unchecked = bool(readings) and all(rule([_int(value) for value in reading]) is None for reading in readings)
     except _SearchCapped:
         return Fit(None, "search_capped", f"印出“{printed}”的候选读法超过 {MAX_STEPS} 种，停止搜索")
     if capped:
@@ -128,6 +130,10 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
     if len(readings) > 1:
         why = f"，均符合{_RULE_ZH[rule]}" if rule in _RULE_ZH else "，本表没有可据以判断的加总关系"
         return Fit(None, "ambiguous_cells", printed, tuple(readings), why)
+    if unchecked:
+        # the one placement of a blank that breaks no rule leaves the rule nothing to check (a
+        # blank 总计): a digit that is not the row's (an ordinal stuck to it) would go unseen
+        return Fit(None, "ambiguous_cells", printed, tuple(readings), f"，总计为空，无法用{_RULE_ZH[rule]}验证")
     return Fit(cells_of(readings[0], tokens), "recovered_cells", describe(printed, readings[0], rule))
 
 

@@ -42,6 +42,21 @@ def test_fused_ordinal_of_the_next_row_is_given_back_by_the_forms_row_order():
     assert _row(report, "withheld.security_stability") == [0] * 7
 
 
+def test_the_ordinal_of_a_misspelt_next_label_is_given_back_by_the_previous_labels_ordinal():
+    # 要提供公开出版物 lost 求, so no spelling finds it; the 3 stuck to the 重复申请 row's zeros is its
+    # ordinal all the same (2. then 3.), never a digit of the row before
+    text = HEAD + T3 + ("（五）不予处理 1.信访举报投诉类申请00000002.重复申请 00000003.要提供公开出版物 "
+                        "00000004.无正当理由大量反复申请0000000\n")
+    assert _row(parse_report(text=text), "not_processed.duplicate") == [0] * 7
+
+
+def test_the_one_placement_of_a_blank_that_leaves_the_row_sum_nothing_to_check_is_not_trusted():
+    # six digits for seven columns: a blank 总计 is the only placement the row sum does not refute,
+    # but with 总计 blank the sum checks nothing (a digit that is not the row's would go unseen)
+    fit = recover_row([Cell("000003", 4, is_run=True)], 7, rule=row_sum_rule)
+    assert fit.cells is None and fit.problem == "ambiguous_cells" and len(fit.candidates) == 1
+
+
 def test_row_with_several_readings_is_reported_with_every_candidate_and_left_null():
     fit = recover_row([Cell("010001011", 7, is_run=True)], 7, rule=row_sum_rule)
     assert fit.cells is None and fit.problem == "ambiguous_cells"
