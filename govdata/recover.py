@@ -120,7 +120,8 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
         elif n_full == 0 and not capped:
             # only when the printed digits cannot fill every column are blank cells assumed
             readings, capped, _ = _accepted(_partial_readings(texts, width, budget), rule, require=False)
-            unchecked = bool(readings) and all(rule([_int(value) for value in reading]) is None for reading in readings)
+            unchecked = (any(token.may_cut for token in texts) and bool(readings)
+                         and all(rule([_int(value) for value in reading]) is None for reading in readings))
     except _SearchCapped:
         return Fit(None, "search_capped", f"印出“{printed}”的候选读法超过 {MAX_STEPS} 种，停止搜索")
     if capped:
@@ -132,7 +133,8 @@ def recover_row(values: Sequence[Cell], width: int, *, rule: Rule | None, fit: F
         return Fit(None, "ambiguous_cells", printed, tuple(readings), why)
     if unchecked:
         # the one placement of a blank that breaks no rule leaves the rule nothing to check (a
-        # blank 总计): a digit that is not the row's (an ordinal stuck to it) would go unseen
+        # blank 总计): in digits run together, one that is not the row's (an ordinal stuck to
+        # them) would go unseen; printed cells apart from each other carry no such digit
         return Fit(None, "ambiguous_cells", printed, tuple(readings), f"，总计为空，无法用{_RULE_ZH[rule]}验证")
     return Fit(cells_of(readings[0], tokens), "recovered_cells", describe(printed, readings[0], rule))
 
