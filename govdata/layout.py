@@ -388,7 +388,8 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
             continue
         blank_cell_open = False
         is_continuation = (uses_tab_marker and not line.startswith("\t") and current and not previous_was_bar
-                           and current[-1].text != "" and not is_value_cell(stripped))
+                           and current[-1].text != "" and not is_value_cell(stripped)
+                           and not is_value_cell(current[-1].text))  # a number goes on in no words
         previous_was_bar = False
         if is_continuation:
             last = current[-1]

@@ -450,7 +450,9 @@ def split_run_together_cells(rows: Sequence[Row], table: str) -> list[Row]:
             continue
         cells: list[Cell] = []
         for cell in row.cells:
-            pieces = labels.split_at_labels(cell.text, table) if _may_run_together(cell, table, fields) else None
+            pieces = None
+            if _may_run_together(cell, table, fields):
+                pieces = labels.split_at_labels(cell.text, table) or _label_and_trailing_digits(cell.text, table, fields)
             if pieces is None:
                 cells.append(cell)
             else:
@@ -517,6 +519,19 @@ def _stacked_header_words(top: list[str], bottom: list[str], table: str) -> list
             if len(readings) > 1:
                 return None
     return readings[0] if readings else None
+
+
+_TRAILING_DIGITS = re.compile(r"^(?P<label>.*[^\d\s.,+-])\s*(?P<digits>\d+)$")
+
+
+def _label_and_trailing_digits(text: str, table: str, fields: tuple[str, ...]) -> list[str] | None:
+    """A label with its row's first value stuck to its end (OCR, a cell border lost:
+    ``…其政府信息公开申请9``) cut in two, when the words alone are a label of the table (by
+    similarity: a copy that spells the label its own way, a comma for 、, is no exact spelling)."""
+    match = _TRAILING_DIGITS.match(text)
+    if match is None or labels.fuzzy_lookup(table, fields, match["label"]) is None:
+        return None
+    return [match["label"].strip(), match["digits"]]
 
 
 def _is_label_piece(text: str) -> bool:
@@ -1218,8 +1233,11 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     start_column = value_start_column(lrows, len(REQUESTERS))
     offset = value_offset(lrows, len(REQUESTERS)) if start_column is None else None
     # Labels may stand apart from their values where most rows print values on their label's line,
-    # or where rows of values without a label show the table's cells were written apart.
-    apart = _prints_values_inline(lrows) or any(not lrow.labels and lrow.has_values for lrow in lrows)
+    # or where rows of values without a label (or two rows' worth of values after one label) show
+    # the table's cells were written apart.
+    apart = _prints_values_inline(lrows) or any(
+        (not lrow.labels and lrow.has_values) or sum(1 for cell in lrow.values if cell.text) >= 2 * len(REQUESTERS)
+        for lrow in lrows)
     padding = end_padding(lrows, len(REQUESTERS))
     skip = set()
     pending: list[tuple[str, LogicalRow, Fit]] = []  # rows the table's sums may still decide

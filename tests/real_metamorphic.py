@@ -113,6 +113,23 @@ def cell_lines(text: str) -> str:
     return _map_rows(text, lambda cells: "\n".join(cell for cell in cells if cell) + "\n")
 
 
+def td_lines(text: str) -> str:
+    """One cell a line, a blank cell an empty line, nothing between rows (an HTML table's text
+    taken cell by cell with a line break after each ``<td>``)."""
+    return _map_rows(text, "\n".join)
+
+
+def tab_marked_lines(text: str) -> str:
+    """One cell a line, each after a tab (a word processor's table copied as text)."""
+    return _map_rows(text, lambda cells: "\n".join("\t" + cell for cell in cells))
+
+
+def fixed_columns(text: str) -> str:
+    """A PDF's text laid out in fixed columns (``pdftotext -layout``): cells padded to a width,
+    at least two spaces apart; blank cells are spaces only (lossy)."""
+    return _map_rows(text, lambda cells: "  ".join(cell.ljust(10) for cell in cells).rstrip() or None)
+
+
 def values_apart(text: str) -> str:
     """PDF text whose rows print the label on one line and the values, spaced, on the next
     (lossy: blank cells gone)."""
@@ -231,6 +248,10 @@ REWRITES = (
     Rewrite("html_table", as_html, is_html=True),
     Rewrite("spaced", spaced, lossless=False),
     Rewrite("cell_lines", cell_lines, lossless=False),
+    # lossy here only because a shredded pdf2md table and a table of bar lines lose their shape
+    Rewrite("td_lines", td_lines, lossless=False),
+    Rewrite("tab_marked_lines", tab_marked_lines, lossless=False),
+    Rewrite("fixed_columns", fixed_columns, lossless=False),
     Rewrite("values_apart", values_apart, lossless=False),
 )
 

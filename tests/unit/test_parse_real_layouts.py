@@ -725,3 +725,38 @@ def test_header_lines_are_joined_only_where_one_placement_makes_every_word_a_lab
     assert _stacked_header_words(["信息内容", "上一年项目", "本年增/减", "处理决定"], ["数量", "数量"], "table2") == [
         "信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]
     assert _stacked_header_words(["信息内容", "本年制发", "本年废止"], ["规章"], "table2") is None  # an item row, no header part
+
+
+def test_a_value_stuck_to_the_end_of_a_label_spelt_its_own_way_is_the_rows_first_cell():
+    # OCR lost the border after the label (and printed a comma for 、): the 9 is the 自然人 cell
+    text = (HEAD + "三、收到和处理政府信息公开申请情况\n(六)其他处理 |\n"
+            "1.申请人无正当理由逾期不补正，行政机关不再处理其政府信息公开申请9 | 0 | 0 | 0 | 0 | 0 | 9 |\n")
+    assert _row(parse_report(text=text), "other.no_amendment") in ([9, 0, 0, 0, 0, 0, 9], [None] * 7)
+    assert _row(parse_report(text=text), "other.no_amendment")[0] == 9
+
+
+def test_a_label_alone_is_not_read_blank_where_one_label_is_followed_by_two_rows_worth_of_values():
+    # one cell a line with nothing between rows: the values of 5.属于三类内部事务信息 follow the next
+    # label, and 1.本机关不掌握…'s come after the 8. row's own: fourteen numbers after one label say
+    # the cells were written apart, so neither label alone is read as a blank row
+    zeros = ["0"] * 7
+    cells = ["一、本年新收政府信息公开申请数量", "3", "0", "0", "0", "0", "0", "3", "二、上年结转政府信息公开申请数量", *zeros,
+             "三、本年度办理结果", "(一)予以公开", *zeros, "(二)部分公开", *zeros, "(三)不予公开", "1.属于国家秘密", *zeros,
+             "2.其他法律行政法规禁止公开", *zeros, "3.危及“三安全一稳定”", *zeros, "4.保护第三方合法权益", *zeros,
+             "5.属于三类内部事务信息", "1.本机关不掌握相关政府信息", "1", "0", "0", "0", "0", "0", "1",
+             "6.属于四类过程性信息", *zeros, "7.属于行政执法案卷", *zeros, "8.属于行政查询事项", *zeros, "2", "0", "0", "0", "0", "0", "2",
+             "(四)无法提供", "2.没有现成信息需要另行制作", *zeros]
+    report = parse_report(text=HEAD + f"三、收到和处理政府信息公开申请情况\n{T3_NOTE}\n申请人情况\n" + "\n".join(cells) + "\n")
+    assert _row(report, "unable.not_held") in ([2, 0, 0, 0, 0, 0, 2], [None] * 7)
+    assert _row(report, "withheld.internal_affairs") in ([1, 0, 0, 0, 0, 0, 1], [None] * 7)
+
+
+def test_a_line_without_the_tab_marker_does_not_continue_a_number():
+    # every cell a line after a tab; a block heading printed without one starts the next block, it
+    # is no continuation of the number above it
+    lines = ["\t信息内容", "\t本年制发件数", "\t本年废止件数", "\t现行有效件数", "\t规章", "\t0", "\t1", "\t2", "\t行政规范性文件",
+             "\t3", "\t0",
+             "\t5", "第二十条第(五)项", "\t信息内容", "\t本年处理决定数量", "\t行政许可", "\t7"]
+    cells = _t2(parse_report(text="二、主动公开政府信息情况\n第二十条第(一)项\n" + "\n".join(lines) + "\n"))
+    assert [cells.get(("normative_documents", m)) for m in ("made", "repealed", "in_force")] == [3, 0, 5]
+    assert cells.get(("licensing", "decisions")) == 7
