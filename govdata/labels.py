@@ -294,11 +294,12 @@ _CUT_HEADER_FIELDS = {"table2": ("measure",), "table3": ("requester",), "table4"
 
 def _joined_cut_headers(pieces: list[str], table: str, finder: re.Pattern[str]) -> list[str]:
     """Two pieces of one column heading a PDF's text layer both cut short and split at a space
-    (``本年 增/`` for 本年增/减, ``本 年新`` for 本年新制作数量) joined: neither is a label or the
-    start of one on its own (the first may be), together they start one."""
+    (``本年 增/`` for 本年增/减, ``本 年新`` for 本年新制作数量, ``现 行有效件``, ``现行有效 件``)
+    joined: neither is a label as spelt, the second not the start of one on its own (either may
+    resemble one, as 行有效件 and 现行有效 resemble 现行有效件数), together they start one."""
     out: list[str] = []
     for piece in pieces:
-        if (out and not _is_table_label(out[-1], table, finder) and not _is_table_label(piece, table, finder)
+        if (out and not _is_exact_label(out[-1], finder) and not _is_exact_label(piece, finder)
                 and not _is_cut_header(piece, table) and _is_cut_header(out[-1] + piece, table)):
             out[-1] += piece
             continue
@@ -343,6 +344,13 @@ def _is_cut_header(piece: str, table: str) -> bool:
     key = label_key(piece)
     return len(key) >= 2 and _has_words(key) and any(spelling.startswith(key) and spelling != key
                                  for field in _CUT_HEADER_FIELDS[table] for spelling, _ in _spellings(table, field))
+
+
+def _is_exact_label(piece: str, finder: re.Pattern[str]) -> bool:
+    """A piece that is one of the table's labels as spelt (after its enumerator, without a
+    bracketed instruction)."""
+    key = strip_enumerator(label_key(piece))
+    return bool(key) and (finder.fullmatch(key) is not None or finder.fullmatch(_BRACKETED.sub("", key)) is not None)
 
 
 def _is_table_label(piece: str, table: str, finder: re.Pattern[str]) -> bool:

@@ -486,7 +486,8 @@ def join_wrapped_header_cells(rows: Sequence[Row], table: str) -> list[Row]:
         if first in dropped:
             continue
         top, bottom = rows[first[0]].cells[first[1]], rows[second[0]].cells[second[1]]
-        if bottom.line != top.line + 1 or any(char.isdigit() for char in top.text + bottom.text):
+        # the next line, or the one after a page footer between them (- 3 -, 第 5 页 共 7 页)
+        if not 0 < bottom.line - top.line <= 2 or any(char.isdigit() for char in top.text + bottom.text):
             continue
         words = _stacked_header_words(top.text.split(), bottom.text.split(), table)
         if words is not None:
@@ -830,12 +831,22 @@ def _start_of(lrow: LogicalRow, start_column: int | None, offset: int | None) ->
 
 
 def without_cells_before(values: Sequence[Cell], start_column: int | None) -> Sequence[Cell]:
-    """A row's cells without the empty ones in grid columns before the table's values start: the
-    border or spacer column every row prints there (`| 1 | 0 |` in a table whose rows open with
-    `|`) is never a blank value, even in a row that prints fewer cells than the table's width."""
+    """A row's cells without the empty ones in grid columns before the table's values start, when
+    they open their line: the border or spacer column every row prints there (`| 1 | 0 |` in a
+    table whose rows open with `|`) is never a blank value, even in a row that prints fewer cells
+    than the table's width. An empty cell after a label on its line is a value (a row whose label
+    stands one column left of the table's usual place)."""
     if start_column is None or not any(cell.column is not None and cell.column < start_column for cell in values):
         return values
-    return [cell for cell in values if cell.text or cell.is_bar or cell.column is None or cell.column >= start_column]
+    kept, leading = [], {}  # per line, the next column a run of empty cells from the line's start would reach
+    for cell in values:
+        at = leading.get(cell.line, 0)
+        if cell.column == at and cell.column < start_column and not (cell.text or cell.is_bar):
+            leading[cell.line] = at + 1  # empty from the line's start: border or spacer, never after a label
+            continue
+        leading[cell.line] = -1
+        kept.append(cell)
+    return kept
 
 
 def _printed(cells: Sequence[Cell]) -> str:
@@ -1166,6 +1177,7 @@ class _T3State:
     group: str | None = None
     seen: dict[str, int] = field(default_factory=dict)
     next_is_other_sub_row: bool = False  # the next labelled row is a (六)其他处理 sub-row (2021 form)
+    next_is_total: bool = False  # the next labelled row is (七)总计
 
 
 def _ordinal_free(key: str) -> str:
@@ -1201,6 +1213,8 @@ def _t3_row_key(lrow: LogicalRow, state: _T3State) -> tuple[str | None, list[Cel
                 continue
             if (lrow.has_values or key != bare) and state.group == "other":  # 3.其他, even when every cell is blank
                 row_key = "other.other"
+            elif lrow.has_values and key != bare and state.group is None and state.next_is_total:
+                row_key = "other.other"  # a page that opens at 3.其他 right above (七)总计: the 2021 form's last sub-row
             elif lrow.has_values:
                 unknown.append(cell)
             continue
@@ -1252,6 +1266,7 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
                 orphans.append((index, lrow))
             continue
         state.next_is_other_sub_row = _next_is_other_sub_row(lrows, index)
+        state.next_is_total = _next_is_total(lrows, index)
         row_key, unknown = _t3_row_key(lrow, state)
         if row_key is None and unknown and lrow.has_values:
             row_key, consumed = _join_broken_label(lrow, lrows, index, state)
@@ -1435,6 +1450,12 @@ def _next_is_other_sub_row(lrows: Sequence[LogicalRow], index: int) -> bool:
             key = _ordinal_free(label_key(follower.labels[0].text))
             return any(mark in key for mark in _OTHER_SUB_ROW_MARKS) and key != "其他处理"
     return False
+
+
+def _next_is_total(lrows: Sequence[LogicalRow], index: int) -> bool:
+    """Is the next labelled row after row ``index`` the (七)总计 row?"""
+    follower = next((lrow for lrow in lrows[index + 1:index + 3] if lrow.labels), None)
+    return follower is not None and _ordinal_free(label_key(follower.labels[0].text)) == "总计"
 
 
 def _fuzzy_t3_labels(unknown: list[Cell], row_key: str | None, lrow: LogicalRow, state: _T3State,
@@ -1651,10 +1672,14 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
         values = values[1:]  # a run of pipes before the first value pads the header's row, never a cell
     if rows_opened and len(values) > _T4_WIDTH and values[0].is_bar:
         values = values[1:]
-    if not rows_opened and leading_bars and len(values) + len(leading_bars) == _T4_WIDTH and len(values) < _T4_WIDTH:
-        values = [*leading_bars, *values]  # the row's first cells were blanks, each on a line of its own
     # the extra column every header row prints after its labels is padding on the values row too
     extra_column = min(header_trailing) if header_trailing else 0
+    printed = len(values) - min(extra_column, _trailing_empty(values))  # the values row's cells, its padding aside
+    if not rows_opened and leading_bars and printed + len(leading_bars) == _T4_WIDTH and printed < _T4_WIDTH:
+        values = [*leading_bars, *values]  # the row's first cells were blanks, each on a line of its own
+    elif (not rows_opened and len(leading_bars) >= 2 and leading_bars[0].line == leading_bars[1].line
+          and printed + len(leading_bars) == _T4_WIDTH + 1 and printed < _T4_WIDTH):
+        values = [*leading_bars[1:], *values]  # `| |`: the row's opening bar, then its blank first cell
     fit = fit_values(values, _T4_WIDTH, padding=Padding(0, extra_column) if extra_column else None)
     if fit.cells is None and fit.problem in ("missing_cells", "extra_cells") and not (reaches_end and fit.problem == "missing_cells"):
         fit = recover.recover_row(values, _T4_WIDTH, rule=recover.table4_rule, fit=fit)

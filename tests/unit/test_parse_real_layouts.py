@@ -760,3 +760,66 @@ def test_a_line_without_the_tab_marker_does_not_continue_a_number():
     cells = _t2(parse_report(text="二、主动公开政府信息情况\n第二十条第(一)项\n" + "\n".join(lines) + "\n"))
     assert [cells.get(("normative_documents", m)) for m in ("made", "repealed", "in_force")] == [3, 0, 5]
     assert cells.get(("licensing", "decisions")) == 7
+
+
+def test_a_heading_cut_short_and_split_at_a_space_is_joined_even_when_its_tail_resembles_a_label():
+    # 现 行有效件 (现行有效件数 cut and spaced): 行有效件 alone resembles 现行有效件数, yet it is the tail of 现
+    text = "二、主动公开政府信息情况\n第二十条第(一)项\n信息内容 本年制发件数 本年废止件数 现 行有效件\n规章 0 0 5\n第二十条第(五)项\n"
+    cells = _t2(parse_report(text=text))
+    assert [cells.get(("regulations", m)) for m in ("made", "repealed", "in_force")] == [0, 0, 5]
+
+
+# --- found by a long run of the layout families (each failed before its fix) ---------------------
+
+_T4_HEAD_PIPE = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 | 行政诉讼 | |\n"
+                 "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | |\n"
+                 "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | |\n")
+_T4_BLANKS_BROKEN = [None, None, 0, 0, 0, 0, None, None, 0, 0, 0, None, 0, 0, 0]
+
+
+def _t4(report) -> list:
+    cells = {(r["proceeding"], r["outcome"]): r["value"] for r in report.table4.iter_rows(named=True)}
+    return [cells.get((p, o), "unread") for p in ("review", "litigation_direct", "litigation_after_review")
+            for o in ("upheld", "corrected", "other", "pending", "total")]
+
+
+def test_a_table4_row_opening_with_blanks_each_on_a_line_of_its_own_keeps_the_grids_extra_column_as_padding():
+    text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" + _T4_HEAD_PIPE
+            + "|\n|\n0 | 0 | 0 | 0 |\n|\n|\n0 | 0 | 0 |\n|\n0 | 0 | 0 | |\n五、存在的主要问题及改进情况\n")
+    assert _t4(parse_report(text=text)) == _T4_BLANKS_BROKEN
+
+
+def test_a_table4_row_whose_opening_bar_shares_a_line_with_its_blank_first_cell_is_read():
+    head = _T4_HEAD_PIPE.replace(" | |\n", " |\n").replace("\n行政复议", "\n| 行政复议").replace("\n结果维持", "\n| 结果维持")
+    text = (HEAD + "三、收到和处理政府信息公开申请情况\n| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" + head
+            + "| |\n|\n0 | 0 | 0 | 0 |\n|\n|\n0 | 0 | 0 |\n|\n0 | 0 | 0 |\n五、存在的主要问题及改进情况\n")
+    assert _t4(parse_report(text=text)) == _T4_BLANKS_BROKEN
+
+
+def test_a_heading_cut_short_and_split_where_its_head_resembles_a_label_is_joined():
+    text = "二、主动公开政府信息情况\n第二十条第(一)项\n信息内容 本年制发 件数 本年废止件数 现行有效 件\n规章 0 0 3\n第二十条第(五)项\n"
+    cells = _t2(parse_report(text=text))
+    assert [cells.get(("regulations", m)) for m in ("made", "repealed", "in_force")] == [0, 0, 3]
+
+
+def test_a_page_that_opens_at_3_qita_right_above_the_total_reads_it_as_the_2021_forms_last_sub_row():
+    text = ("3.其他 | 0 | 1 | 0 | 0 | 0 | 0 | 1 |\n(七) 总计 | 4 | 1 | 0 | 0 | 0 | 0 | 5 |\n"
+            "四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n")
+    assert _row(parse_report(text=text), "other.other") == [0, 1, 0, 0, 0, 0, 1]
+
+
+def test_a_wrapped_header_row_is_joined_across_a_page_footer():
+    text = ("二、主动公开政府信息情况\n第二十条第(九)项\n信息内容 采购项 采购\n第5页 共7页\n目数量 总金额\n政府集中采购 7 2947.67元\n"
+            "三、收到和处理政府信息公开申请情况\n")
+    cells = _t2(parse_report(text=text))
+    assert (cells.get(("procurement", "procurement_items")), cells.get(("procurement", "procurement_amount"))) == (7, 2947.67)
+
+
+def test_a_blank_first_value_after_a_label_one_column_left_of_the_tables_usual_place_is_a_value():
+    # most rows print a group label in a column of their own, so values usually start in the third
+    # column; a row without one starts its values in the second, and its blank first cell is a value
+    rows = ("三、本年度办理结果 | (一)予以公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n(三)不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+            "(四)无法提供 | 1.本机关不掌握相关政府信息 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n"
+            "2.没有现成信息需要另行制作 | | 0 | 0 | 0 | | | 0 |\n(五)不予处理 | 1.信访举报投诉类申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n")
+    report = parse_report(text=HEAD + "三、收到和处理政府信息公开申请情况\n" + rows)
+    assert _row(report, "unable.needs_creation") == [None, 0, 0, 0, None, None, 0]
