@@ -36,21 +36,27 @@ pins it: on the real report the two readings are equal with spaces aside.
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
+from govdata.formats.pdf_chars import Chars
+
 # A document with fewer characters than this per page may be a scan; pdfminer judges it.
 MIN_CHARS_PER_PAGE_FOR_PDFIUM = 10
 _CID = re.compile(r"\(cid:\d+\)")
-_GENERATED_CANDIDATES = frozenset(" \r\n\x02")
+# PDFium may add these between words and lines (they are in no content stream).
+_GENERATED_CANDIDATE = re.compile("[ \r\n\x02]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # PDFium's loose box of a character in a vertical-writing font (Identity-V) is many ems wide
 # and high; a horizontal character's is at most about an em wide and 1.5 em high.
 _MAX_WIDTH_EM = 2.0
@@ -59,12 +65,11 @@ _MAX_HEIGHT_EM = 3.0
 
 @dataclass
 class PageObjects:
-    """One page as the reader sees it; chars and edges are dicts shaped as pdfplumber's (a char
-    read by PDFium carries only what pdfplumber's word grouping reads: text, box, size, upright)."""
+    """One page as the reader sees it: its characters as columns, its edges as pdfplumber's dicts."""
 
     width: float
     height: float
-    chars: list[dict]
+    chars: Chars
     edges: list[dict]
     n_images: int
     n_unmapped: int  # characters whose font has no Unicode mapping ("(cid:N)" in pdfminer)
@@ -98,7 +103,7 @@ def read_with_pdfminer(pdf: pdfplumber.PDF, indices: Iterable[int] | None = None
     """The objects of the pages at ``indices`` (all by default) through pdfminer (pdfplumber),
     the reference reading."""
     pages = pdf.pages if indices is None else [pdf.pages[index] for index in indices]
-    return [PageObjects(page.width, page.height, page.chars, page.edges, len(page.images),
+    return [PageObjects(page.width, page.height, Chars.from_dicts(page.chars), page.edges, len(page.images),
                         sum(1 for char in page.chars if _CID.fullmatch(char["text"])))
             for page in pages]
 
@@ -136,35 +141,41 @@ def _check_geometry(page: pdfium.PdfPage) -> None:
         raise NotLikePdfminer("page rotated or offset")
 
 
-def _chars(textpage, height: float, text_objects: set[int]) -> list[dict]:
-    """The page's characters as pdfminer boxes them, in PDFium's order (the content stream's)."""
+def _chars(textpage, height: float, text_objects: set[int]) -> Chars:
+    """The page's characters as pdfminer boxes them, in PDFium's order (the content stream's).
+
+    PDFium is asked per character (its box, its text object, whether its font maps it to
+    Unicode) through ``map`` over its functions, a loop in C; the boxes are written straight
+    into an array, and everything else is worked out on arrays.
+    """
     count = pdfium_c.FPDFText_CountChars(textpage)
     buffer = ctypes.create_string_buffer((count + 1) * 2)
     pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
     text = buffer.raw[: count * 2].decode("utf-16-le", errors="surrogatepass")
-    box = pdfium_c.FS_RECTF()
-    loose_box, is_generated, unmapped = _loose_char_box, _is_generated, _has_unicode_map_error
-    textpage = ctypes.cast(textpage, ctypes.c_void_p).value
-    sizes: dict[int, float] = {}
-    chars = []
-    for index, char in enumerate(text):
-        if char in _GENERATED_CANDIDATES and is_generated(textpage, index):
-            continue
-        if "\ud800" <= char <= "\udfff" or unmapped(textpage, index):
-            raise NotLikePdfminer("character pdfminer may read differently")
-        key = _text_object_address(textpage, index)
-        size = sizes.get(key)
-        if size is None:
-            size = sizes[key] = _upright_text_size(key)
-        loose_box(textpage, index, box)
-        x0, x1, bottom = box.left, box.right, height - box.bottom
-        if x1 - x0 > _MAX_WIDTH_EM * size or bottom - (height - box.top) > _MAX_HEIGHT_EM * size:
-            raise NotLikePdfminer("vertical writing: pdfminer boxes it by other metrics")
-        top = bottom - size
-        chars.append({"text": char, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "size": size, "upright": True})
+    textpage = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
+    pages = itertools.repeat(textpage, count)
+    if _SURROGATE.search(text) or any(map(_has_unicode_map_error, pages, range(count))):
+        raise NotLikePdfminer("character pdfminer may read differently")
+    generated = [m.start() for m in _GENERATED_CANDIDATE.finditer(text) if _is_generated(textpage.value, m.start())]
+    kept = np.ones(count, dtype=bool)
+    kept[generated] = False
+    boxes = np.zeros((count, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
+    address = boxes.ctypes.data
+    collections.deque(map(_loose_char_box_at, itertools.repeat(textpage, count), range(count),
+                          map(ctypes.c_void_p, range(address, address + 16 * count, 16))), maxlen=0)
+    objects = list(map(_text_object_address, itertools.repeat(textpage, count), range(count)))
+    kept_index = np.flatnonzero(kept)
+    objects = [objects[index] for index in kept_index.tolist()]
+    sizes = {obj: _upright_text_size(obj) for obj in set(objects)}
     if text_objects.difference(sizes):
         raise NotLikePdfminer("PDFium dropped a text object (text painted twice)")
-    return chars
+    size = np.array([sizes[obj] for obj in objects], dtype=np.float64)
+    boxes = boxes[kept_index].astype(np.float64)
+    x0, x1, bottom = boxes[:, 0], boxes[:, 2], height - boxes[:, 3]
+    if ((x1 - x0 > _MAX_WIDTH_EM * size) | (bottom - (height - boxes[:, 1]) > _MAX_HEIGHT_EM * size)).any():
+        raise NotLikePdfminer("vertical writing: pdfminer boxes it by other metrics")
+    return Chars([text[index] for index in kept_index.tolist()], x0, x1, bottom - size, bottom, size,
+                 np.ones(len(kept_index), dtype=bool))
 
 
 def _by_address(name: str, restype, *argtypes):
@@ -174,10 +185,20 @@ def _by_address(name: str, restype, *argtypes):
 
 
 _HANDLE, _INT, _FLOAT_P, _INT_P = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_int)
-_text_object_address = _by_address("FPDFText_GetTextObject", _HANDLE, _HANDLE, _INT)
-_loose_char_box = _by_address("FPDFText_GetLooseCharBox", _INT, _HANDLE, _INT, ctypes.POINTER(pdfium_c.FS_RECTF))
+
+
+def _unchecked(name: str, restype):
+    """PDFium's function ``name`` called without argument conversion: half the cost of a call
+    through declared argument types, which counts when it is made for every character of a
+    page. Its arguments must be what C receives: ints for ``int``, ``ctypes.c_void_p`` for
+    pointers."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value)
+
+
+_text_object_address = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
+_loose_char_box_at = _unchecked("FPDFText_GetLooseCharBox", ctypes.c_int)
+_has_unicode_map_error = _unchecked("FPDFText_HasUnicodeMapError", ctypes.c_int)
 _is_generated = _by_address("FPDFText_IsGenerated", _INT, _HANDLE, _INT)
-_has_unicode_map_error = _by_address("FPDFText_HasUnicodeMapError", _INT, _HANDLE, _INT)
 _count_objects = _by_address("FPDFPage_CountObjects", _INT, _HANDLE)
 _get_object = _by_address("FPDFPage_GetObject", _HANDLE, _HANDLE, _INT)
 _object_type = _by_address("FPDFPageObj_GetType", _INT, _HANDLE)

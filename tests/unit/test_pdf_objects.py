@@ -43,9 +43,9 @@ def test_pdfium_gives_pdfminers_characters_and_edges_on_a_report():
     pages = read_with_pdfium(raw, _no_page_limit)  # no fallback: a report as Word and fpdf2 write them
     assert len(pages) == len(reference)
     for page, want in zip(pages, reference, strict=True):
-        assert [c["text"] for c in page.chars] == [c["text"] for c in want.chars]
+        assert page.chars.text == want.chars.text
         for key in ("x0", "x1", "top", "bottom", "size"):  # a few advances differ by hundredths of a point
-            assert [c[key] for c in page.chars] == pytest.approx([c[key] for c in want.chars], abs=0.05)
+            assert getattr(page.chars, key).tolist() == pytest.approx(getattr(want.chars, key).tolist(), abs=0.05)
         assert len(page.edges) == len(want.edges)
         for key in ("x0", "x1", "top", "bottom"):
             assert sorted(e[key] for e in page.edges) == pytest.approx(sorted(e[key] for e in want.edges), abs=1e-3)
@@ -64,7 +64,7 @@ def test_a_page_with_rotated_text_is_left_to_pdfminer_and_the_others_read_by_pdf
         pdf.text(100, 100, "旋转的文字")
     raw = bytes(pdf.output())
     first, second = read_with_pdfium(raw, _no_page_limit)
-    assert [c["text"] for c in first.chars] == list("一、总体情况：本年度全区政府信息公开工作依法有序开展")
+    assert first.chars.text == list("一、总体情况：本年度全区政府信息公开工作依法有序开展")
     assert second is None
     rendering = render_pdf(raw, "r.pdf")
     assert rendering.lines[:2] == ["一、总体情况：本年度全区政府信息公开工作依法有序开展", "二、主动公开"]
