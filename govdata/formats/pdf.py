@@ -184,18 +184,9 @@ def _page_items(page: PageObjects, page_number: int) -> list[tuple[str, object]]
     return [(kind, obj) for _top, kind, obj in items]
 
 
-@dataclass
-class _RuledPage:
-    """What pdfplumber's table finder reads of a page: its edges (its characters only for the
-    text strategy, which is not used)."""
-
-    edges: list[dict]
-    chars: tuple = ()
-
-
 def _find_tables(page: PageObjects) -> list:
     """pdfplumber's lattice finder (cells from the ruling lines) on the page's edges."""
-    return find_tables(_RuledPage(page.edges))
+    return find_tables(page.edges)
 
 
 def _is_real_table(table) -> bool:

@@ -47,9 +47,9 @@ import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
 from govdata.formats.pdf_chars import Chars
+from govdata.formats.pdf_lattice import HORIZONTAL, SLANTED, VERTICAL, Edges
 
 # A document with fewer characters than this per page may be a scan; pdfminer judges it.
 MIN_CHARS_PER_PAGE_FOR_PDFIUM = 10
@@ -65,12 +65,12 @@ _MAX_HEIGHT_EM = 3.0
 
 @dataclass
 class PageObjects:
-    """One page as the reader sees it: its characters as columns, its edges as pdfplumber's dicts."""
+    """One page as the reader sees it: its characters and its edges as columns."""
 
     width: float
     height: float
     chars: Chars
-    edges: list[dict]
+    edges: Edges
     n_images: int
     n_unmapped: int  # characters whose font has no Unicode mapping ("(cid:N)" in pdfminer)
 
@@ -103,7 +103,7 @@ def read_with_pdfminer(pdf: pdfplumber.PDF, indices: Iterable[int] | None = None
     """The objects of the pages at ``indices`` (all by default) through pdfminer (pdfplumber),
     the reference reading."""
     pages = pdf.pages if indices is None else [pdf.pages[index] for index in indices]
-    return [PageObjects(page.width, page.height, Chars.from_dicts(page.chars), page.edges, len(page.images),
+    return [PageObjects(page.width, page.height, Chars.from_dicts(page.chars), Edges.from_dicts(page.edges), len(page.images),
                         sum(1 for char in page.chars if _CID.fullmatch(char["text"])))
             for page in pages]
 
@@ -187,6 +187,11 @@ def _by_address(name: str, restype, *argtypes):
 _HANDLE, _INT, _FLOAT_P, _INT_P = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_int)
 
 
+class _Handle(ctypes.c_void_p):
+    """A PDFium object returned by an unchecked call: a c_void_p subclass stays a pointer
+    object (ctypes turns a plain c_void_p result into an int), so it can be passed back as one."""
+
+
 def _unchecked(name: str, restype):
     """PDFium's function ``name`` called without argument conversion: half the cost of a call
     through declared argument types, which counts when it is made for every character of a
@@ -199,25 +204,26 @@ _text_object_address = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
 _loose_char_box_at = _unchecked("FPDFText_GetLooseCharBox", ctypes.c_int)
 _has_unicode_map_error = _unchecked("FPDFText_HasUnicodeMapError", ctypes.c_int)
 _is_generated = _by_address("FPDFText_IsGenerated", _INT, _HANDLE, _INT)
-_count_objects = _by_address("FPDFPage_CountObjects", _INT, _HANDLE)
-_get_object = _by_address("FPDFPage_GetObject", _HANDLE, _HANDLE, _INT)
-_object_type = _by_address("FPDFPageObj_GetType", _INT, _HANDLE)
-_object_matrix = _by_address("FPDFPageObj_GetMatrix", _INT, _HANDLE, ctypes.POINTER(pdfium_c.FS_MATRIX))
+_object_matrix_of = _by_address("FPDFPageObj_GetMatrix", _INT, _HANDLE, ctypes.POINTER(pdfium_c.FS_MATRIX))
 _font_size = _by_address("FPDFTextObj_GetFontSize", _INT, _HANDLE, _FLOAT_P)
-_count_form_objects = _by_address("FPDFFormObj_CountObjects", _INT, _HANDLE)
-_get_form_object = _by_address("FPDFFormObj_GetObject", _HANDLE, _HANDLE, ctypes.c_ulong)
-_draw_mode = _by_address("FPDFPath_GetDrawMode", _INT, _HANDLE, _INT_P, _INT_P)
-_count_segments = _by_address("FPDFPath_CountSegments", _INT, _HANDLE)
-_get_segment = _by_address("FPDFPath_GetPathSegment", _HANDLE, _HANDLE, _INT)
-_segment_point = _by_address("FPDFPathSegment_GetPoint", _INT, _HANDLE, _FLOAT_P, _FLOAT_P)
-_segment_type = _by_address("FPDFPathSegment_GetType", _INT, _HANDLE)
-_segment_closes = _by_address("FPDFPathSegment_GetClose", _INT, _HANDLE)
+_count_objects = _unchecked("FPDFPage_CountObjects", ctypes.c_int)
+_get_object = _unchecked("FPDFPage_GetObject", _Handle)
+_object_type = _unchecked("FPDFPageObj_GetType", ctypes.c_int)
+_object_matrix = _unchecked("FPDFPageObj_GetMatrix", ctypes.c_int)
+_count_form_objects = _unchecked("FPDFFormObj_CountObjects", ctypes.c_int)
+_get_form_object = _unchecked("FPDFFormObj_GetObject", _Handle)
+_draw_mode = _unchecked("FPDFPath_GetDrawMode", ctypes.c_int)
+_count_segments = _unchecked("FPDFPath_CountSegments", ctypes.c_int)
+_get_segment = _unchecked("FPDFPath_GetPathSegment", _Handle)
+_segment_point = _unchecked("FPDFPathSegment_GetPoint", ctypes.c_int)
+_segment_type = _unchecked("FPDFPathSegment_GetType", ctypes.c_int)
+_segment_closes = _unchecked("FPDFPathSegment_GetClose", ctypes.c_int)
 
 
 def _upright_text_size(text_object: int) -> float:
     """Font size as pdfminer measures it (the text's height on the page); NotLikePdfminer when rotated."""
     matrix = pdfium_c.FS_MATRIX()
-    _object_matrix(text_object, matrix)
+    _object_matrix_of(text_object, matrix)
     if not (matrix.b == 0 and matrix.c == 0 and matrix.a > 0 and matrix.d > 0):
         raise NotLikePdfminer("rotated character")
     size = ctypes.c_float()
@@ -226,47 +232,74 @@ def _upright_text_size(text_object: int) -> float:
 
 
 class _PageContents:
-    """One walk over a page's objects (forms entered): paths as pdfminer classes them, images, text objects."""
+    """One walk over a page's objects (forms entered): paths as pdfminer classes them, images, text objects.
+
+    PDFium is asked about all paths of the page together (their draw modes and matrices, then
+    all their segments' kinds, closing flags and points), each question a ``map`` over its
+    function, so a page of a few hundred ruled cells costs a few thousand calls in C, not a
+    Python loop around each.
+    """
 
     def __init__(self, page, height: float):
         self.page = page
         self.height = height
-        self.lines: list[dict] = []
-        self.rects: list[dict] = []
-        self.curves: list[dict] = []
+        self.lines: list[tuple[float, ...]] = []
+        self.rects: list[tuple[float, ...]] = []
+        self.curves: list[list[tuple[float, float]]] = []
         self.n_images = 0
         self.text_objects: set[int] = set()
 
     def walk(self) -> None:
-        page = ctypes.cast(self.page, ctypes.c_void_p).value
-        for index in range(_count_objects(page)):
-            self._visit(_get_object(page, index), None)
+        page = ctypes.c_void_p(ctypes.cast(self.page, ctypes.c_void_p).value)
+        count = _count_objects(page)
+        paths: list[tuple[_Handle, tuple[float, ...] | None]] = []
+        self._visit(list(map(_get_object, itertools.repeat(page, count), range(count))), None, paths)
+        if paths:
+            self._paths(paths)
 
-    def edges(self) -> list[dict]:
+    def edges(self) -> Edges:
         """As pdfplumber's ``page.edges``: line edges, then rectangle edges, then curve edges."""
-        return [line_to_edge(line) for line in self.lines] + list(itertools.chain.from_iterable(map(rect_to_edges, self.rects))) \
-            + list(itertools.chain.from_iterable(map(curve_to_edges, self.curves)))
+        return Edges.concatenate([_line_edges(self.lines), _rect_edges(self.rects), _curve_edges(self.curves)])
 
-    def _visit(self, obj, outer: tuple[float, ...] | None) -> None:
-        kind = _object_type(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            self.text_objects.add(obj)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            self.n_images += 1
-        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            self._path(obj, _compose(_matrix(obj), outer))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            matrix = _compose(_matrix(obj), outer)
-            for index in range(_count_form_objects(obj)):
-                self._visit(_get_form_object(obj, index), matrix)
+    def _visit(self, objects: list, outer: tuple[float, ...] | None, paths: list) -> None:
+        for obj, kind in zip(objects, list(map(_object_type, objects)), strict=True):
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                self.text_objects.add(obj.value)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                self.n_images += 1
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                paths.append((obj, outer))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                count = _count_form_objects(obj)
+                inner = list(map(_get_form_object, itertools.repeat(obj, count), map(ctypes.c_ulong, range(count))))
+                self._visit(inner, _compose(_matrix(obj), outer), paths)
 
-    def _path(self, obj, matrix: tuple[float, ...]) -> None:
-        fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-        _draw_mode(obj, fill_mode, stroke)
-        if fill_mode.value == 0 and not stroke.value:
-            return  # a clipping path only ("W n"): pdfminer paints nothing
-        for shape, points in _subpaths(obj, matrix):
-            self._paint(shape, points)
+    def _paths(self, paths: list[tuple[_Handle, tuple[float, ...] | None]]) -> None:
+        objects = [obj for obj, _ in paths]
+        n = len(objects)
+        modes = np.zeros(2 * n, dtype=np.int32)  # fill mode, stroke
+        _call_into(_draw_mode, objects, modes, 2, 4)
+        matrices = np.zeros(6 * n, dtype=np.float32)
+        _call_into(_object_matrix, objects, matrices, 1, 24)
+        matrices = matrices.astype(np.float64).reshape(n, 6).tolist()
+        modes = modes.reshape(n, 2).tolist()
+        painted = [index for index in range(n) if modes[index][0] != 0 or modes[index][1]]  # else a clipping path ("W n")
+        counts = list(map(_count_segments, (objects[index] for index in painted)))
+        segments = list(map(_get_segment, itertools.chain.from_iterable(itertools.repeat(objects[index], count)
+                                                                        for index, count in zip(painted, counts, strict=True)),
+                            itertools.chain.from_iterable(map(range, counts))))
+        kinds = list(map(_segment_type, segments))
+        closes = list(map(_segment_closes, segments))
+        points = np.zeros(2 * len(segments), dtype=np.float32)
+        _call_into(_segment_point, segments, points, 2, 4)
+        xs, ys = points.astype(np.float64)[0::2].tolist(), points.astype(np.float64)[1::2].tolist()
+        start = 0
+        for index, count in zip(painted, counts, strict=True):
+            matrix = _compose(tuple(matrices[index]), paths[index][1])
+            end = start + count
+            for shape, pts in _subpaths(kinds[start:end], closes[start:end], xs[start:end], ys[start:end], matrix):
+                self._paint(shape, pts)
+            start = end
 
     def _paint(self, shape: str, pts: list[tuple[float, float]]) -> None:
         """pdfminer's PDFLayoutAnalyzer.paint_path for one subpath (points in PDF space)."""
@@ -274,54 +307,92 @@ class _PageContents:
             shape = shape[:-2] + "h"
             pts = pts[:-1]
         if shape in {"mlh", "ml"}:
-            self.lines.append(self._box("line", pts[:2], pts))
+            self.lines.append(self._box(pts[:2]))
         elif shape in {"mlllh", "mllll"}:
             (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
             square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
             if pts[0] == pts[4] and square:
-                self.rects.append(self._box("rect", [pts[0], pts[2]], pts))
+                self.rects.append(self._box([pts[0], pts[2]]))
             else:
-                self.curves.append(self._box("curve", pts, pts))
+                self.curves.append([(x, self.height - y) for x, y in pts])
         else:
-            self.curves.append(self._box("curve", pts, pts))
+            self.curves.append([(x, self.height - y) for x, y in pts])
 
-    def _box(self, kind: str, corners: list[tuple[float, float]], pts: list[tuple[float, float]]) -> dict:
+    def _box(self, corners: list[tuple[float, float]]) -> tuple[float, ...]:
+        """pdfminer's box of a line or rectangle: x0, x1, top, bottom, width, height."""
         x0, x1 = min(x for x, _ in corners), max(x for x, _ in corners)
         y0, y1 = min(y for _, y in corners), max(y for _, y in corners)
-        if kind == "curve":  # pdfminer boxes a curve by all its points
-            x0, x1 = min(x for x, _ in pts), max(x for x, _ in pts)
-            y0, y1 = min(y for _, y in pts), max(y for _, y in pts)
-        top = self.height - y1
-        return {"object_type": kind, "x0": x0, "y0": y0, "x1": x1, "y1": y1, "top": top, "bottom": self.height - y0,
-                "doctop": top, "width": x1 - x0, "height": y1 - y0, "pts": [(x, self.height - y) for x, y in pts]}
+        return (x0, x1, self.height - y1, self.height - y0, x1 - x0, y1 - y0)
 
 
-def _subpaths(obj, matrix: tuple[float, ...]) -> list[tuple[str, list[tuple[float, float]]]]:
+def _call_into(function, handles: list, out: np.ndarray, n_outputs: int, stride: int) -> None:
+    """``function(handle, &out[..], ...)`` for each handle, its ``n_outputs`` results written
+    to ``out`` at ``stride`` bytes from each other (``out`` holds n_outputs per handle)."""
+    base, size = out.ctypes.data, out.itemsize * (len(out) // max(1, len(handles)))
+    addresses = [map(ctypes.c_void_p, range(base + k * stride, base + k * stride + size * len(handles), size))
+                 for k in range(n_outputs)]
+    collections.deque(map(function, handles, *addresses), maxlen=0)
+
+
+def _line_edges(lines: list[tuple[float, ...]]) -> Edges:
+    """pdfplumber's ``line_to_edge``: horizontal when its top is its bottom."""
+    x0, x1, top, bottom, width, height = _columns(lines, 6)
+    orientation = np.where(top == bottom, HORIZONTAL, VERTICAL).astype(np.int8)
+    return Edges(orientation, x0, x1, top, bottom, width, height)
+
+
+def _rect_edges(rects: list[tuple[float, ...]]) -> Edges:
+    """pdfplumber's ``rect_to_edges``: top, bottom, left and right edge of each rectangle."""
+    x0, x1, top, bottom, width, height = _columns(rects, 6)
+    zero = np.zeros(len(rects))
+    below = top + height  # pdfplumber's bottom edge lies at top + height, its bottom at the rectangle's
+
+    def interleave(*columns: tuple[np.ndarray, ...]) -> np.ndarray:
+        return np.stack(columns, axis=1).reshape(-1)
+
+    return Edges(np.tile(np.array([HORIZONTAL, HORIZONTAL, VERTICAL, VERTICAL], dtype=np.int8), len(rects)),
+                 interleave(x0, x0, x0, x1), interleave(x1, x1, x0, x1), interleave(top, below, top, top),
+                 interleave(top, bottom, bottom, bottom), interleave(width, width, zero, zero),
+                 interleave(zero, zero, height, height))
+
+
+def _curve_edges(curves: list[list[tuple[float, float]]]) -> Edges:
+    """pdfplumber's ``curve_to_edges``: one edge between each two points of a curve."""
+    pairs = [(p0, p1) for pts in curves for p0, p1 in itertools.pairwise(pts)]
+    orientation = np.array([VERTICAL if p0[0] == p1[0] else HORIZONTAL if p0[1] == p1[1] else SLANTED
+                            for p0, p1 in pairs], dtype=np.int8)
+    x0, x1, top, bottom, width, height = _columns(
+        [(min(p0[0], p1[0]), max(p0[0], p1[0]), min(p0[1], p1[1]), max(p0[1], p1[1]), abs(p0[0] - p1[0]),
+          abs(p0[1] - p1[1])) for p0, p1 in pairs], 6)
+    return Edges(orientation, x0, x1, top, bottom, width, height)
+
+
+def _columns(rows: list[tuple[float, ...]], n: int) -> list[np.ndarray]:
+    return list(np.array(rows, dtype=np.float64).reshape(-1, n).T)
+
+
+def _subpaths(kinds: list[int], closes: list[int], xs: list[float], ys: list[float],
+              matrix: tuple[float, ...]) -> list[tuple[str, list[tuple[float, float]]]]:
     """The path's subpaths as pdfminer sees them: operators (m, l, c, h) and their end points.
 
     PDFium keeps a path as points: a Bézier curve as three, a ``h`` as a flag on the point
     that closes the figure (after adding a line back to the start when it is elsewhere, as
     pdfminer's ``h`` point also lies at the start).
     """
-    x, y = ctypes.c_float(), ctypes.c_float()
-    get_segment, get_point, get_type, is_closing = _get_segment, _segment_point, _segment_type, _segment_closes
     a, b, c, d, e, f = matrix
     ops: list[tuple[str, tuple[float, float]]] = []
     bezier = 0
-    for index in range(_count_segments(obj)):
-        segment = get_segment(obj, index)
-        get_point(segment, x, y)
-        px, py = x.value, y.value
-        point = (a * px + c * py + e, b * px + d * py + f)
-        op = _SEGMENT_OPS.get(get_type(segment))
+    for kind, closing, px, py in zip(kinds, closes, xs, ys, strict=True):
+        op = _SEGMENT_OPS.get(kind)
         if op is None:
             raise NotLikePdfminer("unknown path segment")
         if op == "c":
             bezier += 1
             if bezier % 3:
                 continue
+        point = (a * px + c * py + e, b * px + d * py + f)
         ops.append((op, point))
-        if is_closing(segment):
+        if closing:
             start = next((p for op, p in reversed(ops) if op == "m"), point)
             ops.append(("h", start))
     shape = "".join(op for op, _ in ops)
@@ -333,9 +404,9 @@ def _subpaths(obj, matrix: tuple[float, ...]) -> list[tuple[str, list[tuple[floa
 _SEGMENT_OPS = {pdfium_c.FPDF_SEGMENT_MOVETO: "m", pdfium_c.FPDF_SEGMENT_LINETO: "l", pdfium_c.FPDF_SEGMENT_BEZIERTO: "c"}
 
 
-def _matrix(obj: int) -> tuple[float, ...]:
+def _matrix(obj: _Handle) -> tuple[float, ...]:
     matrix = pdfium_c.FS_MATRIX()
-    _object_matrix(obj, matrix)
+    _object_matrix_of(obj.value, matrix)
     return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
 
 

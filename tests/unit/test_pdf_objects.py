@@ -48,8 +48,8 @@ def test_pdfium_gives_pdfminers_characters_and_edges_on_a_report():
             assert getattr(page.chars, key).tolist() == pytest.approx(getattr(want.chars, key).tolist(), abs=0.05)
         assert len(page.edges) == len(want.edges)
         for key in ("x0", "x1", "top", "bottom"):
-            assert sorted(e[key] for e in page.edges) == pytest.approx(sorted(e[key] for e in want.edges), abs=1e-3)
-        assert [e["orientation"] for e in page.edges] == [e["orientation"] for e in want.edges]
+            assert sorted(getattr(page.edges, key).tolist()) == pytest.approx(sorted(getattr(want.edges, key).tolist()), abs=1e-3)
+        assert page.edges.orientation.tolist() == want.edges.orientation.tolist()
 
 
 def test_a_page_with_rotated_text_is_left_to_pdfminer_and_the_others_read_by_pdfium():
