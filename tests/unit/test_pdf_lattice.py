@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import random
 
 import numpy as np
@@ -48,8 +49,8 @@ def _jittered_rules(rng: random.Random) -> list[dict]:
     ys = sorted(rng.sample(range(50, 750, 10), rng.randint(2, 10)))
     height = 800.0
     rects, lines = [], []
-    for x0, x1 in zip(xs, xs[1:], strict=False):
-        for y0, y1 in zip(ys, ys[1:], strict=False):
+    for x0, x1 in itertools.pairwise(xs):
+        for y0, y1 in itertools.pairwise(ys):
             if rng.random() < 0.8:
                 j = [rng.choice([0.0, 0.0, 0.3, -0.4, 2.9, 3.2]) for _ in range(2)]
                 rects.append(_box(x0 + j[0], y0 + j[1], x1 + j[0], y1, height))

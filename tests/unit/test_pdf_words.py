@@ -12,7 +12,7 @@ from govdata.formats import pdf_words
 from govdata.formats.pdf_chars import Chars
 
 # Wide and narrow characters, blanks, and a ligature pdfplumber expands.
-ALPHABET = list("本年新制作数量总计0123456789.-") + [" ", "\u3000", "ﬁ"]
+ALPHABET = [*"本年新制作数量总计0123456789.-", " ", "\u3000", "ﬁ"]
 
 
 def _random_chars(rng: random.Random, n: int) -> list[dict]:
