@@ -345,13 +345,19 @@ class _PageContents:
         closes = list(map(_segment_closes, segments))
         points = np.zeros(2 * len(segments), dtype=np.float32)
         _call_into(_segment_point, segments, points, 2, 4)
-        xs, ys = points.astype(np.float64)[0::2].tolist(), points.astype(np.float64)[1::2].tolist()
+        matrix = np.array([_compose(tuple(matrices[index]), paths[index][1]) for index in painted], dtype=np.float64)
+        xs, ys = _transform(points.astype(np.float64), matrix, counts)
+        rect_boxes = _drawn_rectangles(np.array(kinds), np.array(closes), xs, ys, np.array(counts), self.height)
+        xs, ys = xs.tolist(), ys.tolist()
         start = 0
-        for index, count in zip(painted, counts, strict=True):
-            matrix = _compose(tuple(matrices[index]), paths[index][1])
+        for number, count in enumerate(counts):
             end = start + count
-            for shape, pts in _subpaths(kinds[start:end], closes[start:end], xs[start:end], ys[start:end], matrix):
-                self._paint(shape, pts)
+            box = rect_boxes.get(number)
+            if box is not None:
+                self.rects.append(box)
+            else:
+                for shape, pts in _subpaths(kinds[start:end], closes[start:end], xs[start:end], ys[start:end]):
+                    self._paint(shape, pts)
             start = end
 
     def _paint(self, shape: str, pts: list[tuple[float, float]]) -> None:
@@ -424,18 +430,46 @@ def _columns(rows: list[tuple[float, ...]], n: int) -> list[np.ndarray]:
     return list(np.array(rows, dtype=np.float64).reshape(-1, n).T)
 
 
-def _subpaths(kinds: list[int], closes: list[int], xs: list[float], ys: list[float],
-              matrix: tuple[float, ...]) -> list[tuple[str, list[tuple[float, float]]]]:
-    """The path's subpaths as pdfminer sees them: operators (m, l, c, h) and their end points.
+def _transform(points: np.ndarray, matrices: np.ndarray, counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Each segment's point (x, y pairs in ``points``) through its path's matrix, in page space."""
+    a, b, c, d, e, f = np.repeat(matrices.reshape(-1, 6), counts, axis=0).T
+    px, py = points[0::2], points[1::2]
+    return a * px + c * py + e, b * px + d * py + f
+
+
+def _drawn_rectangles(kinds: np.ndarray, closes: np.ndarray, xs: np.ndarray, ys: np.ndarray, counts: np.ndarray,
+                      height: float) -> dict[int, tuple[float, ...]]:
+    """The box of each path drawn as most rules are, a rectangle (``re``, or ``m l l l l h``
+    back to its start, with square corners): path number -> pdfminer's box (x0, x1, top,
+    bottom, width, height), as :meth:`_PageContents._paint` would make it, for all such paths
+    of the page at once. Other paths go through :func:`_subpaths`."""
+    five = np.flatnonzero(counts == 5)
+    if len(five) == 0:
+        return {}
+    segment = (np.cumsum(counts) - counts)[five][:, None] + np.arange(5)
+    move, line = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+    drawn = (kinds[segment] == [move, line, line, line, line]).all(axis=1) & (closes[segment] == [0, 0, 0, 0, 1]).all(axis=1)
+    (x0, x1, x2, x3, x4), (y0, y1, y2, y3, y4) = xs[segment].T, ys[segment].T
+    square = ((x0 == x1) & (y1 == y2) & (x2 == x3) & (y3 == y0)) | ((y0 == y1) & (x1 == x2) & (y2 == y3) & (x3 == x0))
+    chosen = np.flatnonzero(drawn & (x4 == x0) & (y4 == y0) & square)
+    left, right = np.minimum(x0, x2)[chosen], np.maximum(x0, x2)[chosen]
+    low, high = np.minimum(y0, y2)[chosen], np.maximum(y0, y2)[chosen]
+    boxes = zip(left.tolist(), right.tolist(), (height - high).tolist(), (height - low).tolist(), (right - left).tolist(),
+                (high - low).tolist(), strict=True)
+    return dict(zip(five[chosen].tolist(), boxes, strict=True))
+
+
+def _subpaths(kinds: list[int], closes: list[int], xs: list[float], ys: list[float]) -> list[tuple[str, list[tuple[float, float]]]]:
+    """The path's subpaths as pdfminer sees them: operators (m, l, c, h) and their end points
+    (``xs``, ``ys``: the segments' points in page space).
 
     PDFium keeps a path as points: a Bézier curve as three, a ``h`` as a flag on the point
     that closes the figure (after adding a line back to the start when it is elsewhere, as
     pdfminer's ``h`` point also lies at the start).
     """
-    a, b, c, d, e, f = matrix
     ops: list[tuple[str, tuple[float, float]]] = []
     bezier = 0
-    for kind, closing, px, py in zip(kinds, closes, xs, ys, strict=True):
+    for kind, closing, x, y in zip(kinds, closes, xs, ys, strict=True):
         op = _SEGMENT_OPS.get(kind)
         if op is None:
             raise NotLikePdfminer("unknown path segment")
@@ -443,7 +477,7 @@ def _subpaths(kinds: list[int], closes: list[int], xs: list[float], ys: list[flo
             bezier += 1
             if bezier % 3:
                 continue
-        point = (a * px + c * py + e, b * px + d * py + f)
+        point = (x, y)
         ops.append((op, point))
         if closing:
             start = next((p for op, p in reversed(ops) if op == "m"), point)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import random
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
+import pypdfium2.raw as pdfium_c
 import pytest
 from fpdf import FPDF
 
+from govdata.formats import pdf_objects
 from govdata.formats.pdf import render_pdf
 from govdata.formats.pdf_objects import NotLikePdfminer, read_with_pdfium, read_with_pdfminer
 from tests.formats_fixtures import CJK_FONT, synthetic_report_pdf
@@ -142,3 +146,29 @@ def test_vertical_writing_set_large_and_scaled_down_is_boxed_as_pdfminer_boxes_i
                           "like a horizontal one, 0.12 em lower than pdfminer boxes it", strict=True)
 def test_vertical_writing_set_at_its_size_is_boxed_as_pdfminer_boxes_it():
     _assert_pdfium_boxes_characters_as_pdfminer(_vertical_writing_pdf(10, 1))
+
+
+def test_rectangles_found_for_a_whole_page_at_once_are_those_pdfminers_rules_find_path_by_path():
+    rng = random.Random(5)
+    move, line = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
+    kinds, closes, xs, ys, counts = [], [], [], [], []
+    for _ in range(400):
+        x0, y0, x1, y1 = (rng.choice([10.0, 10.5, 20.25, 30.0]) for _ in range(4))
+        corners = rng.choice([[(x0, y0), (x1, y0), (x1, y1), (x0, y1)], [(x0, y0), (x0, y1), (x1, y1), (x1, y0)],
+                              [(x0, y0), (x1, y0 + 1), (x1, y1), (x0, y1)]])  # square either way round, or not square
+        end = rng.choice([corners[0], corners[0], (x0 + 0.5, y0)])  # drawn back to its start, or not
+        path_kinds = rng.choice([[move, line, line, line, line], [move, line, line, line, line], [move, line, move, line, line]])
+        path_closes = rng.choice([[0, 0, 0, 0, 1], [0, 0, 0, 0, 1], [0, 0, 0, 0, 0]])
+        kinds += path_kinds
+        closes += path_closes
+        xs += [x for x, _ in [*corners, end]]
+        ys += [y for _, y in [*corners, end]]
+        counts.append(5)
+    found = pdf_objects._drawn_rectangles(np.array(kinds), np.array(closes), np.array(xs), np.array(ys), np.array(counts), 800.0)
+    assert 0 < len(found) < len(counts)  # the others are read path by path
+    for number, box in found.items():
+        contents = pdf_objects._PageContents(None, 800.0)
+        span = slice(5 * number, 5 * number + 5)
+        for shape, pts in pdf_objects._subpaths(kinds[span], closes[span], xs[span], ys[span]):
+            contents._paint(shape, pts)
+        assert (contents.rects, contents.lines, contents.curves) == ([box], [], [])
