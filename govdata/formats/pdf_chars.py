@@ -9,7 +9,7 @@ cost as much as reading the characters from PDFium.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,7 @@ class Chars:
     bottom: np.ndarray
     size: np.ndarray
     upright: np.ndarray
+    _blank: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -46,6 +47,12 @@ class Chars:
         return [{"text": self.text[i], "x0": float(self.x0[i]), "x1": float(self.x1[i]), "top": float(self.top[i]),
                  "bottom": float(self.bottom[i]), "doctop": float(self.top[i]), "size": float(self.size[i]),
                  "upright": bool(self.upright[i])} for i in rows]
+
+    def blank(self) -> np.ndarray:
+        """Which characters are white space (pdfplumber drops them between words); worked out once."""
+        if self._blank is None:
+            self._blank = np.fromiter(map(str.isspace, self.text), dtype=bool, count=len(self.text))
+        return self._blank
 
     def centres(self) -> tuple[np.ndarray, np.ndarray]:
         """Each character's centre (x, y), as pdfplumber tests a character in a cell."""

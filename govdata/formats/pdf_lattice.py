@@ -175,9 +175,9 @@ def _intersections(vertical: _Rules, horizontal: _Rules, x_tolerance: float, y_t
     h_top, h_x0, h_x1 = (np.array(values, dtype=np.float64)[None, :] for values in (horizontal.top, horizontal.x0, horizontal.x1))
     crossing = (v_top <= h_top + y_tolerance) & (v_bottom >= h_top - y_tolerance) & (v_x >= h_x0 - x_tolerance) \
         & (v_x <= h_x1 + x_tolerance)
-    v_boxes = list(zip(vertical.x0, vertical.top, vertical.x1, vertical.bottom, strict=True))
-    h_boxes = list(zip(horizontal.x0, horizontal.top, horizontal.x1, horizontal.bottom, strict=True))
-    intersections: dict[tuple[float, float], tuple[set, set]] = {}
+    v_boxes = _box_numbers(zip(vertical.x0, vertical.top, vertical.x1, vertical.bottom, strict=True))
+    h_boxes = _box_numbers(zip(horizontal.x0, horizontal.top, horizontal.x1, horizontal.bottom, strict=True))
+    intersections: dict[tuple[float, float], tuple[set[int], set[int]]] = {}
     for v, h in zip(*(axis.tolist() for axis in np.nonzero(crossing)), strict=True):
         rules = intersections.setdefault((vertical.x0[v], horizontal.top[h]), (set(), set()))
         rules[0].add(v_boxes[v])
@@ -185,19 +185,28 @@ def _intersections(vertical: _Rules, horizontal: _Rules, x_tolerance: float, y_t
     return intersections
 
 
+def _box_numbers(boxes) -> list[int]:
+    """A number for each rule's box, equal boxes one number (pdfplumber tells rules apart by box)."""
+    numbers: dict[tuple[float, ...], int] = {}
+    return [numbers.setdefault(box, len(numbers)) for box in boxes]
+
+
 def intersections_to_cells(intersections: dict) -> list[tuple[float, float, float, float]]:
     """pdfplumber's ``intersections_to_cells``: for each crossing in sorted order, the smallest
     cell it is the top-left corner of (a crossing below and one to the right joined to it by a
     rule, and the crossing that closes the box joined to both). ``intersections`` maps each
-    crossing to the boxes of its vertical and its horizontal rules."""
+    crossing to (the numbers of) the boxes of its vertical and its horizontal rules. The crossings
+    below and right of one are those after it in its column and its row, both in sorted order."""
     rules = intersections
     points = sorted(intersections)
     column: dict[float, list[tuple[float, float]]] = {}
     row: dict[float, list[tuple[float, float]]] = {}
+    place: dict[tuple[float, float], tuple[int, int]] = {}
     for point in points:
-        column.setdefault(point[0], []).append(point)
-        row.setdefault(point[1], []).append(point)
-    position = {point: index for index, point in enumerate(points)}
+        in_column, in_row = column.setdefault(point[0], []), row.setdefault(point[1], [])
+        place[point] = (len(in_column), len(in_row))
+        in_column.append(point)
+        in_row.append(point)
 
     def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
         if p1[0] == p2[0] and not rules[p1][0].isdisjoint(rules[p2][0]):
@@ -205,10 +214,9 @@ def intersections_to_cells(intersections: dict) -> list[tuple[float, float, floa
         return p1[1] == p2[1] and not rules[p1][1].isdisjoint(rules[p2][1])
 
     cells = []
-    for index, point in enumerate(points[:-1]):
-        below = [p for p in column[point[0]] if position[p] > index]
-        right = [p for p in row[point[1]] if position[p] > index]
-        cell = _smallest_cell(point, below, right, connects, rules)
+    for point in points[:-1]:
+        in_column, in_row = place[point]
+        cell = _smallest_cell(point, column[point[0]][in_column + 1:], row[point[1]][in_row + 1:], connects, rules)
         if cell is not None:
             cells.append(cell)
     return cells

@@ -168,7 +168,8 @@ def _chars(textpage, height: float, text_objects: set[int]) -> Chars:
     handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
     if _SURROGATE.search(text) or any(map(_has_unicode_map_error, itertools.repeat(handle, count), range(count))):
         raise NotLikePdfminer("character pdfminer may read differently")
-    generated = [m.start() for m in _GENERATED_CANDIDATE.finditer(text) if _is_generated(handle.value, m.start())]
+    candidates = [m.start() for m in _GENERATED_CANDIDATE.finditer(text)]
+    generated = list(itertools.compress(candidates, map(_is_generated, itertools.repeat(handle), candidates)))
     kept = np.ones(count, dtype=bool)
     kept[generated] = False
     boxes = np.zeros((count, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
@@ -178,10 +179,12 @@ def _chars(textpage, height: float, text_objects: set[int]) -> Chars:
     objects = list(map(_text_object_address, itertools.repeat(handle, count), range(count)))
     kept_index = np.flatnonzero(kept)
     objects = [objects[index] for index in kept_index.tolist()]
-    scales = {obj: _upright_text_scale(obj) for obj in set(objects)}
-    if text_objects.difference(scales):
+    distinct = list(set(objects))
+    if text_objects.difference(distinct):
         raise NotLikePdfminer("PDFium dropped a text object (text painted twice)")
-    font_size, a, d = np.array([scales[obj] for obj in objects], dtype=np.float64).reshape(-1, 3).T
+    number = dict(zip(distinct, range(len(distinct)), strict=True))
+    which = np.fromiter(map(number.__getitem__, objects), dtype=np.int64, count=len(objects))
+    font_size, a, d = (column[which] for column in _upright_text_scales(distinct))
     size = font_size * d
     boxes = boxes[kept_index].astype(np.float64)
     x0, x1, bottom = boxes[:, 0], boxes[:, 2], height - boxes[:, 3]
@@ -254,9 +257,9 @@ def _unchecked(name: str, restype):
 _text_object_address = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
 _loose_char_box_at = _unchecked("FPDFText_GetLooseCharBox", ctypes.c_int)
 _has_unicode_map_error = _unchecked("FPDFText_HasUnicodeMapError", ctypes.c_int)
-_is_generated = _by_address("FPDFText_IsGenerated", _INT, _HANDLE, _INT)
+_is_generated = _unchecked("FPDFText_IsGenerated", ctypes.c_int)
 _object_matrix_of = _by_address("FPDFPageObj_GetMatrix", _INT, _HANDLE, ctypes.POINTER(pdfium_c.FS_MATRIX))
-_font_size = _by_address("FPDFTextObj_GetFontSize", _INT, _HANDLE, _FLOAT_P)
+_text_font_size = _unchecked("FPDFTextObj_GetFontSize", ctypes.c_int)
 _count_objects = _unchecked("FPDFPage_CountObjects", ctypes.c_int)
 _get_object = _unchecked("FPDFPage_GetObject", _Handle)
 _object_type = _unchecked("FPDFPageObj_GetType", ctypes.c_int)
@@ -271,17 +274,19 @@ _segment_type = _unchecked("FPDFPathSegment_GetType", ctypes.c_int)
 _segment_closes = _unchecked("FPDFPathSegment_GetClose", ctypes.c_int)
 
 
-def _upright_text_scale(text_object: int) -> tuple[float, float, float]:
-    """The text object's font size and its matrix's horizontal and vertical scale (pdfminer's
+def _upright_text_scales(text_objects: list[int | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each text object's font size and its matrix's horizontal and vertical scale (pdfminer's
     size of a character is the font size times the vertical scale, or for vertical writing the
     horizontal one); NotLikePdfminer when the text is rotated."""
-    matrix = pdfium_c.FS_MATRIX()
-    _object_matrix_of(text_object, matrix)
-    if not (matrix.b == 0 and matrix.c == 0 and matrix.a > 0 and matrix.d > 0):
+    handles = list(map(ctypes.c_void_p, text_objects))
+    matrices = np.zeros(6 * len(handles), dtype=np.float32)
+    _call_into(_object_matrix, handles, matrices, 1, 24)
+    sizes = np.zeros(len(handles), dtype=np.float32)
+    _call_into(_text_font_size, handles, sizes, 1, 4)
+    a, b, c, d = (matrices[k::6].astype(np.float64) for k in range(4))
+    if not ((b == 0) & (c == 0) & (a > 0) & (d > 0)).all():
         raise NotLikePdfminer("rotated character")
-    size = ctypes.c_float()
-    _font_size(text_object, size)
-    return size.value, matrix.a, matrix.d
+    return sizes.astype(np.float64), a, d
 
 
 class _PageContents:
@@ -387,6 +392,8 @@ class _PageContents:
 def _call_into(function, handles: list, out: np.ndarray, n_outputs: int, stride: int) -> None:
     """``function(handle, &out[..], ...)`` for each handle, its ``n_outputs`` results written
     to ``out`` at ``stride`` bytes from each other (``out`` holds n_outputs per handle)."""
+    if not handles:
+        return
     base, size = out.ctypes.data, out.itemsize * (len(out) // max(1, len(handles)))
     addresses = [map(ctypes.c_void_p, range(base + k * stride, base + k * stride + size * len(handles), size))
                  for k in range(n_outputs)]

@@ -31,6 +31,7 @@ from pdfplumber.utils.text import LIGATURES
 
 from govdata.formats.pdf_chars import Chars
 
+_LIGATURE_CHARS = frozenset(LIGATURES)
 # pdfplumber's defaults, which extract_text (a table cell's text) uses.
 CELL_X_TOLERANCE = 3.0
 CELL_Y_TOLERANCE = 3.0
@@ -67,8 +68,8 @@ def extract_words(chars: Chars, index: np.ndarray, key: np.ndarray, x_tolerance:
     line = _chain_clusters(run, top, y_tolerance)
     order = np.lexsort((np.arange(n), x0, line))
     texts = chars.text
-    ordered = index[order].tolist()
-    blank = np.fromiter((texts[i].isspace() for i in ordered), dtype=bool, count=n)
+    ordered = index[order]
+    blank = chars.blank()[ordered]
     x0, x1, top, line = x0[order], x1[order], top[order], line[order]
     starts = np.ones(n, dtype=bool)
     starts[1:] = (line[1:] != line[:-1]) | blank[:-1] | (x0[1:] < x0[:-1]) | (x0[1:] > x1[:-1] + x_tolerance) \
@@ -80,11 +81,12 @@ def extract_words(chars: Chars, index: np.ndarray, key: np.ndarray, x_tolerance:
     first = np.flatnonzero(starts[kept])  # positions in ``kept`` where a word starts
     bottom = chars.bottom[index][order][kept]
     x0, x1, top = x0[kept], x1[kept], top[kept]
-    kept_chars = [ordered[k] for k in kept.tolist()]
-    pieces = [LIGATURES.get(texts[i], texts[i]) for i in kept_chars]
+    pieces = [texts[i] for i in ordered[kept].tolist()]
+    if not _LIGATURE_CHARS.isdisjoint(pieces):
+        pieces = [LIGATURES.get(piece, piece) for piece in pieces]
     ends = [*first[1:].tolist(), len(kept)]
     text = ["".join(pieces[a:b]) for a, b in zip(first.tolist(), ends, strict=True)]
-    heads = index[order][kept][first]
+    heads = ordered[kept][first]
     return Words(text, np.minimum.reduceat(x0, first), np.maximum.reduceat(x1, first), np.minimum.reduceat(top, first),
                  np.maximum.reduceat(bottom, first), chars.size[heads], key[order][kept][first])
 
