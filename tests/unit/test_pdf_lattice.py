@@ -13,8 +13,11 @@ from pdfplumber import table as plumber_table
 from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
 from govdata.formats import pdf_objects
-from govdata.formats.pdf import _nearest
+from govdata.formats.grid import join_fragments
+from govdata.formats.pdf import _nearest, _table_cells
+from govdata.formats.pdf_chars import Chars
 from govdata.formats.pdf_lattice import Edges, cells_to_tables, find_tables
+from govdata.formats.pdf_objects import read_with_pdfminer
 from tests import real_golden
 from tests.formats_fixtures import synthetic_report_pdf
 
@@ -110,3 +113,27 @@ def test_nearest_edge_is_the_first_of_the_closest_as_a_linear_search_finds_it():
     edges = [10.0, 20.0, 30.5, 41.0]
     for value in [-5.0, 10.0, 14.9, 15.0, 15.1, 25.25, 30.5, 35.75, 41.0, 99.0]:
         assert _nearest(edges, value) == min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+
+
+def _cells_as_pdfplumber_extracts(table, chars: list[dict]) -> list[str]:
+    table.page = type("Page", (), {"chars": chars})()
+    return [join_fragments((text or "").split("\n")) for row in table.extract() for text in row
+            if text is not None]
+
+
+@pytest.mark.parametrize("rotated", [False, True])
+def test_cell_texts_are_pdfplumbers_table_extract_whether_text_is_upright_or_not(rotated):
+    with pdfplumber.open(io.BytesIO(synthetic_report_pdf(2))) as pdf:
+        pages = read_with_pdfminer(pdf)
+    n_tables = 0
+    for page in pages:
+        chars = page.chars
+        if rotated:  # every third character turned: the cells that hold one are read by pdfplumber itself
+            chars = Chars(chars.text, chars.x0, chars.x1, chars.top, chars.bottom, chars.size,
+                          np.arange(len(chars)) % 3 != 0)
+        centre_x, centre_y = chars.centres()
+        for table in find_tables(page.edges):
+            n_tables += 1
+            texts = [text for _, text in _table_cells(table, chars, centre_x, centre_y)]
+            assert texts == _cells_as_pdfplumber_extracts(table, chars.as_dicts())
+    assert n_tables > 0
