@@ -54,6 +54,10 @@ class Chars:
             self._blank = np.fromiter(map(str.isspace, self.text), dtype=bool, count=len(self.text))
         return self._blank
 
+    def any_empty(self) -> bool:
+        """Whether a character has empty text (pdfplumber makes it a word of its own)."""
+        return "" in self.text
+
     def centres(self) -> tuple[np.ndarray, np.ndarray]:
         """Each character's centre (x, y), as pdfplumber tests a character in a cell."""
         return (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2

@@ -208,29 +208,33 @@ def intersections_to_cells(intersections: dict) -> list[tuple[float, float, floa
         in_column.append(point)
         in_row.append(point)
 
-    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
-        if p1[0] == p2[0] and not rules[p1][0].isdisjoint(rules[p2][0]):
-            return True
-        return p1[1] == p2[1] and not rules[p1][1].isdisjoint(rules[p2][1])
-
     cells = []
     for point in points[:-1]:
         in_column, in_row = place[point]
-        cell = _smallest_cell(point, column[point[0]][in_column + 1:], row[point[1]][in_row + 1:], connects, rules)
+        cell = _smallest_cell(point, column[point[0]][in_column + 1:], row[point[1]][in_row + 1:], rules)
         if cell is not None:
             cells.append(cell)
     return cells
 
 
-def _smallest_cell(point, below, right, connects, rules) -> tuple[float, float, float, float] | None:
+def _smallest_cell(point, below, right, rules) -> tuple[float, float, float, float] | None:
+    """pdfplumber's search from one crossing: the first crossing below joined to it by a
+    vertical rule, the first to the right joined by a horizontal one, and the crossing that
+    closes the box joined to the one to the right by a vertical rule and to the one below by a
+    horizontal one. (Two crossings in a column are joined when they share a vertical rule; in a
+    row, a horizontal one: pdfplumber's ``edge_connects``.)"""
+    vertical, horizontal = rules[point]
+    joined_right = None
     for below_point in below:
-        if not connects(point, below_point):
+        if vertical.isdisjoint(rules[below_point][0]):
             continue
-        for right_point in right:
-            if not connects(point, right_point):
-                continue
+        if joined_right is None:
+            joined_right = [p for p in right if not horizontal.isdisjoint(rules[p][1])]
+        for right_point in joined_right:
             corner = (right_point[0], below_point[1])
-            if corner in rules and connects(corner, right_point) and connects(corner, below_point):
+            closing = rules.get(corner)
+            if closing is not None and not closing[0].isdisjoint(rules[right_point][0]) \
+                    and not closing[1].isdisjoint(rules[below_point][1]):
                 return (point[0], point[1], corner[0], corner[1])
     return None
 
@@ -250,7 +254,7 @@ def cells_to_tables(cells: list[tuple[float, float, float, float]]) -> list[list
         for cell in remaining:
             x0, top, x1, bottom = cell
             cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-            if not current or any(corner in corners for corner in cell_corners):
+            if not current or not corners.isdisjoint(cell_corners):
                 corners.update(cell_corners)
                 current.append(cell)
             else:

@@ -53,7 +53,7 @@ class Words:
 def needs_pdfplumber(chars: Chars, index: np.ndarray) -> bool:
     """True when the characters at ``index`` hold text this module does not group as pdfplumber
     does: rotated text, or a character with empty text (pdfplumber makes it a word of its own)."""
-    return not bool(chars.upright[index].all()) or any(not chars.text[i] for i in index.tolist())
+    return not bool(chars.upright[index].all()) or (chars.any_empty() and any(not chars.text[i] for i in index.tolist()))
 
 
 def extract_words(chars: Chars, index: np.ndarray, key: np.ndarray, x_tolerance: float, y_tolerance: float) -> Words:
