@@ -6,8 +6,8 @@ least any reader of these files must do; poppler's ``pdftotext`` is also timed w
 (Debian poppler-utils), and the faster of the two is the floor. The reader is
 ``govdata.formats.render`` (what ``read_document`` runs on PDF bytes: characters, ruled tables
 over page breaks, paragraphs). Figures are CPU seconds of this process (pdftotext: wall time of
-its processes), the median of ``--rounds`` passes over every file. ``--before TREE`` also times
-the reader of another source tree (a folder holding a ``govdata`` package, e.g. an older commit
+its processes), the median of ``--rounds`` passes over every file. ``--before TREE`` (repeatable) also
+times the reader of another source tree (a folder holding a ``govdata`` package, e.g. an older commit
 unpacked with ``git archive``) in a child process, one pass per round between this reader's
 passes, so both meet the same load on a shared machine. Prints figures and the load average;
 never run as a test.
@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=40, help="synthetic report PDFs (default 40)")
     parser.add_argument("--real", type=Path, default=REAL, help="folder searched for real PDFs (default ../shared/real)")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the files; the median counts (default 3)")
-    parser.add_argument("--before", type=Path, help="also time the reader of this source tree (holding govdata/)")
+    parser.add_argument("--before", type=Path, action="append", default=[],
+                        help="also time the reader of this source tree (holding govdata/); may be given more than once")
     parser.add_argument("--one-pass", action="store_true", help=argparse.SUPPRESS)  # the child of --before
     args = parser.parse_args(argv)
 
@@ -136,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
           f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.2f}")
     passes: dict[str, list[float]] = {}
     for _ in range(args.rounds):
-        if args.before:
-            passes.setdefault(f"reader of {args.before}", []).append(before_seconds(args.before, args.n, args.real))
+        for tree in args.before:
+            passes.setdefault(f"reader of {tree}", []).append(before_seconds(tree, args.n, args.real))
         passes.setdefault("govdata reader", []).append(cpu_seconds(read_with_govdata, files))
         passes.setdefault("floor: pypdfium2 text", []).append(cpu_seconds(extract_text_with_pdfium, files))
     figures = {name: statistics.median(times) for name, times in passes.items()}
