@@ -13,7 +13,10 @@ headers that Word repeats on each page are dropped. Page numbers in the margins 
 dropped, so nothing stands between the rows of a broken table.
 
 A page's characters and rules come from PDFium where it reads them as pdfminer does, from
-pdfminer elsewhere (:mod:`govdata.formats.pdf_objects`); the steps below run on either alike.
+pdfminer elsewhere (:mod:`govdata.formats.pdf_objects`), as columns of numbers
+(:mod:`govdata.formats.pdf_chars`, :class:`govdata.formats.pdf_lattice.Edges`); the steps below
+run on either alike: pdfplumber's lattice finder, word grouping and cell text, done on arrays
+(:mod:`govdata.formats.pdf_lattice`, :mod:`govdata.formats.pdf_words`).
 
 A PDF without a text layer (a scan) raises :class:`ReadError` saying that OCR is needed.
 

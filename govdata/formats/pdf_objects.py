@@ -232,15 +232,6 @@ def _vertical_writing_boxes(loose: np.ndarray, origins: np.ndarray, font_size: n
     return x0, x0 + width, char_bottom - tall, char_bottom, width
 
 
-def _by_address(name: str, restype, *argtypes):
-    """PDFium's function ``name`` with page objects and segments passed as plain addresses
-    (ints): a dictionary key as it is, and no pointer object made and cast for every call."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value)
-
-
-_HANDLE, _INT, _FLOAT_P, _INT_P = ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_int)
-
-
 class _Handle(ctypes.c_void_p):
     """A PDFium object returned by an unchecked call: a c_void_p subclass stays a pointer
     object (ctypes turns a plain c_void_p result into an int), so it can be passed back as one."""
@@ -258,7 +249,6 @@ _text_object_address = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
 _loose_char_box_at = _unchecked("FPDFText_GetLooseCharBox", ctypes.c_int)
 _has_unicode_map_error = _unchecked("FPDFText_HasUnicodeMapError", ctypes.c_int)
 _is_generated = _unchecked("FPDFText_IsGenerated", ctypes.c_int)
-_object_matrix_of = _by_address("FPDFPageObj_GetMatrix", _INT, _HANDLE, ctypes.POINTER(pdfium_c.FS_MATRIX))
 _text_font_size = _unchecked("FPDFTextObj_GetFontSize", ctypes.c_int)
 _count_objects = _unchecked("FPDFPage_CountObjects", ctypes.c_int)
 _get_object = _unchecked("FPDFPage_GetObject", _Handle)
@@ -500,7 +490,7 @@ _SEGMENT_OPS = {pdfium_c.FPDF_SEGMENT_MOVETO: "m", pdfium_c.FPDF_SEGMENT_LINETO:
 
 def _matrix(obj: _Handle) -> tuple[float, ...]:
     matrix = pdfium_c.FS_MATRIX()
-    _object_matrix_of(obj.value, matrix)
+    _object_matrix(obj, ctypes.byref(matrix))
     return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
 
 
