@@ -101,21 +101,14 @@ def test_page_count_is_checked_before_any_page_is_read():
     assert seen == [3]
 
 
-def _vertical_writing_pdf(font_size: float, scale: float) -> bytes:
-    """Two columns of text in a vertical-writing font (UniGB-UCS2-V, the font's default metrics),
-    set at ``font_size`` and scaled by the text matrix, as WPS writes a header stacked in a narrow column."""
-    text = "".join(f"{ord(char):04X}" for char in "总计本年新收政府信息公开申请数量")
-    content = b" ".join(b"BT /F1 %g Tf %g 0 0 %g %d 700 Tm <%s> Tj ET" % (font_size, scale, scale, x, text.encode()) for x in (100, 130))
+def _one_page_pdf(content: bytes, resources: bytes, *extra: bytes) -> bytes:
+    """A PDF of one A4 page drawing ``content`` with ``resources``; ``extra`` objects are numbered from 5."""
     objects = [
         b"<</Type/Catalog/Pages 2 0 R>>",
         b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<<%s>>/Contents 4 0 R>>" % resources,
         b"<</Length %d>>stream\n%s\nendstream" % (len(content), content),
-        b"<</Type/Font/Subtype/Type0/BaseFont/STSong-Light/Encoding/UniGB-UCS2-V/DescendantFonts[6 0 R]>>",
-        b"<</Type/Font/Subtype/CIDFontType0/BaseFont/STSong-Light/CIDSystemInfo<</Registry(Adobe)/Ordering(GB1)"
-        b"/Supplement 2>>/FontDescriptor 7 0 R/DW 1000>>",
-        b"<</Type/FontDescriptor/FontName/STSong-Light/Flags 6/FontBBox[-25 -254 1000 880]/ItalicAngle 0/Ascent 880"
-        b"/Descent -120/CapHeight 880/StemV 93>>",
+        *extra,
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -126,6 +119,21 @@ def _vertical_writing_pdf(font_size: float, scale: float) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+_SONG = (b"<</Type/Font/Subtype/Type0/BaseFont/STSong-Light/Encoding/%s/DescendantFonts[6 0 R]>>",
+         b"<</Type/Font/Subtype/CIDFontType0/BaseFont/STSong-Light/CIDSystemInfo<</Registry(Adobe)/Ordering(GB1)"
+         b"/Supplement 2>>/FontDescriptor 7 0 R/DW 1000>>",
+         b"<</Type/FontDescriptor/FontName/STSong-Light/Flags 6/FontBBox[-25 -254 1000 880]/ItalicAngle 0/Ascent 880"
+         b"/Descent -120/CapHeight 880/StemV 93>>")
+_TEXT = "".join(f"{ord(char):04X}" for char in "总计本年新收政府信息公开申请数量").encode()
+
+
+def _vertical_writing_pdf(font_size: float, scale: float) -> bytes:
+    """Two columns of text in a vertical-writing font (UniGB-UCS2-V, the font's default metrics),
+    set at ``font_size`` and scaled by the text matrix, as WPS writes a header stacked in a narrow column."""
+    content = b" ".join(b"BT /F1 %g Tf %g 0 0 %g %d 700 Tm <%s> Tj ET" % (font_size, scale, scale, x, _TEXT) for x in (100, 130))
+    return _one_page_pdf(content, b"/Font<</F1 5 0 R>>", _SONG[0] % b"UniGB-UCS2-V", *_SONG[1:])
 
 
 def _assert_pdfium_boxes_characters_as_pdfminer(raw: bytes) -> None:
@@ -172,3 +180,17 @@ def test_rectangles_found_for_a_whole_page_at_once_are_those_pdfminers_rules_fin
         for shape, pts in pdf_objects._subpaths(kinds[span], closes[span], xs[span], ys[span]):
             contents._paint(shape, pts)
         assert (contents.rects, contents.lines, contents.curves) == ([box], [], [])
+
+
+def test_rules_drawn_in_a_form_are_placed_by_the_forms_matrix_as_pdfminer_places_them():
+    form = b"0.5 w 0 0 m 200 0 l S 0 0 100 40 re S 100 0 100 40 re S 0 40 m 200 40 l S"
+    content = b"BT /F1 10 Tf 60 780 Td <%s> Tj ET q 1 0 0 1 50 300 cm /X1 Do Q q 0.5 0 0 1.5 300 500 cm /X1 Do Q" % _TEXT
+    raw = _one_page_pdf(content, b"/Font<</F1 5 0 R>>/XObject<</X1 8 0 R>>", _SONG[0] % b"UniGB-UCS2-H", *_SONG[1:],
+                        b"<</Type/XObject/Subtype/Form/BBox[0 0 300 300]/Matrix[1 0 0 1 10 20]/Length %d>>stream\n%s\nendstream"
+                        % (len(form), form))
+    with pdfplumber.open(io.BytesIO(raw)) as pdf:
+        (want,) = read_with_pdfminer(pdf)
+    (page,) = read_with_pdfium(raw, _no_page_limit)
+    assert len(page.edges) == len(want.edges) == 20  # two forms of two lines and two rectangles
+    for key in ("orientation", "x0", "x1", "top", "bottom", "width", "height"):
+        assert getattr(page.edges, key).tolist() == pytest.approx(getattr(want.edges, key).tolist(), abs=1e-3), key
