@@ -219,7 +219,9 @@ def _vertical_writing_boxes(loose: np.ndarray, origins: np.ndarray, font_size: n
     many ems wide on a page where the font is set large and scaled down, which is how this
     case is told) holds what the test needs: left at the origin moved by vx - 500, one font size
     wide, one vertical advance high. When vx is 500 and the advance is an em (W2's default),
-    pdfminer's box is the em square standing on PDFium's origin.
+    pdfminer's box is the em square standing on PDFium's origin. (A horizontal font's loose box
+    is scaled by the text's matrix, so where the text is scaled down it is never one unscaled
+    font size high: such text is not taken for vertical writing.)
     """
     left, top, right, bottom = loose.T  # PDF space: y up
     tolerance = 2e-4 * (font_size + 1)

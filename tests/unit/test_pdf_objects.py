@@ -194,3 +194,18 @@ def test_rules_drawn_in_a_form_are_placed_by_the_forms_matrix_as_pdfminer_places
     assert len(page.edges) == len(want.edges) == 20  # two forms of two lines and two rectangles
     for key in ("orientation", "x0", "x1", "top", "bottom", "width", "height"):
         assert getattr(page.edges, key).tolist() == pytest.approx(getattr(want.edges, key).tolist(), abs=1e-3), key
+
+
+def test_horizontal_text_squeezed_to_a_third_of_its_height_is_not_taken_for_vertical_writing():
+    content = b" ".join(b"BT /F1 20 Tf 1 0 0 0.3 60 %d Tm <%s> Tj ET" % (y, _TEXT) for y in (700, 650))
+    raw = _one_page_pdf(content, b"/Font<</F1 5 0 R>>", _SONG[0] % b"UniGB-UCS2-H", *_SONG[1:])
+    with pdfplumber.open(io.BytesIO(raw)) as pdf:
+        (want,) = read_with_pdfminer(pdf)
+    try:
+        (page,) = read_with_pdfium(raw, _no_page_limit)
+    except NotLikePdfminer:  # the page left to pdfminer, and with it the whole (short) document
+        page = None
+    if page is not None:  # or read as pdfminer reads it
+        assert page.chars.text == want.chars.text
+        for key in ("x0", "x1", "top", "bottom", "size"):
+            assert getattr(page.chars, key).tolist() == pytest.approx(getattr(want.chars, key).tolist(), abs=0.05), key
