@@ -6,8 +6,12 @@ least any reader of these files must do; poppler's ``pdftotext`` is also timed w
 (Debian poppler-utils), and the faster of the two is the floor. The reader is
 ``govdata.formats.render`` (what ``read_document`` runs on PDF bytes: characters, ruled tables
 over page breaks, paragraphs). Figures are CPU seconds of this process (pdftotext: wall time of
-its processes), the median of ``--rounds`` passes over every file. Prints figures; never run as
-a test.
+its processes), the median of ``--rounds`` passes over every file. ``--before TREE`` (repeatable) also
+times the reader of another source tree (a folder holding a ``govdata`` package, e.g. an older commit
+unpacked with ``git archive``) in a child process, one pass per round between this reader's
+passes, so both meet the same load on a shared machine. ``--calls`` also times the floor plus
+the calls into PDFium the reader makes, their answers unused: the least this reader's design
+costs. Prints figures and the load average; never run as a test.
 
 PDFs: ``--n`` synthetic reports (``tests.formats_fixtures.synthetic_report_pdf``: govdata.synth
 reports printed by fpdf2 with a CJK font, tables ruled and broken over pages; written once to
@@ -15,8 +19,9 @@ bench/out/pdfs/) and every PDF under ``--real`` (../shared/real; never copied).
 
 Usage:
     .venv/bin/python bench/bench_pdf.py --n 40
-    # the reader of another commit, on the same files:
-    git archive a912efe govdata | tar -x -C /tmp/before && PYTHONPATH=/tmp/before .venv/bin/python bench/bench_pdf.py --n 40
+    # and the reader of another commit, on the same files, in the same run:
+    mkdir -p /tmp/before && git archive 6927f87 govdata | tar -x -C /tmp/before
+    .venv/bin/python bench/bench_pdf.py --n 40 --before /tmp/before
 """
 
 from __future__ import annotations
@@ -82,13 +87,60 @@ def extract_text_with_pdfium(files: list[bytes]) -> None:
         document.close()
 
 
-def cpu_seconds(run, files: list[bytes], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        start = time.process_time()
-        run(files)
-        times.append(time.process_time() - start)
-    return statistics.median(times)
+def pdfium_calls_only(files: list[bytes]) -> None:
+    """The floor plus the calls into PDFium the reader makes (``--calls``), their answers unused:
+    per character its loose box, its text object and its Unicode-map flag; per page object its
+    kind; per path its segments, and per segment its kind, closing flag and point. What the
+    reader's own design costs at least, before any work on the answers."""
+    import collections
+    import ctypes
+    import itertools
+
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from govdata.formats import pdf_objects as po
+
+    for raw in files:
+        document = pdfium.PdfDocument(raw)
+        for page in document:
+            textpage = page.get_textpage()
+            textpage.get_text_range()
+            handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
+            n = pdfium.raw.FPDFText_CountChars(textpage.raw)
+            any(map(po._has_unicode_map_error, itertools.repeat(handle, n), range(n)))
+            boxes = np.zeros(4 * n, dtype=np.float32)
+            collections.deque(map(po._loose_char_box_at, itertools.repeat(handle, n), range(n),
+                                  map(ctypes.c_void_p, range(boxes.ctypes.data, boxes.ctypes.data + 16 * n, 16))), maxlen=0)
+            list(map(po._text_object_address, itertools.repeat(handle, n), range(n)))
+            page_handle = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
+            count = po._count_objects(page_handle)
+            objects = list(map(po._get_object, itertools.repeat(page_handle, count), range(count)))
+            paths = [obj for obj, kind in zip(objects, map(po._object_type, objects), strict=True)
+                     if kind == pdfium.raw.FPDF_PAGEOBJ_PATH]
+            counts = list(map(po._count_segments, paths))
+            segments = list(map(po._get_segment, itertools.chain.from_iterable(map(itertools.repeat, paths, counts)),
+                                itertools.chain.from_iterable(map(range, counts))))
+            list(map(po._segment_type, segments))
+            list(map(po._segment_closes, segments))
+            po._call_into(po._segment_point, segments, np.zeros(2 * len(segments), dtype=np.float32), 2, 4)
+            textpage.close()
+            page.close()
+        document.close()
+
+
+def cpu_seconds(run, files: list[bytes]) -> float:
+    start = time.process_time()
+    run(files)
+    return time.process_time() - start
+
+
+def before_seconds(tree: Path, n: int, real: Path) -> float:
+    """CPU seconds of one pass of the reader in ``tree`` over the same files, in a child process."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run([sys.executable, __file__, "--n", str(n), "--real", str(real), "--one-pass"], env=env,
+                          capture_output=True, text=True, check=True)
+    return float(done.stdout.split()[-1])
 
 
 def pdftotext_seconds(paths: list[Path], rounds: int) -> float | None:
@@ -109,26 +161,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=40, help="synthetic report PDFs (default 40)")
     parser.add_argument("--real", type=Path, default=REAL, help="folder searched for real PDFs (default ../shared/real)")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the files; the median counts (default 3)")
+    parser.add_argument("--before", type=Path, action="append", default=[],
+                        help="also time the reader of this source tree (holding govdata/); may be given more than once")
+    parser.add_argument("--calls", action="store_true",
+                        help="also time the floor plus the calls into PDFium the reader makes (their answers unused)")
+    parser.add_argument("--one-pass", action="store_true", help=argparse.SUPPRESS)  # the child of --before
     args = parser.parse_args(argv)
 
     import govdata
 
     paths = synthetic_pdfs(args.n) + (sorted(args.real.rglob("*.pdf")) if args.real.is_dir() else [])
     files = [path.read_bytes() for path in paths]
+    read_with_govdata(files[:2])  # imports and caches out of the timing
+    if args.one_pass:
+        print(cpu_seconds(read_with_govdata, files))
+        return 0
     n_files, n_pages = len(files), sum(page_counts(files))
     print(f"{n_files} PDFs ({args.n} synthetic, {n_files - args.n} real), {n_pages} pages, {sum(map(len, files)) / 1e6:.1f} MB; "
           f"govdata from {Path(govdata.__file__).parent}; {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}")
-    read_with_govdata(files[:2])  # imports and caches out of the timing
-    figures = {"govdata reader": cpu_seconds(read_with_govdata, files, args.rounds),
-               "floor: pypdfium2 text": cpu_seconds(extract_text_with_pdfium, files, args.rounds)}
+          f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.2f}")
+    passes: dict[str, list[float]] = {}
+    for _ in range(args.rounds):
+        for tree in args.before:
+            passes.setdefault(f"reader of {tree}", []).append(before_seconds(tree, args.n, args.real))
+        passes.setdefault("govdata reader", []).append(cpu_seconds(read_with_govdata, files))
+        passes.setdefault("floor: pypdfium2 text", []).append(cpu_seconds(extract_text_with_pdfium, files))
+        if args.calls:
+            passes.setdefault("floor + the reader's PDFium calls", []).append(cpu_seconds(pdfium_calls_only, files))
+    figures = {name: statistics.median(times) for name, times in passes.items()}
     poppler = pdftotext_seconds(paths, args.rounds)
     if poppler is not None:
         figures["pdftotext -layout (wall)"] = poppler
-    floor = min(seconds for name, seconds in figures.items() if name != "govdata reader")
-    print(f"{'':28} {'seconds':>8} {'files/s':>8} {'pages/s':>8} {'÷ floor':>8}")
+    floor = min(seconds for name, seconds in figures.items() if name.startswith(("floor:", "pdftotext")))
+    width = max(map(len, figures))
+    print(f"{'':{width}} {'seconds':>8} {'files/s':>8} {'pages/s':>8} {'÷ floor':>8}   passes")
     for name, seconds in figures.items():
-        print(f"{name:28} {seconds:8.3f} {n_files / seconds:8.1f} {n_pages / seconds:8.1f} {floor / seconds:8.3f}")
+        spread = "–".join(f"{t:.2f}" for t in (min(passes[name]), max(passes[name]))) if name in passes else ""
+        print(f"{name:{width}} {seconds:8.3f} {n_files / seconds:8.1f} {n_pages / seconds:8.1f} {floor / seconds:8.3f}   {spread}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -13,7 +13,10 @@ headers that Word repeats on each page are dropped. Page numbers in the margins 
 dropped, so nothing stands between the rows of a broken table.
 
 A page's characters and rules come from PDFium where it reads them as pdfminer does, from
-pdfminer elsewhere (:mod:`govdata.formats.pdf_objects`); the steps below run on either alike.
+pdfminer elsewhere (:mod:`govdata.formats.pdf_objects`), as columns of numbers
+(:mod:`govdata.formats.pdf_chars`, :class:`govdata.formats.pdf_lattice.Edges`); the steps below
+run on either alike: pdfplumber's lattice finder, word grouping and cell text, done on arrays
+(:mod:`govdata.formats.pdf_lattice`, :mod:`govdata.formats.pdf_words`).
 
 A PDF without a text layer (a scan) raises :class:`ReadError` saying that OCR is needed.
 
@@ -33,15 +36,17 @@ import statistics
 import zlib
 from dataclasses import dataclass, field
 
+import numpy as np
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils import extract_text, extract_words
 from pdfplumber.utils.exceptions import PdfminerException
-from pdfplumber.utils.text import LIGATURES
 
+from govdata.formats import pdf_words
 from govdata.formats.errors import ReadError
 from govdata.formats.grid import GridBudget, grid_lines_with_rows, is_wide_char, join_fragments
 from govdata.formats.limits import MAX_PDF_DECOMPRESSED_BYTES, MAX_PDF_PAGES, exceeded
+from govdata.formats.pdf_chars import Chars
 from govdata.formats.pdf_lattice import find_tables
 from govdata.formats.pdf_objects import NotLikePdfminer, PageObjects, read_with_pdfium, read_with_pdfminer
 from govdata.formats.rendering import Rendering
@@ -57,6 +62,9 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－\s]*\d+[-—–－\s]*|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)$", re.I)
 # A gap between words wider than this many font sizes separates cells of an unruled table.
 _TAB_GAP_EM = 2.5
+# How far apart (points) characters may lie and be one word, along the line and across it.
+_WORD_X_TOLERANCE = 1.5
+_WORD_Y_TOLERANCE = 2.0
 
 
 @dataclass
@@ -135,6 +143,9 @@ def _check_page_count(n_pages: int) -> None:
 
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 _INFLATE_CHUNK = 1 << 20
+# Deflate writes at most 258 bytes for two bits of input (the longest match, its length and
+# distance each in a code of one bit), so no Flate stream inflates to more than 1032 times its size.
+_MAX_DEFLATE_RATIO = 1032
 
 
 def check_streams(raw: bytes) -> None:
@@ -144,7 +155,11 @@ def check_streams(raw: bytes) -> None:
     stream asks for gigabytes. Each ``stream … endstream`` is inflated here in 1 MB pieces and
     counted (memory stays at one piece). Streams that are not Flate (images in DCT, or
     encrypted ones, which cannot be inflated before they are decrypted) are passed over.
+    A file too small to hold that much at Deflate's highest ratio (most reports: under half a
+    megabyte) is not inflated at all; this check was a tenth of the reader's time on them.
     """
+    if len(raw) * _MAX_DEFLATE_RATIO <= MAX_PDF_DECOMPRESSED_BYTES:
+        return
     view = memoryview(raw)
     total = 0
     for match in _STREAM_START.finditer(raw):
@@ -164,28 +179,24 @@ def check_streams(raw: bytes) -> None:
 
 def _page_items(page: PageObjects, page_number: int) -> list[tuple[str, object]]:
     """Text lines and table pieces of one page, top to bottom, page numbers dropped."""
-    tables = _find_tables(page) if page.edges else []  # no rule on the page: no ruled table
-    centres = [_centre(char) for char in page.chars] if tables else []
-    pieces = [_Piece(page_number, table.bbox, _table_cells(table, page.chars, centres)) for table in tables if _is_real_table(table)]
-    outside = _outside(page.chars, centres, [piece.bbox for piece in pieces]) if pieces else page.chars
-    lines = [line for line in _text_lines(outside, page_number) if not _is_page_furniture(line, page.height)]
+    chars = page.chars
+    tables = [table for table in _find_tables(page) if _is_real_table(table)] if page.edges else []  # no rule: no table
+    pieces = []
+    outside = np.arange(len(chars))
+    if tables:
+        centre_x, centre_y = chars.centres()
+        pieces = [_Piece(page_number, table.bbox, _table_cells(table, chars, centre_x, centre_y)) for table in tables]
+        outside = _outside(centre_x, centre_y, [piece.bbox for piece in pieces])
+    lines = [line for line in _text_lines(chars, outside, page_number) if not _is_page_furniture(line, page.height)]
     _set_right_margin(lines, page.width)
     items: list[tuple[float, str, object]] = [(p.bbox[1], "table", p) for p in pieces] + [(ln.top, "text", ln) for ln in lines]
     items.sort(key=lambda item: item[0])
     return [(kind, obj) for _top, kind, obj in items]
 
 
-@dataclass
-class _RuledPage:
-    """What pdfplumber's table finder reads of a page: its edges and characters."""
-
-    edges: list[dict]
-    chars: list[dict]
-
-
 def _find_tables(page: PageObjects) -> list:
     """pdfplumber's lattice finder (cells from the ruling lines) on the page's edges."""
-    return find_tables(_RuledPage(page.edges, page.chars))
+    return find_tables(page.edges)
 
 
 def _is_real_table(table) -> bool:
@@ -193,70 +204,82 @@ def _is_real_table(table) -> bool:
     return len(_edges([x for cell in table.cells for x in (cell[0], cell[2])])) > 2
 
 
-def _table_cells(table, chars: list[dict], centres: list[tuple[float, float]]) -> list[tuple[tuple[float, float, float, float], str]]:
+def _table_cells(table, chars: Chars, centre_x: np.ndarray, centre_y: np.ndarray) -> list[tuple[tuple[float, float, float, float], str]]:
     """Each real cell of a pdfplumber table with its text (visual lines joined).
 
-    The text is what pdfplumber's ``Table.extract`` reads (characters whose centre lies in the
-    cell, in page order, laid out by its ``extract_text``), but the characters are sorted out
-    once: those of the table by the height of their centres, so each row takes its band by
-    bisection instead of testing every character of the page (and pdfplumber recomputing the
-    row's bounds) for every row.
+    The text is what pdfplumber's ``Table.extract`` reads: the characters whose centre lies in
+    the cell (the bottom and right edges excluded), in page order, laid out by its
+    ``extract_text``; the characters of all cells are found in one test of the table's
+    characters against every cell and laid out together (:func:`pdf_words.cell_texts`).
     """
-    table_box = table.bbox
-    in_table = sorted((centre[1], index) for index, centre in enumerate(centres) if _centre_in(centre, table_box))
-    heights = [height for height, _ in in_table]
-    cells = []
-    for row in table.rows:
-        x0, top, x1, bottom = row.bbox
-        band = sorted(index for _, index in in_table[bisect.bisect_left(heights, top): bisect.bisect_left(heights, bottom)])
-        in_row = [(centres[index], chars[index]) for index in band]
-        in_row = [(centre, char) for centre, char in in_row if x0 <= centre[0] < x1]
-        for bbox in row.cells:
-            if bbox is not None:
-                cell_chars = [char for centre, char in in_row if _centre_in(centre, bbox)]
-                cells.append((bbox, _cell_text(cell_chars)))
-    return cells
+    boxes = [bbox for row in table.rows for bbox in row.cells if bbox is not None]
+    in_table = np.flatnonzero(_in_boxes(centre_x, centre_y, [table.bbox]))
+    x, y = centre_x[in_table], centre_y[in_table]
+    b = np.array(boxes, dtype=np.float64).reshape(-1, 4)
+    cell, position = np.nonzero((x >= b[:, 0:1]) & (x < b[:, 2:3]) & (y >= b[:, 1:2]) & (y < b[:, 3:4]))
+    index = in_table[position]
+    if pdf_words.needs_pdfplumber(chars, index):
+        texts = [_cell_text_by_pdfplumber(chars.as_dicts(index[cell == number])) for number in range(len(boxes))]
+    else:
+        texts = [join_fragments(lines) for lines in pdf_words.cell_texts(chars, index, cell, len(boxes))]
+    return list(zip(boxes, texts, strict=True))
 
 
-def _cell_text(chars: list[dict]) -> str:
-    """pdfplumber's ``extract_text`` of a cell's characters (visual lines joined), with its
-    answer for one printable character (a cell holding one digit, most cells of a report's
-    tables) given without building its text map."""
-    if len(chars) == 1 and not chars[0]["text"].isspace() and chars[0]["text"] not in LIGATURES:
-        return join_fragments([chars[0]["text"]])
+def _cell_text_by_pdfplumber(chars: list[dict]) -> str:
+    """pdfplumber's ``extract_text`` of a cell's characters (visual lines joined)."""
     text = extract_text(chars) if chars else ""
     return join_fragments(text.split("\n"))
 
 
-def _centre(char: dict) -> tuple[float, float]:
-    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+def _in_boxes(x: np.ndarray, y: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> np.ndarray:
+    """Which points lie in one of the boxes, the bottom and right edges excluded (pdfplumber's test)."""
+    inside = np.zeros(len(x), dtype=bool)
+    for x0, top, x1, bottom in boxes:
+        inside |= (x >= x0) & (x < x1) & (y >= top) & (y < bottom)
+    return inside
 
 
-def _centre_in(centre: tuple[float, float], bbox: tuple[float, float, float, float]) -> bool:
-    """pdfplumber's test of a character in a cell: its centre, the bottom and right edges excluded."""
-    return bbox[0] <= centre[0] < bbox[2] and bbox[1] <= centre[1] < bbox[3]
+def _outside(centre_x: np.ndarray, centre_y: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> np.ndarray:
+    """The characters whose centre lies in none of the boxes (edges included in a box), in page order."""
+    inside = np.zeros(len(centre_x), dtype=bool)
+    for x0, top, x1, bottom in boxes:
+        inside |= (centre_x >= x0) & (centre_x <= x1) & (centre_y >= top) & (centre_y <= bottom)
+    return np.flatnonzero(~inside)
 
 
-def _outside(chars: list[dict], centres: list[tuple[float, float]], boxes: list[tuple[float, float, float, float]]) -> list[dict]:
-    """The characters whose centre lies in none of the boxes (edges included in a box)."""
-    return [char for char, (x, y) in zip(chars, centres, strict=True)
-            if not any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for box in boxes)]
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    size: float
 
 
-def _text_lines(chars: list[dict], page_number: int) -> list[_TextLine]:
+def _words(chars: Chars, index: np.ndarray) -> list[_Word]:
+    """pdfplumber's ``extract_words`` of a page's text (outside tables), split where the font size changes."""
+    if pdf_words.needs_pdfplumber(chars, index):
+        words = extract_words(chars.as_dicts(index), x_tolerance=_WORD_X_TOLERANCE, y_tolerance=_WORD_Y_TOLERANCE,
+                              keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
+        return [_Word(w["text"], w["x0"], w["x1"], w["top"], w["size"]) for w in words]
+    words = pdf_words.extract_words(chars, index, chars.size[index], _WORD_X_TOLERANCE, _WORD_Y_TOLERANCE)
+    return [_Word(*fields) for fields in zip(words.text, words.x0.tolist(), words.x1.tolist(), words.top.tolist(),
+                                             words.size.tolist(), strict=True)]
+
+
+def _text_lines(chars: Chars, index: np.ndarray, page_number: int) -> list[_TextLine]:
     """Group words into visual lines by their top; wide gaps become tabs (unruled tables)."""
-    words = extract_words(chars, x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
-    rows: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if rows and abs(rows[-1][0]["top"] - word["top"]) <= max(2.0, 0.4 * word["size"]):
+    rows: list[list[_Word]] = []
+    for word in sorted(_words(chars, index), key=lambda w: (round(w.top), w.x0)):
+        if rows and abs(rows[-1][0].top - word.top) <= max(2.0, 0.4 * word.size):
             rows[-1].append(word)
         else:
             rows.append([word])
     lines = []
     for number, row in enumerate(rows, start=1):
-        row.sort(key=lambda w: w["x0"])
-        size = statistics.median(w["size"] for w in row)
-        lines.append(_TextLine(page_number, number, row[0]["top"], row[0]["x0"], row[-1]["x1"], size, _join_words(row, size)))
+        row.sort(key=lambda w: w.x0)
+        size = statistics.median(w.size for w in row)
+        lines.append(_TextLine(page_number, number, row[0].top, row[0].x0, row[-1].x1, size, _join_words(row, size)))
     return lines
 
 
@@ -270,15 +293,15 @@ def _set_right_margin(lines: list[_TextLine], page_width: float) -> None:
         line.right_margin = right
 
 
-def _join_words(words: list[dict], size: float) -> str:
-    text = words[0]["text"]
+def _join_words(words: list[_Word], size: float) -> str:
+    text = words[0].text
     for previous, word in itertools.pairwise(words):
-        gap = word["x0"] - previous["x1"]
+        gap = word.x0 - previous.x1
         if gap > _TAB_GAP_EM * size:
             text += "\t"
-        elif not (is_wide_char(text[-1]) and is_wide_char(word["text"][0]) and gap < 0.5 * size):
+        elif not (is_wide_char(text[-1]) and is_wide_char(word.text[0]) and gap < 0.5 * size):
             text += " "
-        text += word["text"]
+        text += word.text
     return text
 
 

@@ -1,71 +1,268 @@
-"""Ruled tables of a PDF page: pdfplumber's lattice finder, its cell search done in linear passes.
+"""Ruled tables of a PDF page: pdfplumber's lattice finder, run on edges held as arrays.
 
-Why not ``page.find_tables()``: the finder needs only the page's edges, and its cell search
-(``intersections_to_cells``) tests, for every crossing of rules, every crossing below it and to
-its right, rebuilding the set of rules through each crossing at every test: a third of the PDF
-reader's time on a report's tables. :func:`find_tables` runs the same steps with pdfplumber's
-own functions and settings (edges merged and snapped, crossings, cells, tables), and its cell
-search :func:`intersections_to_cells` gives the same cells in the same order, with the rules
-through each crossing and the crossings of each row and column gathered once.
+Why not ``page.find_tables()``: the finder needs only the page's edges, and pdfplumber works on
+one dict per edge (a report page draws each cell's border as a rectangle: hundreds of rules,
+four edges each), copying every dict when it snaps or joins it, testing every vertical rule
+against every horizontal one in Python, and in its cell search (``intersections_to_cells``)
+testing, for every crossing of rules, every crossing below it and to its right, rebuilding the
+set of rules through each crossing at every test. :func:`find_tables` runs the same steps with
+pdfplumber's settings, in the same order, on arrays:
+
+1. rules shorter than ``edge_min_length_prefilter`` are dropped (vertical ones first, then
+   horizontal ones, as ``filter_edges`` lists them);
+2. rules are snapped (``snap_objects``): sorted positions chain into one cluster while each lies
+   within the snap tolerance of the one before, and each rule moves by the cluster's mean (the
+   sum taken in pdfplumber's order) minus its position;
+3. rules on one line are joined (``join_edge_group``) where one starts within the join
+   tolerance of where the one before ends, then those shorter than ``edge_min_length`` dropped;
+4. crossings (``edges_to_intersections``): a vertical and a horizontal rule within the
+   intersection tolerance of each other, tested for all pairs at once;
+5. cells: for each crossing in sorted order, the smallest cell it is the top-left corner of
+   (:func:`intersections_to_cells`), grouped into tables by shared corners (:func:`cells_to_tables`).
+
+The cells and tables are pdfplumber's, in its order; tests/unit/test_pdf_lattice.py compares
+them on every page of the reports.
 """
 
 from __future__ import annotations
 
-from pdfplumber.table import Table, TableSettings, cells_to_tables, edges_to_intersections, merge_edges
-from pdfplumber.utils import filter_edges, obj_to_bbox
+from dataclasses import dataclass
+
+import numpy as np
+from pdfplumber.table import Table, TableSettings
 
 # pdfplumber's default settings with rules for both directions (what find_tables used).
 SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+HORIZONTAL, VERTICAL, SLANTED = 0, 1, 2
 
 
-def find_tables(page) -> list[Table]:
-    """pdfplumber's ``TableFinder(page, SETTINGS).tables``; ``page`` needs ``edges`` and ``chars``."""
-    edges = filter_edges(page.edges, "v", min_length=SETTINGS.edge_min_length_prefilter) \
-        + filter_edges(page.edges, "h", min_length=SETTINGS.edge_min_length_prefilter)
-    edges = merge_edges(edges, snap_x_tolerance=SETTINGS.snap_x_tolerance, snap_y_tolerance=SETTINGS.snap_y_tolerance,
-                        join_x_tolerance=SETTINGS.join_x_tolerance, join_y_tolerance=SETTINGS.join_y_tolerance)
-    edges = filter_edges(edges, min_length=SETTINGS.edge_min_length)
-    intersections = edges_to_intersections(edges, SETTINGS.intersection_x_tolerance, SETTINGS.intersection_y_tolerance)
-    return [Table(page, cells) for cells in cells_to_tables(intersections_to_cells(intersections))]
+@dataclass
+class Edges:
+    """A page's rules as pdfplumber's edges, in its order: ``orientation`` HORIZONTAL, VERTICAL
+    or SLANTED (a curve's slanted piece), the box, and pdfplumber's ``width`` and ``height``
+    (kept as it computes them, which can differ from x1 - x0 in the last bit)."""
+
+    orientation: np.ndarray
+    x0: np.ndarray
+    x1: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    width: np.ndarray
+    height: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.orientation)
+
+    @classmethod
+    def from_dicts(cls, edges: list[dict]) -> Edges:
+        """Columns of pdfplumber's edge dicts."""
+        codes = {"h": HORIZONTAL, "v": VERTICAL}
+        orientation = np.array([codes.get(edge["orientation"], SLANTED) for edge in edges], dtype=np.int8)
+        return cls(orientation, *(np.array([edge[key] for edge in edges], dtype=np.float64).reshape(-1)
+                                  for key in ("x0", "x1", "top", "bottom", "width", "height")))
+
+    @classmethod
+    def concatenate(cls, parts: list[Edges]) -> Edges:
+        return cls(*(np.concatenate([getattr(part, name) for part in parts]) if parts else np.empty(0, dtype)
+                     for name, dtype in (("orientation", np.int8), ("x0", float), ("x1", float), ("top", float),
+                                         ("bottom", float), ("width", float), ("height", float))))
+
+
+@dataclass
+class _Rules:
+    """Rules of one orientation as plain lists (the joining step walks them one by one)."""
+
+    x0: list[float]
+    x1: list[float]
+    top: list[float]
+    bottom: list[float]
+    width: list[float]
+    height: list[float]
+
+    def take(self, order) -> _Rules:
+        return _Rules(*([values[i] for i in order] for values in
+                        (self.x0, self.x1, self.top, self.bottom, self.width, self.height)))
+
+
+def find_tables(edges: Edges) -> list[Table]:
+    """pdfplumber's ``TableFinder(page, SETTINGS).tables`` for a page with these edges."""
+    settings = SETTINGS
+    prefilter = settings.edge_min_length_prefilter
+    vertical = _rules(edges, (edges.orientation == VERTICAL) & (edges.height >= prefilter))
+    horizontal = _rules(edges, (edges.orientation == HORIZONTAL) & (edges.width >= prefilter))
+    vertical = _snap(vertical, "x0", settings.snap_x_tolerance)
+    horizontal = _snap(horizontal, "top", settings.snap_y_tolerance)
+    horizontal = _join(horizontal, "top", "x0", "x1", settings.join_x_tolerance, settings.edge_min_length)
+    vertical = _join(vertical, "x0", "top", "bottom", settings.join_y_tolerance, settings.edge_min_length)
+    intersections = _intersections(vertical, horizontal, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
+    return [Table(None, cells) for cells in cells_to_tables(intersections_to_cells(intersections))]
+
+
+def _rules(edges: Edges, selected: np.ndarray) -> _Rules:
+    return _Rules(*(getattr(edges, name)[selected].tolist() for name in ("x0", "x1", "top", "bottom", "width", "height")))
+
+
+def _snap(rules: _Rules, key: str, tolerance: float) -> _Rules:
+    """pdfplumber's ``snap_objects``: rules in clusters of nearby ``key`` (x0 of vertical rules,
+    top of horizontal ones), in cluster order, each moved by its cluster's mean minus its own."""
+    values = getattr(rules, key)
+    if not values:
+        return rules
+    distinct = sorted(set(values))
+    cluster_of = {}
+    cluster = 0
+    for previous, value in zip([distinct[0], *distinct[:-1]], distinct, strict=True):
+        if value > previous + tolerance:
+            cluster += 1
+        cluster_of[value] = cluster
+    order = sorted(range(len(values)), key=lambda i: cluster_of[values[i]])
+    rules = rules.take(order)
+    values = getattr(rules, key)
+    clusters = [cluster_of[value] for value in values]
+    starts = [i for i in range(len(values)) if i == 0 or clusters[i] != clusters[i - 1]]
+    shift = []
+    for start, end in zip(starts, [*starts[1:], len(values)], strict=True):
+        members = values[start:end]
+        mean = sum(members) / len(members)
+        shift.extend(mean - value for value in members)
+    if key == "x0":
+        rules.x0 = [value + d for value, d in zip(rules.x0, shift, strict=True)]
+        rules.x1 = [value + d for value, d in zip(rules.x1, shift, strict=True)]
+    else:
+        rules.top = [value + d for value, d in zip(rules.top, shift, strict=True)]
+        rules.bottom = [value + d for value, d in zip(rules.bottom, shift, strict=True)]
+    return rules
+
+
+def _join(rules: _Rules, line_key: str, start_key: str, end_key: str, tolerance: float, min_length: float) -> _Rules:
+    """pdfplumber's ``join_edge_group`` on each line (rules of equal ``line_key``, lines in order
+    of it), then ``filter_edges`` by ``min_length``: a rule that starts within ``tolerance`` of
+    where the joined rule before it ends extends it."""
+    lines = getattr(rules, line_key)
+    starts, ends = getattr(rules, start_key), getattr(rules, end_key)
+    vertical = line_key == "x0"
+    order = sorted(range(len(lines)), key=lambda i: (lines[i], starts[i]))  # stable: pdfplumber's two sorts
+    joined: list[int] = []
+    end_of: dict[int, float] = {}
+    length_of: dict[int, float] = {}
+    for i in order:
+        if joined and lines[joined[-1]] == lines[i] and starts[i] <= end_of[joined[-1]] + tolerance:
+            last = joined[-1]
+            if ends[i] > end_of[last]:
+                if vertical:  # resize_object("bottom"): the height grows by the difference
+                    length_of[last] = length_of[last] + (ends[i] - end_of[last])
+                else:  # resize_object("x1"): the width is the new x1 less x0
+                    length_of[last] = ends[i] - rules.x0[last]
+                end_of[last] = ends[i]
+            continue
+        joined.append(i)
+        end_of[i] = ends[i]
+        length_of[i] = rules.height[i] if vertical else rules.width[i]
+    kept = [i for i in joined if length_of[i] >= min_length]
+    out = rules.take(kept)
+    setattr(out, end_key, [end_of[i] for i in kept])
+    setattr(out, "height" if vertical else "width", [length_of[i] for i in kept])
+    return out
+
+
+def _intersections(vertical: _Rules, horizontal: _Rules, x_tolerance: float, y_tolerance: float) -> dict:
+    """pdfplumber's ``edges_to_intersections``: each crossing (x of the vertical rule, top of the
+    horizontal one) with the boxes of the vertical and of the horizontal rules through it."""
+    v_order = sorted(range(len(vertical.x0)), key=lambda i: (vertical.x0[i], vertical.top[i]))
+    h_order = sorted(range(len(horizontal.top)), key=lambda i: (horizontal.top[i], horizontal.x0[i]))
+    vertical, horizontal = vertical.take(v_order), horizontal.take(h_order)
+    v_x, v_top, v_bottom = (np.array(values, dtype=np.float64)[:, None] for values in (vertical.x0, vertical.top, vertical.bottom))
+    h_top, h_x0, h_x1 = (np.array(values, dtype=np.float64)[None, :] for values in (horizontal.top, horizontal.x0, horizontal.x1))
+    crossing = (v_top <= h_top + y_tolerance) & (v_bottom >= h_top - y_tolerance) & (v_x >= h_x0 - x_tolerance) \
+        & (v_x <= h_x1 + x_tolerance)
+    v_boxes = _box_numbers(zip(vertical.x0, vertical.top, vertical.x1, vertical.bottom, strict=True))
+    h_boxes = _box_numbers(zip(horizontal.x0, horizontal.top, horizontal.x1, horizontal.bottom, strict=True))
+    intersections: dict[tuple[float, float], tuple[set[int], set[int]]] = {}
+    for v, h in zip(*(axis.tolist() for axis in np.nonzero(crossing)), strict=True):
+        rules = intersections.setdefault((vertical.x0[v], horizontal.top[h]), (set(), set()))
+        rules[0].add(v_boxes[v])
+        rules[1].add(h_boxes[h])
+    return intersections
+
+
+def _box_numbers(boxes) -> list[int]:
+    """A number for each rule's box, equal boxes one number (pdfplumber tells rules apart by box)."""
+    numbers: dict[tuple[float, ...], int] = {}
+    return [numbers.setdefault(box, len(numbers)) for box in boxes]
 
 
 def intersections_to_cells(intersections: dict) -> list[tuple[float, float, float, float]]:
     """pdfplumber's ``intersections_to_cells``: for each crossing in sorted order, the smallest
     cell it is the top-left corner of (a crossing below and one to the right joined to it by a
-    rule, and the crossing that closes the box joined to both)."""
-    rules = {point: ({obj_to_bbox(edge) for edge in edges["v"]}, {obj_to_bbox(edge) for edge in edges["h"]})
-             for point, edges in intersections.items()}
+    rule, and the crossing that closes the box joined to both). ``intersections`` maps each
+    crossing to (the numbers of) the boxes of its vertical and its horizontal rules. The crossings
+    below and right of one are those after it in its column and its row, both in sorted order."""
+    rules = intersections
     points = sorted(intersections)
     column: dict[float, list[tuple[float, float]]] = {}
     row: dict[float, list[tuple[float, float]]] = {}
+    place: dict[tuple[float, float], tuple[int, int]] = {}
     for point in points:
-        column.setdefault(point[0], []).append(point)
-        row.setdefault(point[1], []).append(point)
-    position = {point: index for index, point in enumerate(points)}
-
-    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
-        if p1[0] == p2[0] and not rules[p1][0].isdisjoint(rules[p2][0]):
-            return True
-        return p1[1] == p2[1] and not rules[p1][1].isdisjoint(rules[p2][1])
+        in_column, in_row = column.setdefault(point[0], []), row.setdefault(point[1], [])
+        place[point] = (len(in_column), len(in_row))
+        in_column.append(point)
+        in_row.append(point)
 
     cells = []
-    for index, point in enumerate(points[:-1]):
-        below = [p for p in column[point[0]] if position[p] > index]
-        right = [p for p in row[point[1]] if position[p] > index]
-        cell = _smallest_cell(point, below, right, connects, rules)
+    for point in points[:-1]:
+        in_column, in_row = place[point]
+        cell = _smallest_cell(point, column[point[0]][in_column + 1:], row[point[1]][in_row + 1:], rules)
         if cell is not None:
             cells.append(cell)
     return cells
 
 
-def _smallest_cell(point, below, right, connects, rules) -> tuple[float, float, float, float] | None:
+def _smallest_cell(point, below, right, rules) -> tuple[float, float, float, float] | None:
+    """pdfplumber's search from one crossing: the first crossing below joined to it by a
+    vertical rule, the first to the right joined by a horizontal one, and the crossing that
+    closes the box joined to the one to the right by a vertical rule and to the one below by a
+    horizontal one. (Two crossings in a column are joined when they share a vertical rule; in a
+    row, a horizontal one: pdfplumber's ``edge_connects``.)"""
+    vertical, horizontal = rules[point]
+    joined_right = None
     for below_point in below:
-        if not connects(point, below_point):
+        if vertical.isdisjoint(rules[below_point][0]):
             continue
-        for right_point in right:
-            if not connects(point, right_point):
-                continue
+        if joined_right is None:
+            joined_right = [p for p in right if not horizontal.isdisjoint(rules[p][1])]
+        for right_point in joined_right:
             corner = (right_point[0], below_point[1])
-            if corner in rules and connects(corner, right_point) and connects(corner, below_point):
+            closing = rules.get(corner)
+            if closing is not None and not closing[0].isdisjoint(rules[right_point][0]) \
+                    and not closing[1].isdisjoint(rules[below_point][1]):
                 return (point[0], point[1], corner[0], corner[1])
     return None
+
+
+def cells_to_tables(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[float, float, float, float]]]:
+    """pdfplumber's ``cells_to_tables``: passes over the cells left, each taking into the table
+    being built every cell that shares a corner with it; a pass that takes none closes the
+    table. Tables of more than one cell, top to bottom then left to right. (pdfplumber removes
+    each cell taken from the list, a scan of the list each time.)"""
+    remaining = list(cells)
+    corners: set[tuple[float, float]] = set()
+    current: list[tuple[float, float, float, float]] = []
+    tables = []
+    while remaining:
+        left = []
+        taken = len(current)
+        for cell in remaining:
+            x0, top, x1, bottom = cell
+            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or not corners.isdisjoint(cell_corners):
+                corners.update(cell_corners)
+                current.append(cell)
+            else:
+                left.append(cell)
+        remaining = left
+        if len(current) == taken:
+            tables.append(current)
+            corners, current = set(), []
+    if current:
+        tables.append(current)
+    return [table for table in sorted(tables, key=lambda t: min((c[1], c[0]) for c in t)) if len(table) > 1]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 import pdfplumber
 import pytest
 from fpdf import FPDF
 from PIL import Image
 
+from govdata.formats import pdf
+from govdata.formats.limits import ResourceLimitError
 from govdata.formats.pdf import render_pdf
 from govdata.read import ReadError, read_document
 from tests.formats_fixtures import CJK_FONT, Paragraph, Table, to_pdf
@@ -124,3 +127,23 @@ def test_a_ruled_frame_around_text_is_text_not_a_one_column_table():
     rendering = render_pdf(bytes(pdf.output()), "framed.pdf")
     assert rendering.lines == ["一、总体情况", "规章的说明文字", "第二行文字"]
     assert rendering.locators == ["page 1 line 1", "page 1 line 2", "page 1 line 3"]
+
+
+def test_no_flate_stream_inflates_past_deflates_highest_ratio():
+    for data in (b"\0" * 10**7, b"ab" * 5 * 10**6, bytes(range(256)) * 40_000):
+        assert len(data) <= pdf._MAX_DEFLATE_RATIO * len(zlib.compress(data, 9))
+
+
+def _pdf_with_one_stream(data: bytes) -> bytes:
+    stream = zlib.compress(data, 9)
+    return b"%%PDF-1.4\n1 0 obj<</Length %d/Filter/FlateDecode>>stream\n" % len(stream) + stream + b"\nendstream endobj\n"
+
+
+def test_streams_are_inflated_and_counted_only_when_the_file_could_hold_more_than_the_limit(monkeypatch):
+    raw = _pdf_with_one_stream(b"\0" * 2_000_000)  # about 2 KB: could hold about 2 MB
+    monkeypatch.setattr(pdf, "MAX_PDF_DECOMPRESSED_BYTES", 1_000_000)
+    with pytest.raises(ResourceLimitError, match="MAX_PDF_DECOMPRESSED_BYTES"):
+        pdf.check_streams(raw)
+    monkeypatch.setattr(pdf, "MAX_PDF_DECOMPRESSED_BYTES", len(raw) * pdf._MAX_DEFLATE_RATIO)
+    monkeypatch.setattr(pdf.zlib, "decompressobj", None)  # cannot pass the limit: never inflated
+    pdf.check_streams(raw)
