@@ -176,8 +176,9 @@ def _patterns() -> _Patterns:
         sentence_year=re.compile(f"(?:^|。){_YEAR}年(?!\\d{{1,2}}月)"),
         year=re.compile(_YEAR),
         year_mention=re.compile(f"{_YEAR}年度?(?:政府)?(?:信息|政务)公开"),
-        # 由某某局编制 / 请与某某镇党政办联系 / 电子版可从“某某局”网站下载
+        # 由某某局编制 / 请与某某镇党政办联系 / 请联系某某局办公室，地址… / 电子版可从“某某局”网站下载
         compiler=re.compile(f"(?:由(?P<by>{name}{{2,30}}?)(?={verbs})|请与(?P<contact>{name}{{2,30}}?)联系"
+                            f"|请联系(?P<reach>{name}{{2,30}}?)(?=[,;。(]|地址|电话)"
                             f"|电子版可[从在]\"?(?P<site>{name}{{2,30}}?)\"?(?:门户网站|政府网站|网站))"),
         publisher=re.compile(f"(?:{_either('publisher_field')})[:|]*(?P<name>[^|:\\s]{{2,40}})"),
         # 统计期限自2019年1月1日 / 统计时限为20231月1日 (年 lost) / 统计期限自202111日起 (年 and 月
@@ -589,7 +590,7 @@ def _compiler_agencies(page: _Page) -> Iterator[_Candidate]:
         if line.is_chrome:
             continue
         for match in _patterns().compiler.finditer(line.text):
-            printed = match["by"] or match["contact"] or match["site"]
+            printed = match["by"] or match["contact"] or match["reach"] or match["site"]
             name = _name_from_prose(_without_office(printed))
             if name:
                 yield _Candidate(name, line.line)

@@ -361,3 +361,10 @@ def test_the_catalogues_publisher_field_is_read_printed_with_spaces_or_one_cell_
     one_cell_a_line = "索引号\n11330700000000000K/2024-00001\n发布机构\n青禾市商务局\n发文日期\n2021-10-08 15:47\n" + body
     assert read_identity(reading(spaced)).agency == "青禾市商务局"
     assert read_identity(reading(one_cell_a_line)).agency == "青禾市商务局"
+
+
+def test_an_agency_is_read_from_a_contact_clause_without_yu():
+    # 请联系某某署办公厅政务公开处，地址… (no 请与…联系): the office's agency
+    text = ("本报告根据《中华人民共和国政府信息公开条例》编制。如对报告有疑问，请联系青禾署办公厅政务公开处，地址：某某路1号。\n"
+            "一、总体情况\n2020年，全系统主动公开政府信息120条。\n")
+    assert read_identity(reading(text)).agency == "青禾署"
