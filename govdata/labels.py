@@ -279,7 +279,7 @@ def split_at_labels(text: str, table: str) -> list[str] | None:
             text_chars += len(token)
         pieces.append(token)
     pieces = _joined_cut_headers(pieces, table, finder)
-    labelled = {piece for piece in pieces if _is_table_label(piece, table, finder) or _is_cut_header(piece, table)}
+    labelled = {piece for piece in pieces if _is_table_label(piece, table, finder) or is_cut_header(piece, table)}
     if numbers == 0:
         # labels only: a run of header cells (信息内容本年处理决定数量), never labels and words;
         # a header cell the copy cut (本年新 for 本年新制作数量) counts when a space set it apart
@@ -300,7 +300,7 @@ def _joined_cut_headers(pieces: list[str], table: str, finder: re.Pattern[str]) 
     out: list[str] = []
     for piece in pieces:
         if (out and not _is_exact_label(out[-1], finder) and not _is_exact_label(piece, finder)
-                and not _is_cut_header(piece, table) and _is_cut_header(out[-1] + piece, table)):
+                and not is_cut_header(piece, table) and is_cut_header(out[-1] + piece, table)):
             out[-1] += piece
             continue
         out.append(piece)
@@ -338,7 +338,7 @@ def _starts_a_label(piece: str, table: str) -> bool:
                                  for spelling, _ in _spellings(table, field))
 
 
-def _is_cut_header(piece: str, table: str) -> bool:
+def is_cut_header(piece: str, table: str) -> bool:
     """A column heading the copy cut short (``本年新`` for 本年新制作数量, ``本年增/`` for
     本年增/减): the start, two characters or more, of one of the table's column labels."""
     key = label_key(piece)

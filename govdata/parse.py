@@ -341,11 +341,11 @@ _TRAILING_NUMBERS = re.compile(r"(?:\s+[+-]?[\d,.]+)+\s*$")
 
 
 def _is_table3_line_before(norm_lines: Sequence[str], index: int) -> bool:
-    """Does the line before ``index`` (blank lines skipped, then that line counts) belong to 表三:
-    a short line whose first cell is a 表三 row or group label (2.重复申请, (七)总计, 三、本年度办理结果),
-    or a line of numbers or pipes only?"""
+    """Does the line before ``index`` (blank lines and page footers skipped, then that line counts)
+    belong to 表三: a short line whose first cell is a 表三 row or group label (2.重复申请, (七)总计,
+    三、本年度办理结果), or a line of numbers or pipes only?"""
     line = norm_lines[index - 1].strip()
-    if not line:
+    if not line or layout.is_page_furniture(line):  # a page footer inside the table (第2页 共4页)
         return True
     if len(line) > 200:
         return False
@@ -505,21 +505,27 @@ def join_wrapped_header_cells(rows: Sequence[Row], table: str) -> list[Row]:
 
 
 def _stacked_header_words(top: list[str], bottom: list[str], table: str) -> list[str] | None:
-    """The header words of two wrapped lines joined column by column, if exactly one placement
-    of the bottom words under the top words (in order) makes every word a header label."""
+    """The header words of two wrapped lines joined column by column, if one placement of the
+    bottom words under the top words (in order) makes every word a header label or a heading the
+    copy cut short (本年新 for 本年新制作数量): the only such placement, or the one with the most
+    whole labels."""
     if len(top) < 2 or not bottom or len(bottom) > len(top) or len(top) > 10:
         return None
     fields = _HEADER_FIELDS[table]
-    readings = []
+    best: list[str] | None = None
+    best_whole, tied = -1, False
     for columns in itertools.combinations(range(len(top)), len(bottom)):
         words = list(top)
         for column, word in zip(columns, bottom, strict=True):
             words[column] += word
-        if all(labels.lookup_any(table, fields, word) is not None for word in words):
-            readings.append(words)
-            if len(readings) > 1:
-                return None
-    return readings[0] if readings else None
+        whole = [labels.lookup_any(table, fields, word) is not None for word in words]
+        if not all(is_whole or labels.is_cut_header(word, table) for is_whole, word in zip(whole, words, strict=True)):
+            continue
+        if sum(whole) > best_whole:
+            best, best_whole, tied = words, sum(whole), False
+        elif sum(whole) == best_whole:
+            tied = True
+    return None if tied else best
 
 
 _TRAILING_DIGITS = re.compile(r"^(?P<label>.*[^\d\s.,+-])\s*(?P<digits>\d+)$")

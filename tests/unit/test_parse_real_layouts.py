@@ -823,3 +823,17 @@ def test_a_blank_first_value_after_a_label_one_column_left_of_the_tables_usual_p
             "2.没有现成信息需要另行制作 | | 0 | 0 | 0 | | | 0 |\n(五)不予处理 | 1.信访举报投诉类申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n")
     report = parse_report(text=HEAD + "三、收到和处理政府信息公开申请情况\n" + rows)
     assert _row(report, "unable.needs_creation") == [None, 0, 0, 0, None, None, 0]
+
+
+def test_a_wrapped_header_row_whose_other_cells_the_copy_cut_short_is_joined():
+    # 本年新 | 本年新 cut by the copy, 对外公开总数量 wrapped in its column: joined, then read in the form's order
+    text = ("二、主动公开政府信息情况\n第二十条第(一)项\n信息内容 本年新 本年新 对外公开\n总数量\n规章 0 0 3\n规范性文件 8 7 25\n"
+            "第二十条第(五)项\n")
+    cells = _t2(parse_report(text=text))
+    assert [cells.get(("normative_documents", m)) for m in ("new_made", "new_published", "total_published")] == [8, 7, 25]
+
+
+def test_a_page_footer_inside_table3_does_not_cut_off_the_rows_above_it():
+    text = ("3.其他 | 0 | 1 | 0 | 0 | 0 | 0 | 1 |\n第2页 共4页\n(七) 总计 | 4 | 1 | 0 | 0 | 0 | 0 | 5 |\n"
+            "四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n")
+    assert _row(parse_report(text=text), "other.other") == [0, 1, 0, 0, 0, 0, 1]
