@@ -297,7 +297,11 @@ def _pipe_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row]:
     # with an empty first cell (`| 0 | | 0 …` in a table of `行政复议 | 行政诉讼 |` rows).
     cell_lines = [line.strip() for _, line, _ in numbered if "|" in line and not _ONLY_PIPES.match(line.strip())
                   and not _PIPE_RULE.match(line.strip())]
-    bordered = sum(1 for line in cell_lines if line.startswith("|")) * 2 > len(cell_lines)
+    # Rows open with a label; a line of values only may be the rest of a row broken over lines
+    # (`0 |` after blank cells on lines of their own), so the lines with a label decide.
+    label_lines = [line for line in cell_lines if any(piece.strip() and not is_value_cell(piece.strip()) for piece in line.split("|"))]
+    voters = label_lines or cell_lines
+    bordered = sum(1 for line in voters if line.startswith("|")) * 2 > len(voters)
     # Rows closed by a bar (`a | b |`, the web's flattening): there a line that does not end in one
     # continues on the next (a cell holding a line break). Where most rows print no closing bar
     # (`a | b`, markdown without outer pipes), every line is a row of its own.

@@ -779,8 +779,11 @@ def _header_lines(tds: Sequence[_Td], quirks: Quirks) -> list[str]:
     """A header row as a PDF's text layer prints it: one line of its cells, or (``wrapped_headers``)
     the cells a narrow column wraps cut in two, their heads on one line and their tails on the next."""
     texts = [td.text for td in tds if td.text]
-    if not quirks.wrapped_headers or not any(_wraps(text, 5) for text in texts) or any("(" in text or "（" in text for text in texts):
-        return [" ".join(texts)]  # a cell with a filling instruction wraps over many lines: not this family
+    if (not quirks.wrapped_headers or not any(_wraps(text, 5) for text in texts)
+            or any("(" in text or "（" in text or " " in text for text in texts)):
+        # a cell with a filling instruction wraps over many lines, and stray spaces inside words
+        # (spaced_words) leave no way to tell which words stand in which column: not this family
+        return [" ".join(texts)]
     heads, tails = [], []
     for text in texts:
         cut = _header_cut(text) if _wraps(text, 5) else len(text)

@@ -837,3 +837,15 @@ def test_a_page_footer_inside_table3_does_not_cut_off_the_rows_above_it():
     text = ("3.其他 | 0 | 1 | 0 | 0 | 0 | 0 | 1 |\n第2页 共4页\n(七) 总计 | 4 | 1 | 0 | 0 | 0 | 0 | 5 |\n"
             "四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n")
     assert _row(parse_report(text=text), "other.other") == [0, 1, 0, 0, 0, 0, 1]
+
+
+def test_rows_that_open_with_a_border_are_told_by_their_label_lines_not_by_lines_of_values_broken_off():
+    # label rows open `| ` and end in an extra empty column; the 表四 values row, broken at its blank
+    # cells, goes on over lines of values that open with no bar (as many as the label lines):
+    # `| | 0 |` is the border, a blank, a 0
+    head = ("四、政府信息公开行政复议、行政诉讼情况\n| 行政复议 | 行政诉讼 | | \n"
+            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | | \n"
+            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | | \n")
+    text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 0 0 0 0 0 0 0\n" + head
+            + "| | 0 |\n|\n|\n0 |\n|\n0 | 0 | 0 |\n|\n0 | 0 | 0 |\n|\n0 | | \n五、存在的主要问题及改进情况\n")
+    assert _t4(parse_report(text=text)) == [None, 0, None, None, 0, None, 0, 0, 0, None, 0, 0, 0, None, 0]
