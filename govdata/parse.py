@@ -325,9 +325,10 @@ def _is_table3_row(line: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _table3_row_marks() -> re.Pattern[str]:
-    """表三 row labels long enough that prose does not print them (属于国家秘密, 本机关不掌握相关政府信息…)."""
+    """表三 row and group labels long enough that prose does not print them (属于国家秘密,
+    本机关不掌握相关政府信息, 本年度办理结果…)."""
     spellings = {labels.strip_enumerator(label_key(row["variant"])) for row in labels.label_rows()
-                 if row["table"] == "table3" and row["field"] == "row"}
+                 if row["table"] == "table3" and row["field"] in ("row", "group")}
     return re.compile("|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True) if len(s) >= 6))
 
 
@@ -1686,7 +1687,10 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     elif (not rows_opened and len(leading_bars) >= 2 and leading_bars[0].line == leading_bars[1].line
           and printed + len(leading_bars) == _T4_WIDTH + 1 and printed < _T4_WIDTH):
         values = [*leading_bars[1:], *values]  # `| |`: the row's opening bar, then its blank first cell
-    fit = fit_values(values, _T4_WIDTH, padding=Padding(0, extra_column) if extra_column else None)
+    # header rows padded to the grid's width end in runs of empty cells of different lengths: the
+    # values row's own padding is what it prints beyond the table's width, as long as it is empty
+    padding_trail = min(extra_column, _trailing_empty(values), max(len(_runs_as_cells(values)) - _T4_WIDTH, 0))
+    fit = fit_values(values, _T4_WIDTH, padding=Padding(0, padding_trail) if padding_trail else None)
     if fit.cells is None and fit.problem in ("missing_cells", "extra_cells") and not (reaches_end and fit.problem == "missing_cells"):
         fit = recover.recover_row(values, _T4_WIDTH, rule=recover.table4_rule, fit=fit)
     if fit.cells is None and reaches_end and fit.problem == "missing_cells":

@@ -849,3 +849,19 @@ def test_rows_that_open_with_a_border_are_told_by_their_label_lines_not_by_lines
     text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 0 0 0 0 0 0 0\n" + head
             + "| | 0 |\n|\n|\n0 |\n|\n0 | 0 | 0 |\n|\n0 | 0 | 0 |\n|\n0 | | \n五、存在的主要问题及改进情况\n")
     assert _t4(parse_report(text=text)) == [None, 0, None, None, 0, None, 0, 0, 0, None, 0, 0, 0, None, 0]
+
+
+def test_a_table4_values_row_keeps_its_blank_first_cell_where_header_rows_are_padded_to_the_grids_width():
+    # header rows end in runs of empty cells of different lengths (padding to the grid's width); the
+    # values row prints one more cell than the table's width, its last, empty: that is its padding
+    head = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 | 行政诉讼 | ||||||||||||||\n"
+            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | |||||||||\n"
+            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | ||||||\n")
+    text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |||\n" + head
+            + "| | 0 | | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | | | 0 | |\n五、存在的主要问题及改进情况\n")
+    assert _t4(parse_report(text=text)) == [None, None, 0, None, 0, 0, 0, 0, 0, 0, 0, 0, None, None, 0]
+
+
+def test_a_page_that_opens_at_the_results_group_row_finds_table3():
+    assert _row(parse_report(text="三、本年度办理结果 | （一）予以公开 | 16 | 9 | 1 | 0 | 4 | 4 | 34 | |\n"), "granted") == [
+        16, 9, 1, 0, 4, 4, 34]
