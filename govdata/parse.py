@@ -1614,11 +1614,11 @@ def _count_cell(doc: Document, findings: Findings, cell: Cell, keys: dict[str, s
 _T4_WIDTH = len(PROCEEDINGS) * len(T4_OUTCOMES)
 
 
-def _trailing_empty(cells: Sequence[Cell]) -> int:
-    """How many empty cells (not bars) a row prints after its last cell with text."""
+def _trailing_empty(cells: Sequence[Cell], *, bars: bool = False) -> int:
+    """How many empty cells (not bars, unless ``bars``: lone bars too) a row prints after its last cell with text."""
     count = 0
     for cell in reversed(cells):
-        if cell.text or cell.is_bar:
+        if cell.text or (cell.is_bar and not (bars and _is_lone_bar(cell))):
             break
         count += 1
     return count
@@ -1677,11 +1677,12 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
                      scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
     while values and _is_pipe_run(values[0]):
         values = values[1:]  # a run of pipes before the first value pads the header's row, never a cell
-    if rows_opened and len(values) > _T4_WIDTH and values[0].is_bar:
-        values = values[1:]
+    if rows_opened and values and _is_lone_bar(values[0]) and (len(values) > _T4_WIDTH or reaches_end):
+        values = values[1:]  # the values row's opener (a row the text's end cut may print fewer cells than the width)
     # the extra column every header row prints after its labels is padding on the values row too
     extra_column = min(header_trailing) if header_trailing else 0
-    printed = len(values) - min(extra_column, _trailing_empty(values))  # the values row's cells, its padding aside
+    # the values row's cells, its padding aside (an empty cell, or a lone bar where blanks stand on lines of their own)
+    printed = len(values) - min(extra_column, _trailing_empty(values, bars=True))
     if not rows_opened and leading_bars and printed + len(leading_bars) == _T4_WIDTH and printed < _T4_WIDTH:
         values = [*leading_bars, *values]  # the row's first cells were blanks, each on a line of its own
     elif (not rows_opened and len(leading_bars) >= 2 and leading_bars[0].line == leading_bars[1].line

@@ -865,3 +865,21 @@ def test_a_table4_values_row_keeps_its_blank_first_cell_where_header_rows_are_pa
 def test_a_page_that_opens_at_the_results_group_row_finds_table3():
     assert _row(parse_report(text="三、本年度办理结果 | （一）予以公开 | 16 | 9 | 1 | 0 | 4 | 4 | 34 | |\n"), "granted") == [
         16, 9, 1, 0, 4, 4, 34]
+
+
+def test_a_table4_row_whose_last_blank_and_the_grids_extra_column_share_a_line_is_read():
+    text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |\n" + _T4_HEAD_PIPE
+            + "|\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n| |\n五、存在的主要问题及改进情况\n")
+    assert _t4(parse_report(text=text)) == [None, None, None, 0, None, None, None, None, 0, 0, 0, 0, 0, 0, None]
+
+
+def test_a_table4_row_the_text_cuts_never_takes_its_opening_bar_for_a_blank_first_cell():
+    # one cell a line, a lone `|` opening every row; the text stops inside the values row
+    head = "".join(f"|\n{cell} |\n" for cell in ("行政复议", "行政诉讼"))
+    head += "|\n" + "".join(f"{cell} |\n" for cell in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉",
+                                                      "复议后起诉"))
+    head += "|\n" + "".join(f"{cell} |\n" for cell in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2)
+    text = (HEAD + "三、收到和处理政府信息公开申请情况\n|\n四、结转下年度继续办理 |\n" + "0 |\n" * 7
+            + "四、政府信息公开行政复议、行政诉讼情况\n" + head + "|\n" + "0 |\n" * 13 + "2")
+    read = _t4(parse_report(text=text))
+    assert read == ["unread"] * 15 or read[:13] == [0] * 13  # the cut row's cells in their own columns, or reported unread
