@@ -1682,7 +1682,8 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     # the extra column every header row prints after its labels is padding on the values row too
     extra_column = min(header_trailing) if header_trailing else 0
     # the values row's cells, its padding aside (an empty cell, or a lone bar where blanks stand on lines of their own)
-    printed = len(values) - min(extra_column, _trailing_empty(values, bars=True))
+    surplus = max(len(values) + len(leading_bars) - _T4_WIDTH, 0)
+    printed = len(values) - min(extra_column, _trailing_empty(values, bars=True), surplus)
     if not rows_opened and leading_bars and printed + len(leading_bars) == _T4_WIDTH and printed < _T4_WIDTH:
         values = [*leading_bars, *values]  # the row's first cells were blanks, each on a line of its own
     elif (not rows_opened and len(leading_bars) >= 2 and leading_bars[0].line == leading_bars[1].line

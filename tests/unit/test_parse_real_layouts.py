@@ -883,3 +883,14 @@ def test_a_table4_row_the_text_cuts_never_takes_its_opening_bar_for_a_blank_firs
             + "四、政府信息公开行政复议、行政诉讼情况\n" + head + "|\n" + "0 |\n" * 13 + "2")
     read = _t4(parse_report(text=text))
     assert read == ["unread"] * 15 or read[:13] == [0] * 13  # the cut row's cells in their own columns, or reported unread
+
+
+def test_a_table4_row_broken_at_its_blanks_under_headers_padded_to_the_grid_is_read():
+    # header rows padded to the grid's width by runs of pipes (no extra column): the values row,
+    # its blanks each on a line of its own, prints exactly the table's width
+    head = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 | 行政诉讼 | |||||||||||||\n"
+            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | ||||||||\n"
+            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | |||||\n")
+    text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |||\n" + head
+            + "|\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n|\n五、存在的主要问题及改进情况\n")
+    assert _t4(parse_report(text=text)) == [None, None, None, 0, None, None, None, None, 0, 0, 0, 0, 0, 0, None]
