@@ -1684,11 +1684,13 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     # the values row's cells, its padding aside (an empty cell, or a lone bar where blanks stand on lines of their own)
     surplus = max(len(values) + len(leading_bars) - _T4_WIDTH, 0)
     printed = len(values) - min(extra_column, _trailing_empty(values, bars=True), surplus)
-    if not rows_opened and leading_bars and printed + len(leading_bars) == _T4_WIDTH and printed < _T4_WIDTH:
+    if (not rows_opened and len(leading_bars) >= 2 and leading_bars[0].line == leading_bars[1].line
+            and len(values) + len(leading_bars) == _T4_WIDTH + 1 and len(values) < _T4_WIDTH):
+        # `| |`: the row's opening bar, then its blank first cell (a row broken at its blanks prints
+        # each blank on a line of its own, so two bars share a line only after an opening bar)
+        values = [*leading_bars[1:], *values]
+    elif not rows_opened and leading_bars and printed + len(leading_bars) == _T4_WIDTH and printed < _T4_WIDTH:
         values = [*leading_bars, *values]  # the row's first cells were blanks, each on a line of its own
-    elif (not rows_opened and len(leading_bars) >= 2 and leading_bars[0].line == leading_bars[1].line
-          and printed + len(leading_bars) == _T4_WIDTH + 1 and printed < _T4_WIDTH):
-        values = [*leading_bars[1:], *values]  # `| |`: the row's opening bar, then its blank first cell
     # header rows padded to the grid's width end in runs of empty cells of different lengths: the
     # values row's own padding is what it prints beyond the table's width, as long as it is empty
     padding_trail = min(extra_column, _trailing_empty(values), max(len(_runs_as_cells(values)) - _T4_WIDTH, 0))
