@@ -1684,8 +1684,10 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     # the values row's cells, its padding aside (an empty cell, or a lone bar where blanks stand on lines of their own)
     surplus = max(len(values) + len(leading_bars) - _T4_WIDTH, 0)
     printed = len(values) - min(extra_column, _trailing_empty(values, bars=True), surplus)
+    after_opener = len(values) + len(leading_bars) - 1
+    after_opener -= min(extra_column, _trailing_empty(values, bars=True), max(after_opener - _T4_WIDTH, 0))
     if (not rows_opened and len(leading_bars) >= 2 and leading_bars[0].line == leading_bars[1].line
-            and len(values) + len(leading_bars) == _T4_WIDTH + 1 and len(values) < _T4_WIDTH):
+            and after_opener == _T4_WIDTH and len(values) < _T4_WIDTH):
         # `| |`: the row's opening bar, then its blank first cell (a row broken at its blanks prints
         # each blank on a line of its own, so two bars share a line only after an opening bar)
         values = [*leading_bars[1:], *values]

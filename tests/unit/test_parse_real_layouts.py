@@ -906,3 +906,12 @@ def test_two_bars_on_the_first_line_of_a_table4_row_broken_at_its_blanks_are_its
     text = (HEAD + "三、收到和处理政府信息公开申请情况\n| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||| \n" + head
             + "| |\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n| \n五、存在的主要问题及改进情况\n")
     assert _t4(parse_report(text=text)) == [None, None, None, 0, None, None, None, None, 0, 0, 0, 0, 0, 0, None]
+
+
+def test_a_table4_row_broken_at_its_blanks_with_an_opening_bar_and_the_grids_extra_column_is_read():
+    head = ("四、政府信息公开行政复议、行政诉讼情况\n| 行政复议 | 行政诉讼 | | \n"
+            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | | \n"
+            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | | \n")
+    text = (HEAD + "三、收到和处理政府信息公开申请情况\n| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | | \n" + head
+            + "| |\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n| | \n五、存在的主要问题及改进情况\n")
+    assert _t4(parse_report(text=text)) == [None, None, None, 0, None, None, None, None, 0, 0, 0, 0, 0, 0, None]
