@@ -923,6 +923,9 @@ def _unless_bars_are_blanks(without_bars: Fit, values: list[Cell], width: int) -
     if not any(_is_lone_bar(cell) for cell in values) or not any(cell.text == "" for cell in without_bars.cells or ()):
         return without_bars
     as_blanks = _fit_by_count(_bars_as_blanks([cell for cell in values if not _is_pipe_run(cell)]), width)
+    broken = _blanks_broken_off_before_padding(values, width)
+    if broken is not None:
+        return broken
     if as_blanks.cells is None or [c.text for c in as_blanks.cells] == [c.text for c in without_bars.cells or ()]:
         return without_bars
     inner = values[1:-1]
@@ -931,6 +934,22 @@ def _unless_bars_are_blanks(without_bars: Fit, values: list[Cell], width: int) -
         # bar is the blank cell (a pipe row broken at its blank), the end cells are padding
         return as_blanks
     return Fit(None, "ambiguous_cells", _printed(values))
+
+
+def _blanks_broken_off_before_padding(values: Sequence[Cell], width: int) -> Fit | None:
+    """A row whose lone bars all stand before its last number and whose empty cells all come
+    after it (`|` on a line of its own, then `0 | 0 | … | ||`): each bar is a blank cell broken
+    onto a line of its own, the empty cells after the last number are the row's padding."""
+    last = max((index for index, cell in enumerate(values) if cell.text), default=None)
+    if last is None:
+        return None
+    head, tail = values[:last + 1], values[last + 1:]
+    if not any(_is_lone_bar(cell) for cell in head) or any(cell.is_bar for cell in tail):
+        return None
+    if any(not cell.text and not _is_lone_bar(cell) for cell in head):
+        return None  # an empty cell among the numbers: the row's blanks are not all bars
+    cells = _bars_as_blanks(list(head))
+    return Fit(tuple(cells)) if len(cells) == width else None
 
 
 def _fit_by_count(cells: list[Cell], width: int, *, printed: Sequence[Cell] | None = None) -> Fit:

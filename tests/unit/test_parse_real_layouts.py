@@ -915,3 +915,14 @@ def test_a_table4_row_broken_at_its_blanks_with_an_opening_bar_and_the_grids_ext
     text = (HEAD + "三、收到和处理政府信息公开申请情况\n| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | | \n" + head
             + "| |\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n| | \n五、存在的主要问题及改进情况\n")
     assert _t4(parse_report(text=text)) == [None, None, None, 0, None, None, None, None, 0, 0, 0, 0, 0, 0, None]
+
+
+def test_a_blank_broken_onto_a_line_of_its_own_before_the_numbers_is_the_blank_not_the_rows_padding():
+    # `|` alone after the label is the blank first cell; `||` after the last number is padding (it
+    # was read as a blank last cell, every number one column left: a WRONG value)
+    from govdata.layout import Cell
+    from govdata.parse import fit_values
+
+    values = [Cell("", 98, None, "|", True), *(Cell("0", 99, column) for column in range(6)), Cell("", 99, 6), Cell("", 99, 7)]
+    fit = fit_values(values, 7, start_column=2)
+    assert [cell.text for cell in fit.cells] == ["", "0", "0", "0", "0", "0", "0"] and fit.cells[0].line == 98
