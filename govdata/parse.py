@@ -1643,6 +1643,12 @@ def _trailing_empty(cells: Sequence[Cell], *, bars: bool = False) -> int:
     return count
 
 
+def _unpadded(count: int, padding: int) -> int:
+    """How many of a 表四 values row's ``count`` cells are the table's, when it prints up to
+    ``padding`` cells of padding beyond the table's width."""
+    return count - min(padding, max(count - _T4_WIDTH, 0))
+
+
 def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reaches_end: bool = False) -> list[dict[str, Any]]:
     """表四: review and litigation counts, 15 columns under a two-level header.
 
@@ -1700,17 +1706,15 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
         values = values[1:]  # the values row's opener (a row the text's end cut may print fewer cells than the width)
     # the extra column every header row prints after its labels is padding on the values row too
     extra_column = min(header_trailing) if header_trailing else 0
-    # the values row's cells, its padding aside (an empty cell, or a lone bar where blanks stand on lines of their own)
-    surplus = max(len(values) + len(leading_bars) - _T4_WIDTH, 0)
-    printed = len(values) - min(extra_column, _trailing_empty(values, bars=True), surplus)
-    after_opener = len(values) + len(leading_bars) - 1
-    after_opener -= min(extra_column, _trailing_empty(values, bars=True), max(after_opener - _T4_WIDTH, 0))
+    # the values row's padding: an empty cell, or a lone bar where blanks stand on lines of their own
+    row_padding = min(extra_column, _trailing_empty(values, bars=True))
+    with_leading_bars = len(values) + len(leading_bars)
     if (not rows_opened and len(leading_bars) >= 2 and leading_bars[0].line == leading_bars[1].line
-            and after_opener == _T4_WIDTH and len(values) < _T4_WIDTH):
+            and _unpadded(with_leading_bars - 1, row_padding) == _T4_WIDTH and len(values) < _T4_WIDTH):
         # `| |`: the row's opening bar, then its blank first cell (a row broken at its blanks prints
         # each blank on a line of its own, so two bars share a line only after an opening bar)
         values = [*leading_bars[1:], *values]
-    elif not rows_opened and leading_bars and printed + len(leading_bars) == _T4_WIDTH and printed < _T4_WIDTH:
+    elif not rows_opened and leading_bars and _unpadded(with_leading_bars, row_padding) == _T4_WIDTH:
         values = [*leading_bars, *values]  # the row's first cells were blanks, each on a line of its own
     # header rows padded to the grid's width end in runs of empty cells of different lengths: the
     # values row's own padding is what it prints beyond the table's width, as long as it is empty
