@@ -73,24 +73,24 @@ def test_a_tab_that_only_indents_prose_does_not_make_a_table_line():
 
 
 def test_a_number_with_yu_whose_unit_a_wrap_carried_to_the_next_line_is_read():
-    text = "本局在门户网站通过工作动态、政策文件等栏目主动公开政府信息260余\n\n条，其中政策解读12篇。"
-    assert rows(text, "key", "value", "unit")[:1] == [("proactive.total", 260.0, "条")]
+    text = "本局依托区政府网站的通知公告、人事任免等栏目主动公开政府信息175余\n\n条，其中政策解读9篇。"
+    assert rows(text, "key", "value", "unit")[:1] == [("proactive.total", 175.0, "条")]
 
 
 def test_a_statement_a_wrap_broke_after_its_semicolon_goes_on_on_the_next_line():
     # lines wrapped at a width: the semicolon that ends the first line ends no statement, so the
     # media count on the next line is still a sequel of the same statement
-    text = ("2023年，本镇在县政府门户网站主动公开政府信息13条；在本镇微信公众号发布信息26条；在信息公示栏、宣传展板公开内容45条；"
-            "在县日报公开发布工作动态5条。本年度未收到政府信息公开申请，也未发生行政复议和行政诉讼，全年无相关费用支出。")
-    end = text.index("45条；") + len("45条；")
+    text = ("2022年，本乡在区政府门户网站主动公开政府信息31条；在乡政务微信公众号推送信息17条；在村务公开栏张贴惠民政策公告62件；"
+            "在区日报刊发乡镇要闻8篇。本年度未收到政府信息公开申请，也未发生行政复议和行政诉讼。")
+    end = text.index("62件；") + len("62件；")
     width = next(width for width in range(20, 45) if end % width == 0)  # a width that ends a line at that semicolon
     wrapped = "\n".join(text[i:i + width] for i in range(0, len(text), width))
-    assert "45条；\n在县日报" in wrapped
-    assert ("proactive.channel.media", 5.0) in rows(text)
-    assert ("proactive.channel.media", 5.0) in rows(wrapped)
+    assert "62件；\n在区日报" in wrapped
+    assert ("proactive.channel.media", 8.0) in rows(text)
+    assert ("proactive.channel.media", 8.0) in rows(wrapped)
 
 
 def test_a_short_wrapped_line_of_prose_is_not_taken_for_the_first_label_of_a_table_below():
-    text = ("全年通过微信公众号、网站、宣传栏等平台主动发布\n重大活动、动态消息、最新政策等。在门户网站通过发展规划、工作动态、\n"
-            "财经信息、年度报告等栏目主动公开政府信息260余\n\n二、主动公开政府信息情况\n\n规章\n\n0\n\n0\n\n0\n")
-    assert ("proactive.total", 260.0) in rows(text)
+    text = ("本年度依托政务新媒体、村务公开栏等渠道推送\n惠民政策、办事指南等内容。在区政府网站依托通知公告、人事任免、\n"
+            "财政预决算、规划计划等栏目主动公开政府信息175余\n\n二、主动公开政府信息情况\n\n规章\n\n0\n\n0\n\n0\n")
+    assert ("proactive.total", 175.0) in rows(text)

@@ -101,7 +101,7 @@ def test_agency_whose_name_holds_a_word_brands_use_is_kept():
 
 def test_spam_brand_that_replaced_the_place_name_leaves_no_agency():
     lines = ["发布机构: | 某某体育投注官网市市场监管局 |",
-             "根据《条例》要求，特向社会公布2023年度我局政府信息公开年度报告。本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。"]
+             "依照《条例》，现向社会发布我局2023年度政府信息公开工作报告，所载数据统计时段为2023年1月1日至2023年12月31日。"]
     identity = read_identity(lines)
     assert (identity.agency, identity.year) == (None, 2023)
 
@@ -339,19 +339,19 @@ def test_an_agency_named_in_an_opening_sentence_cut_by_a_hard_wrap_is_read_whole
 
 
 def test_a_title_wrapped_after_a_flipbook_page_prefix_gives_its_agency():
-    identity = read_identity(reading("Page 3 - 青禾市文登区城市管理局2021年政府信息公开\n工作年度报告\nP. 3\n(二)依申请公开工作情况\n"))
-    assert (identity.agency, identity.year) == ("青禾市文登区城市管理局", 2021)
+    identity = read_identity(reading("Page 5 - 青禾市东岭区城市管理局2021年政府信息公开\n工作年度报告\nP. 5\n(三)政府信息管理情况\n"))
+    assert (identity.agency, identity.year) == ("青禾市东岭区城市管理局", 2021)
 
 
 def test_the_rest_of_a_wrapped_sentence_is_no_heading_and_a_year_with_wo_ju_is_no_name():
-    text = ("根据《中华人民共和国政府信息公开条例》要求，特\n向社会公布2023年度我局政府信息公开年度报告。本报告中所列数据的\n"
-            "统计期限自2023年1月1日起至2023年12月31日止。\n")
+    text = ("依照《中华人民共和国政府信息公开条例》第五十条，现\n向公众发布2022年度我局政府信息公开工作年度报告。报告中的数据\n"
+            "统计时段为2022年1月1日至2022年12月31日。\n")
     identity = read_identity(reading(text))
-    assert (identity.agency, identity.year) == (None, 2023)
+    assert (identity.agency, identity.year) == (None, 2022)
 
 
 def test_a_breadcrumb_title_with_no_name_before_its_year_names_no_agency():
-    identity = read_identity(reading(">> 政务公开\n>> 2023年度政府信息公开年度报告\n\n一、总体情况\n本局主动公开政府信息12条。\n"))
+    identity = read_identity(reading(">> 信息公开\n>> 2022年度政府信息公开工作年度报告\n\n一、总体情况\n本局主动公开政府信息12条。\n"))
     assert identity.agency is None
 
 
@@ -364,7 +364,7 @@ def test_the_catalogues_publisher_field_is_read_printed_with_spaces_or_one_cell_
 
 
 def test_an_agency_is_read_from_a_contact_clause_without_yu():
-    # 请联系某某署办公厅政务公开处，地址… (no 请与…联系): the office's agency
-    text = ("本报告根据《中华人民共和国政府信息公开条例》编制。如对报告有疑问，请联系青禾署办公厅政务公开处，地址：某某路1号。\n"
+    # 请联系某某署办公厅政务公开处，电话… (no 请与…联系): the office's agency
+    text = ("本报告依照《条例》编写。读者对报告内容有任何意见，请联系青禾署办公厅政务公开处（电话：010-00000000）。\n"
             "一、总体情况\n2020年，全系统主动公开政府信息120条。\n")
     assert read_identity(reading(text)).agency == "青禾署"
