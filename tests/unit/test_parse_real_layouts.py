@@ -7,6 +7,8 @@ tests/integration/test_real_reports.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from govdata import parse_report
@@ -771,9 +773,28 @@ def test_a_heading_cut_short_and_split_at_a_space_is_joined_even_when_its_tail_r
 
 # --- found by a long run of the layout families (each failed before its fix) ---------------------
 
-_T4_HEAD_PIPE = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 | 行政诉讼 | |\n"
-                 "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | |\n"
-                 "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | |\n")
+_T4_HEADER_ROWS = (("行政复议", "行政诉讼"), ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"),
+                   ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2)
+
+
+def _t4_pipe_head(*, opener: str = "", close: Callable[[int], str] = lambda cells: " | |") -> str:
+    """表四's heading and its three header rows as pipe rows, ``opener`` before each row and
+    ``close(its number of cells)`` after it (`` | |``: the grid's extra column)."""
+    rows = "".join(opener + " | ".join(row) + close(len(row)) + "\n" for row in _T4_HEADER_ROWS)
+    return "四、政府信息公开行政复议、行政诉讼情况\n" + rows
+
+
+def _t4_page(carried_forward_row: str, head: str, values: str) -> str:
+    """A page from 表三's last row over 表四's header and values row to the heading after it."""
+    return HEAD + f"三、收到和处理政府信息公开申请情况\n{carried_forward_row}\n{head}{values}五、存在的主要问题及改进情况\n"
+
+
+def _padded_to(width: int) -> Callable[[int], str]:
+    """A header row padded to the grid's ``width`` by one run of pipes."""
+    return lambda cells: " | " + "|" * (width - cells)
+
+
+_T4_HEAD_PIPE = _t4_pipe_head()
 _T4_BLANKS_BROKEN = [None, None, 0, 0, 0, 0, None, None, 0, 0, 0, None, 0, 0, 0]
 
 
@@ -784,15 +805,14 @@ def _t4(report) -> list:
 
 
 def test_a_table4_row_opening_with_blanks_each_on_a_line_of_its_own_keeps_the_grids_extra_column_as_padding():
-    text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" + _T4_HEAD_PIPE
-            + "|\n|\n0 | 0 | 0 | 0 |\n|\n|\n0 | 0 | 0 |\n|\n0 | 0 | 0 | |\n五、存在的主要问题及改进情况\n")
+    text = _t4_page("四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", _T4_HEAD_PIPE,
+                    "|\n|\n0 | 0 | 0 | 0 |\n|\n|\n0 | 0 | 0 |\n|\n0 | 0 | 0 | |\n")
     assert _t4(parse_report(text=text)) == _T4_BLANKS_BROKEN
 
 
 def test_a_table4_row_whose_opening_bar_shares_a_line_with_its_blank_first_cell_is_read():
-    head = _T4_HEAD_PIPE.replace(" | |\n", " |\n").replace("\n行政复议", "\n| 行政复议").replace("\n结果维持", "\n| 结果维持")
-    text = (HEAD + "三、收到和处理政府信息公开申请情况\n| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" + head
-            + "| |\n|\n0 | 0 | 0 | 0 |\n|\n|\n0 | 0 | 0 |\n|\n0 | 0 | 0 |\n五、存在的主要问题及改进情况\n")
+    text = _t4_page("| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", _t4_pipe_head(opener="| ", close=lambda cells: " |"),
+                    "| |\n|\n0 | 0 | 0 | 0 |\n|\n|\n0 | 0 | 0 |\n|\n0 | 0 | 0 |\n")
     assert _t4(parse_report(text=text)) == _T4_BLANKS_BROKEN
 
 
@@ -843,22 +863,16 @@ def test_rows_that_open_with_a_border_are_told_by_their_label_lines_not_by_lines
     # label rows open `| ` and end in an extra empty column; the 表四 values row, broken at its blank
     # cells, goes on over lines of values that open with no bar (as many as the label lines):
     # `| | 0 |` is the border, a blank, a 0
-    head = ("四、政府信息公开行政复议、行政诉讼情况\n| 行政复议 | 行政诉讼 | | \n"
-            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | | \n"
-            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | | \n")
-    text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 0 0 0 0 0 0 0\n" + head
-            + "| | 0 |\n|\n|\n0 |\n|\n0 | 0 | 0 |\n|\n0 | 0 | 0 |\n|\n0 | | \n五、存在的主要问题及改进情况\n")
+    text = _t4_page("四、结转下年度继续办理 0 0 0 0 0 0 0", _t4_pipe_head(opener="| ", close=lambda cells: " | | "),
+                    "| | 0 |\n|\n|\n0 |\n|\n0 | 0 | 0 |\n|\n0 | 0 | 0 |\n|\n0 | | \n")
     assert _t4(parse_report(text=text)) == [None, 0, None, None, 0, None, 0, 0, 0, None, 0, 0, 0, None, 0]
 
 
 def test_a_table4_values_row_keeps_its_blank_first_cell_where_header_rows_are_padded_to_the_grids_width():
     # header rows end in runs of empty cells of different lengths (padding to the grid's width); the
     # values row prints one more cell than the table's width, its last, empty: that is its padding
-    head = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 | 行政诉讼 | ||||||||||||||\n"
-            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | |||||||||\n"
-            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | ||||||\n")
-    text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |||\n" + head
-            + "| | 0 | | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | | | 0 | |\n五、存在的主要问题及改进情况\n")
+    text = _t4_page("四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |||", _t4_pipe_head(close=_padded_to(16)),
+                    "| | 0 | | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | | | 0 | |\n")
     assert _t4(parse_report(text=text)) == [None, None, 0, None, 0, 0, 0, 0, 0, 0, 0, 0, None, None, 0]
 
 
@@ -868,8 +882,8 @@ def test_a_page_that_opens_at_the_results_group_row_finds_table3():
 
 
 def test_a_table4_row_whose_last_blank_and_the_grids_extra_column_share_a_line_is_read():
-    text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |\n" + _T4_HEAD_PIPE
-            + "|\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n| |\n五、存在的主要问题及改进情况\n")
+    text = _t4_page("四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |", _T4_HEAD_PIPE,
+                    "|\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n| |\n")
     assert _t4(parse_report(text=text)) == [None, None, None, 0, None, None, None, None, 0, 0, 0, 0, 0, 0, None]
 
 
@@ -888,11 +902,8 @@ def test_a_table4_row_the_text_cuts_never_takes_its_opening_bar_for_a_blank_firs
 def test_a_table4_row_broken_at_its_blanks_under_headers_padded_to_the_grid_is_read():
     # header rows padded to the grid's width by runs of pipes (no extra column): the values row,
     # its blanks each on a line of its own, prints exactly the table's width
-    head = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 | 行政诉讼 | |||||||||||||\n"
-            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | ||||||||\n"
-            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | |||||\n")
-    text = (HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |||\n" + head
-            + "|\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n|\n五、存在的主要问题及改进情况\n")
+    text = _t4_page("四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |||", _t4_pipe_head(close=_padded_to(15)),
+                    "|\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n|\n")
     assert _t4(parse_report(text=text)) == [None, None, None, 0, None, None, None, None, 0, 0, 0, 0, 0, 0, None]
 
 
@@ -900,20 +911,15 @@ def test_two_bars_on_the_first_line_of_a_table4_row_broken_at_its_blanks_are_its
     # rows open `| ` and header rows are padded to the grid by pipe runs; the values row, broken at
     # its blanks (each a `|` line of its own), opens `| |`: the opening bar and the first blank, never
     # two blanks (which would shift every cell one column right, the last blank read as padding)
-    head = ("四、政府信息公开行政复议、行政诉讼情况\n| 行政复议 | 行政诉讼 | ||||||||||||| \n"
-            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | |||||||| \n"
-            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | ||||| \n")
-    text = (HEAD + "三、收到和处理政府信息公开申请情况\n| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||| \n" + head
-            + "| |\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n| \n五、存在的主要问题及改进情况\n")
+    head = _t4_pipe_head(opener="| ", close=lambda cells: _padded_to(15)(cells) + " ")
+    text = _t4_page("| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||| ", head,
+                    "| |\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n| \n")
     assert _t4(parse_report(text=text)) == [None, None, None, 0, None, None, None, None, 0, 0, 0, 0, 0, 0, None]
 
 
 def test_a_table4_row_broken_at_its_blanks_with_an_opening_bar_and_the_grids_extra_column_is_read():
-    head = ("四、政府信息公开行政复议、行政诉讼情况\n| 行政复议 | 行政诉讼 | | \n"
-            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 | | \n"
-            "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | | \n")
-    text = (HEAD + "三、收到和处理政府信息公开申请情况\n| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | | \n" + head
-            + "| |\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n| | \n五、存在的主要问题及改进情况\n")
+    text = _t4_page("| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | | ", _t4_pipe_head(opener="| ", close=lambda cells: " | | "),
+                    "| |\n|\n|\n0 |\n|\n|\n|\n|\n0 | 0 | 0 | 0 | 0 | 0 |\n| | \n")
     assert _t4(parse_report(text=text)) == [None, None, None, 0, None, None, None, None, 0, 0, 0, 0, 0, 0, None]
 
 
