@@ -333,17 +333,20 @@ def _with_ordinals_given_back(tokens: list[tuple[str, bool]], previous_ordinal: 
 def _starts_a_label(piece: str, table: str) -> bool:
     """The start of one of the table's labels, two characters or more after its enumerator
     (``二、上年结转政府信息`` where the text stops)."""
-    key = strip_enumerator(label_key(piece))
-    return len(key) >= 2 and _has_words(key) and any(spelling.startswith(key) for field in _FIELDS_BY_TABLE[table]
-                                 for spelling, _ in _spellings(table, field))
+    return _starts_a_spelling(strip_enumerator(label_key(piece)), table, _FIELDS_BY_TABLE[table], whole_too=True)
 
 
 def is_cut_header(piece: str, table: str) -> bool:
     """A column heading the copy cut short (``本年新`` for 本年新制作数量, ``本年增/`` for
     本年增/减): the start, two characters or more, of one of the table's column labels."""
-    key = label_key(piece)
-    return len(key) >= 2 and _has_words(key) and any(spelling.startswith(key) and spelling != key
-                                 for field in _CUT_HEADER_FIELDS[table] for spelling, _ in _spellings(table, field))
+    return _starts_a_spelling(label_key(piece), table, _CUT_HEADER_FIELDS[table], whole_too=False)
+
+
+def _starts_a_spelling(key: str, table: str, fields: tuple[str, ...], *, whole_too: bool) -> bool:
+    """Is ``key`` (two characters or more, not a bare number) the start of a spelling of one of
+    the table's ``fields`` (or, ``whole_too``, the whole spelling)?"""
+    return len(key) >= 2 and _has_words(key) and any(spelling.startswith(key) and (whole_too or spelling != key)
+                                                     for field in fields for spelling, _ in _spellings(table, field))
 
 
 def _is_exact_label(piece: str, finder: re.Pattern[str]) -> bool:
@@ -356,12 +359,9 @@ def _is_exact_label(piece: str, finder: re.Pattern[str]) -> bool:
 def _is_table_label(piece: str, table: str, finder: re.Pattern[str]) -> bool:
     """A piece of a run that is one of the table's labels: exactly (after its enumerator), without
     a bracketed instruction, or by similarity (a header cell cut as 本年增/)."""
-    key = strip_enumerator(label_key(piece))
-    if not key:
+    if not strip_enumerator(label_key(piece)):
         return False
-    if finder.fullmatch(key) or finder.fullmatch(_BRACKETED.sub("", key)):
-        return True
-    return fuzzy_lookup(table, _FIELDS_BY_TABLE[table], piece) is not None
+    return _is_exact_label(piece, finder) or fuzzy_lookup(table, _FIELDS_BY_TABLE[table], piece) is not None
 
 
 # A bracketed instruction printed right after a label: 规范性文件(指各行政机关印发的有正式文号的文件).

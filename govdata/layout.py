@@ -414,7 +414,7 @@ def _cell_per_line_rows(numbered: list[tuple[int, str, str | None]]) -> list[Row
 
 def _opens_a_blank_cell(line: str) -> bool:
     """``| `` : one bar with a space after it, the way a row opening ``| text`` prints a blank first cell."""
-    return line.lstrip().startswith("|") and line.strip() == "|" and line.lstrip() != "|"
+    return line.strip() == "|" and line.lstrip() != "|"
 
 
 def _line_cells(number: int, stripped: str, printed: str | None) -> list[Cell]:
