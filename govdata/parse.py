@@ -468,8 +468,9 @@ def split_run_together_cells(rows: Sequence[Row], table: str) -> list[Row]:
     return out
 
 
-# What a table's header words may be: labels of its columns (and the 信息内容 corner of 表二).
-_HEADER_FIELDS = {"table2": ("measure", "header"), "table3": ("requester", "group", "header"), "table4": ("outcome", "proceeding")}
+# What a table's header words may be: any of its labels but its row labels (the columns, the
+# groups over them, the 信息内容 corner of 表二).
+_HEADER_FIELDS = {table: tuple(field for field in fields if field not in ("item", "row")) for table, fields in _TABLE_FIELDS.items()}
 
 
 def join_wrapped_header_cells(rows: Sequence[Row], table: str) -> list[Row]:
@@ -922,10 +923,10 @@ def _unless_bars_are_blanks(without_bars: Fit, values: list[Cell], width: int) -
     the row alone cannot tell, so neither is guessed."""
     if not any(_is_lone_bar(cell) for cell in values) or not any(cell.text == "" for cell in without_bars.cells or ()):
         return without_bars
-    as_blanks = _fit_by_count(_bars_as_blanks([cell for cell in values if not _is_pipe_run(cell)]), width)
     broken = _blanks_broken_off_before_padding(values, width)
     if broken is not None:
         return broken
+    as_blanks = _fit_by_count(_bars_as_blanks([cell for cell in values if not _is_pipe_run(cell)]), width)
     if as_blanks.cells is None or [c.text for c in as_blanks.cells] == [c.text for c in without_bars.cells or ()]:
         return without_bars
     inner = values[1:-1]
