@@ -11,7 +11,9 @@ times the reader of another source tree (a folder holding a ``govdata`` package,
 unpacked with ``git archive``) in a child process, one pass per round between this reader's
 passes, so both meet the same load on a shared machine. ``--calls`` also times the floor plus
 the calls into PDFium the reader makes, their answers unused: the least this reader's design
-costs. Prints figures and the load average; never run as a test.
+costs. ``--instructions`` also counts the instructions of one pass of each with valgrind's
+callgrind (Debian's valgrind), which the machine's other load does not move. Prints figures
+and the load average; never run as a test.
 
 PDFs: ``--n`` synthetic reports (``tests.formats_fixtures.synthetic_report_pdf``: govdata.synth
 reports printed by fpdf2 with a CJK font, tables ruled and broken over pages; written once to
@@ -22,6 +24,8 @@ Usage:
     # and the reader of another commit, on the same files, in the same run:
     mkdir -p /tmp/before && git archive 6927f87 govdata | tar -x -C /tmp/before
     .venv/bin/python bench/bench_pdf.py --n 40 --before /tmp/before
+    # and instruction counts, which other load on the machine does not move:
+    .venv/bin/python bench/bench_pdf.py --n 40 --rounds 5 --instructions
 """
 
 from __future__ import annotations
@@ -88,42 +92,28 @@ def extract_text_with_pdfium(files: list[bytes]) -> None:
 
 
 def pdfium_calls_only(files: list[bytes]) -> None:
-    """The floor plus the calls into PDFium the reader makes (``--calls``), their answers unused:
-    per character its loose box, its text object and its Unicode-map flag; per page object its
-    kind; per path its segments, and per segment its kind, closing flag and point. What the
-    reader's own design costs at least, before any work on the answers."""
-    import collections
-    import ctypes
-    import itertools
-
+    """The floor plus the questions the reader asks PDFium (``--calls``), answers unused: per
+    character its loose box, its text object (and that object's size and matrix), whether it was
+    generated and whether it maps to Unicode; per page object its kind; per path its draw mode,
+    matrix and segments, per segment its kind, closing flag and point. Asked as the reader asks
+    them (govdata.formats.pdfium_calls: in C where built, else through ctypes): what the reader's
+    design costs at least, before any work on the answers."""
     import numpy as np
     import pypdfium2 as pdfium
 
-    from govdata.formats import pdf_objects as po
+    from govdata.formats import pdfium_calls
 
     for raw in files:
         document = pdfium.PdfDocument(raw)
         for page in document:
             textpage = page.get_textpage()
             textpage.get_text_range()
-            handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
             n = pdfium.raw.FPDFText_CountChars(textpage.raw)
-            any(map(po._has_unicode_map_error, itertools.repeat(handle, n), range(n)))
-            boxes = np.zeros(4 * n, dtype=np.float32)
-            collections.deque(map(po._loose_char_box_at, itertools.repeat(handle, n), range(n),
-                                  map(ctypes.c_void_p, range(boxes.ctypes.data, boxes.ctypes.data + 16 * n, 16))), maxlen=0)
-            list(map(po._text_object_address, itertools.repeat(handle, n), range(n)))
-            page_handle = ctypes.c_void_p(ctypes.cast(page.raw, ctypes.c_void_p).value)
-            count = po._count_objects(page_handle)
-            objects = list(map(po._get_object, itertools.repeat(page_handle, count), range(count)))
-            paths = [obj for obj, kind in zip(objects, map(po._object_type, objects), strict=True)
-                     if kind == pdfium.raw.FPDF_PAGEOBJ_PATH]
-            counts = list(map(po._count_segments, paths))
-            segments = list(map(po._get_segment, itertools.chain.from_iterable(map(itertools.repeat, paths, counts)),
-                                itertools.chain.from_iterable(map(range, counts))))
-            list(map(po._segment_type, segments))
-            list(map(po._segment_closes, segments))
-            po._call_into(po._segment_point, segments, np.zeros(2 * len(segments), dtype=np.float32), 2, 4)
+            pdfium_calls.char_answers(textpage.raw, n, [])
+            objects, kinds = pdfium_calls.page_objects(page.raw)
+            paths = objects[kinds == pdfium.raw.FPDF_PAGEOBJ_PATH]
+            _modes, _matrices, counts = pdfium_calls.path_answers(paths)
+            pdfium_calls.segment_answers(paths, np.asarray(counts))
             textpage.close()
             page.close()
         document.close()
@@ -156,6 +146,33 @@ def pdftotext_seconds(paths: list[Path], rounds: int) -> float | None:
     return statistics.median(times)
 
 
+def instructions(n: int, real: Path) -> dict[str, int]:
+    """Instructions executed (valgrind's callgrind) by the floor's and the reader's pass over the
+    files, each less a run that only loads the files and imports: a count that other processes
+    on the machine do not move, unlike CPU seconds (a shared 2-core machine moves those by half)."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+
+    def start(mode: str) -> subprocess.Popen:
+        return subprocess.Popen(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
+                                 "--n", str(n), "--real", str(real), "--count", mode],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    counts = {}
+    for mode, child in [(mode, start(mode)) for mode in ("none", "floor", "reader")]:
+        _, err = child.communicate()
+        counts[mode] = int(next(line for line in err.splitlines() if "Collected" in line).split()[-1])
+    return {mode: counts[mode] - counts["none"] for mode in ("floor", "reader")}
+
+
+def compiled_parts() -> str:
+    """Which of the reader's C loops are built (else their steps run in Python)."""
+    from govdata.formats import pdf_lattice, pdf_words, pdfium_calls
+
+    parts = {"PDFium calls": pdfium_calls.compiled(), "lattice": pdf_lattice._lattice is not None,
+             "words": pdf_words._words is not None}
+    return ", ".join(f"{name} {'in C' if built else 'in Python'}" for name, built in parts.items())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40, help="synthetic report PDFs (default 40)")
@@ -165,7 +182,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time the reader of this source tree (holding govdata/); may be given more than once")
     parser.add_argument("--calls", action="store_true",
                         help="also time the floor plus the calls into PDFium the reader makes (their answers unused)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions of the floor's and the reader's pass (valgrind; a minute or two)")
     parser.add_argument("--one-pass", action="store_true", help=argparse.SUPPRESS)  # the child of --before
+    parser.add_argument("--count", choices=["none", "floor", "reader"], help=argparse.SUPPRESS)  # a child of --instructions
     args = parser.parse_args(argv)
 
     import govdata
@@ -173,13 +193,16 @@ def main(argv: list[str] | None = None) -> int:
     paths = synthetic_pdfs(args.n) + (sorted(args.real.rglob("*.pdf")) if args.real.is_dir() else [])
     files = [path.read_bytes() for path in paths]
     read_with_govdata(files[:2])  # imports and caches out of the timing
+    if args.count:
+        {"none": lambda files: None, "floor": extract_text_with_pdfium, "reader": read_with_govdata}[args.count](files)
+        return 0
     if args.one_pass:
         print(cpu_seconds(read_with_govdata, files))
         return 0
     n_files, n_pages = len(files), sum(page_counts(files))
     print(f"{n_files} PDFs ({args.n} synthetic, {n_files - args.n} real), {n_pages} pages, {sum(map(len, files)) / 1e6:.1f} MB; "
           f"govdata from {Path(govdata.__file__).parent}; {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.2f}")
+          f"Python {platform.python_version()}; {compiled_parts()}; load average {os.getloadavg()[0]:.2f}")
     passes: dict[str, list[float]] = {}
     for _ in range(args.rounds):
         for tree in args.before:
@@ -199,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         spread = "–".join(f"{t:.2f}" for t in (min(passes[name]), max(passes[name]))) if name in passes else ""
         print(f"{name:{width}} {seconds:8.3f} {n_files / seconds:8.1f} {n_pages / seconds:8.1f} {floor / seconds:8.3f}   {spread}")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+    if args.instructions:
+        work = instructions(args.n, args.real)
+        print(f"instructions (callgrind, imports aside): floor {work['floor'] / 1e9:.3f} G, reader {work['reader'] / 1e9:.3f} G, "
+              f"÷ floor {work['floor'] / work['reader']:.3f}")
     return 0
 
 

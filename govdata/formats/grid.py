@@ -60,6 +60,8 @@ def join_fragments(fragments: Iterable[str]) -> str:
         >>> join_fragments(["Word", "2019"])
         'Word 2019'
     """
+    if isinstance(fragments, list) and len(fragments) <= 1:  # most cells: one line, or none
+        return clean_text(fragments[0]) if fragments else ""
     out = ""
     for piece in (clean_text(f) for f in fragments):
         if not piece:
@@ -83,6 +85,8 @@ def clean_text(text: str) -> str:
             return ""
         return " "
 
+    if " " not in text and text.isprintable():  # no white space at all (isprintable: no tab, break or wide space)
+        return text
     if "\n" not in text and "\r" not in text:  # no line break to judge: every run is one space
         return _WHITESPACE.sub(" ", text).strip()
     return _WHITESPACE.sub(replace, text).strip()

@@ -28,11 +28,10 @@ table, not on the page).
 
 from __future__ import annotations
 
-import bisect
 import io
 import itertools
+import operator
 import re
-import statistics
 import zlib
 from dataclasses import dataclass, field
 
@@ -47,7 +46,7 @@ from govdata.formats.errors import ReadError
 from govdata.formats.grid import GridBudget, grid_lines_with_rows, is_wide_char, join_fragments
 from govdata.formats.limits import MAX_PDF_DECOMPRESSED_BYTES, MAX_PDF_PAGES, exceeded
 from govdata.formats.pdf_chars import Chars
-from govdata.formats.pdf_lattice import find_tables
+from govdata.formats.pdf_lattice import find_tables, points_in_boxes
 from govdata.formats.pdf_objects import NotLikePdfminer, PageObjects, read_with_pdfium, read_with_pdfminer
 from govdata.formats.rendering import Rendering
 
@@ -212,16 +211,16 @@ def _table_cells(table, chars: Chars, centre_x: np.ndarray, centre_y: np.ndarray
     ``extract_text``; the characters of all cells are found in one test of the table's
     characters against every cell and laid out together (:func:`pdf_words.cell_texts`).
     """
-    boxes = [bbox for row in table.rows for bbox in row.cells if bbox is not None]
+    boxes = sorted(table.cells, key=operator.itemgetter(1, 0))  # pdfplumber's rows, top to bottom, cells left to right
     in_table = np.flatnonzero(_in_boxes(centre_x, centre_y, [table.bbox]))
     x, y = centre_x[in_table], centre_y[in_table]
-    b = np.array(boxes, dtype=np.float64).reshape(-1, 4)
-    cell, position = np.nonzero((x >= b[:, 0:1]) & (x < b[:, 2:3]) & (y >= b[:, 1:2]) & (y < b[:, 3:4]))
+    cell, position = points_in_boxes(x, y, np.array(boxes, dtype=np.float64))
     index = in_table[position]
     if pdf_words.needs_pdfplumber(chars, index):
         texts = [_cell_text_by_pdfplumber(chars.as_dicts(index[cell == number])) for number in range(len(boxes))]
     else:
-        texts = [join_fragments(lines) for lines in pdf_words.cell_texts(chars, index, cell, len(boxes))]
+        # a line is words (which hold no white space) joined by single spaces: clean as it is
+        texts = [lines[0] if len(lines) == 1 else join_fragments(lines) for lines in pdf_words.cell_texts(chars, index, cell, len(boxes))]
     return list(zip(boxes, texts, strict=True))
 
 
@@ -278,9 +277,16 @@ def _text_lines(chars: Chars, index: np.ndarray, page_number: int) -> list[_Text
     lines = []
     for number, row in enumerate(rows, start=1):
         row.sort(key=lambda w: w.x0)
-        size = statistics.median(w.size for w in row)
+        size = _median([w.size for w in row])
         lines.append(_TextLine(page_number, number, row[0].top, row[0].x0, row[-1].x1, size, _join_words(row, size)))
     return lines
+
+
+def _median(values: list[float]) -> float:
+    """``statistics.median`` (the same sum for an even count), without its overhead on a page's thousands of lines."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _set_right_margin(lines: list[_TextLine], page_width: float) -> None:
@@ -396,8 +402,9 @@ def _piece_grid(piece: _Piece, columns: list[float], budget: GridBudget) -> list
     rows = _edges([y for bbox, _ in piece.cells for y in (bbox[1], bbox[3])])
     budget.spend(max(0, len(rows) - 1) * max(0, len(columns) - 1), "a PDF table's ruled cells")
     grid = [[""] * (len(columns) - 1) for _ in range(len(rows) - 1)]
-    for bbox, text in piece.cells:
-        row, col = _nearest(rows, bbox[1]), _nearest(columns, bbox[0])
+    boxes = np.array([bbox for bbox, _ in piece.cells], dtype=np.float64).reshape(-1, 4)
+    cell_rows, cell_columns = _nearest(rows, boxes[:, 1]).tolist(), _nearest(columns, boxes[:, 0]).tolist()
+    for (_, text), row, col in zip(piece.cells, cell_rows, cell_columns, strict=True):
         if row < len(grid) and col < len(grid[row]):
             grid[row][col] = text
     return grid
@@ -415,17 +422,17 @@ def _drop_repeated_header(rows: list[list[str]], header: list[list[str]]) -> lis
 def _edges(values: list[float]) -> list[float]:
     """Distinct rule positions: values closer than the tolerance are one edge."""
     edges: list[float] = []
-    for value in sorted(values):
+    for value in sorted(set(values)):  # a value met again is never a new edge
         if not edges or value - edges[-1] > _EDGE_TOLERANCE:
             edges.append(value)
     return edges
 
 
-def _nearest(edges: list[float], value: float) -> int:
-    """Index of the edge nearest to ``value`` in the sorted ``edges``, the first on a tie."""
-    index = bisect.bisect_left(edges, value)
-    if index == len(edges):
-        return index - 1
-    if index > 0 and abs(edges[index - 1] - value) <= abs(edges[index] - value):
-        return index - 1
-    return index
+def _nearest(edges: list[float], values: np.ndarray) -> np.ndarray:
+    """For each value, the index of the edge nearest to it in the sorted ``edges``, the first on a tie."""
+    edges = np.asarray(edges, dtype=np.float64)
+    index = np.searchsorted(edges, values, side="left")
+    after = np.minimum(index, len(edges) - 1)
+    before = np.maximum(index - 1, 0)
+    take_before = (index == len(edges)) | ((index > 0) & (np.abs(edges[before] - values) <= np.abs(edges[after] - values)))
+    return np.where(take_before, before, after)

@@ -28,6 +28,9 @@ class Chars:
     size: np.ndarray
     upright: np.ndarray
     _blank: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # The texts as UTF-16 code units, where each is one (PDFium's characters): words are then cut
+    # from one decoded string instead of joined from a list (pdf_words.extract_words).
+    codes: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.text)

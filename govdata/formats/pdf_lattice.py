@@ -22,18 +22,31 @@ pdfplumber's settings, in the same order, on arrays:
 
 The cells and tables are pdfplumber's, in its order; tests/unit/test_pdf_lattice.py compares
 them on every page of the reports.
+
+Steps 3 and 5 are loops in which each step depends on the one before; where the C module
+``_lattice`` is built (``_lattice.c``, by ``pip install`` with a C compiler) they run there, and
+the others on numpy arrays (:func:`_find_tables_on_arrays`); elsewhere all steps run in Python
+(:func:`_find_tables_in_python`). Both give pdfplumber's numbers; tests hold them to each other.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 from pdfplumber.table import Table, TableSettings
 
+try:
+    from govdata.formats import _lattice
+except ImportError:  # not built (no C compiler at install): the steps run in Python
+    _lattice = None
+
 # pdfplumber's default settings with rules for both directions (what find_tables used).
 SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 HORIZONTAL, VERTICAL, SLANTED = 0, 1, 2
+# _lattice.tables marks corners in a byte array of this many entries at most (16 MB).
+_MAX_CORNER_NUMBERS = 1 << 24
 
 
 @dataclass
@@ -86,6 +99,16 @@ class _Rules:
 
 def find_tables(edges: Edges) -> list[Table]:
     """pdfplumber's ``TableFinder(page, SETTINGS).tables`` for a page with these edges."""
+    if _lattice is None:
+        return [Table(None, table) for table in cells_to_tables(_find_cells_in_python(edges))]
+    cells, corners, n_keys = _find_cells_on_arrays(edges)
+    if n_keys > _MAX_CORNER_NUMBERS:  # a byte per corner number would be too much: the passes in Python
+        return [Table(None, table) for table in cells_to_tables(cells)]
+    return [Table(None, table) for table in _cells_to_tables_on_arrays(cells, corners, n_keys)]
+
+
+def _find_cells_in_python(edges: Edges) -> list[tuple[float, float, float, float]]:
+    """Steps 1 to 5, in Python."""
     settings = SETTINGS
     prefilter = settings.edge_min_length_prefilter
     vertical = _rules(edges, (edges.orientation == VERTICAL) & (edges.height >= prefilter))
@@ -95,7 +118,189 @@ def find_tables(edges: Edges) -> list[Table]:
     horizontal = _join(horizontal, "top", "x0", "x1", settings.join_x_tolerance, settings.edge_min_length)
     vertical = _join(vertical, "x0", "top", "bottom", settings.join_y_tolerance, settings.edge_min_length)
     intersections = _intersections(vertical, horizontal, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
-    return [Table(None, cells) for cells in cells_to_tables(intersections_to_cells(intersections))]
+    return intersections_to_cells(intersections)
+
+
+# --- on arrays, the sequential steps in C ------------------------------------------------------
+
+
+_RULE_FIELDS = ("x0", "x1", "top", "bottom", "width", "height")
+
+
+@dataclass
+class _RuleArrays:
+    """Rules of one orientation as arrays (pdfplumber's numbers)."""
+
+    x0: np.ndarray
+    x1: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+    width: np.ndarray
+    height: np.ndarray
+
+    def take(self, index: np.ndarray) -> _RuleArrays:
+        return _RuleArrays(*(getattr(self, name)[index] for name in _RULE_FIELDS))
+
+
+def _find_cells_on_arrays(edges: Edges) -> tuple[list[tuple[float, float, float, float]], np.ndarray, int]:
+    """Steps 1 to 5 on arrays, joining and the cell search in C: the cells, and their corners
+    as numbers (see :func:`_cells_of_crossings`)."""
+    settings = SETTINGS
+    prefilter = settings.edge_min_length_prefilter
+    vertical = _RuleArrays(*(getattr(edges, name)[(edges.orientation == VERTICAL) & (edges.height >= prefilter)]
+                             for name in _RULE_FIELDS))
+    horizontal = _RuleArrays(*(getattr(edges, name)[(edges.orientation == HORIZONTAL) & (edges.width >= prefilter)]
+                               for name in _RULE_FIELDS))
+    vertical = _snap_arrays(vertical, "x0", settings.snap_x_tolerance)
+    horizontal = _snap_arrays(horizontal, "top", settings.snap_y_tolerance)
+    horizontal = _join_arrays(horizontal, "top", "x0", "x1", settings.join_x_tolerance, settings.edge_min_length)
+    vertical = _join_arrays(vertical, "x0", "top", "bottom", settings.join_y_tolerance, settings.edge_min_length)
+    return _cells_of_crossings(vertical, horizontal, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
+
+
+def _snap_arrays(rules: _RuleArrays, key: str, tolerance: float) -> _RuleArrays:
+    """:func:`_snap` on arrays: the clusters found on sorted distinct values, rules put in
+    cluster order by a stable sort, each cluster's mean summed in Python (``sum`` in
+    pdfplumber's order, so the same number)."""
+    values = getattr(rules, key)
+    if len(values) == 0:
+        return rules
+    distinct = _distinct(values)
+    cluster_of_distinct = np.concatenate([[0], np.cumsum(distinct[1:] > distinct[:-1] + tolerance)])
+    cluster = cluster_of_distinct[np.searchsorted(distinct, values)]
+    order = np.argsort(cluster, kind="stable")
+    rules, values, cluster = rules.take(order), values[order], cluster[order]
+    bounds = [0, *(np.flatnonzero(np.diff(cluster)) + 1).tolist(), len(values)]
+    members = values.tolist()
+    means = [sum(members[start:end]) / (end - start) for start, end in itertools.pairwise(bounds)]
+    shift = np.repeat(np.array(means, dtype=np.float64), np.diff(bounds)) - values
+    ends = ("x0", "x1") if key == "x0" else ("top", "bottom")
+    for name in ends:
+        setattr(rules, name, getattr(rules, name) + shift)
+    return rules
+
+
+def _join_arrays(rules: _RuleArrays, line_key: str, start_key: str, end_key: str, tolerance: float,
+                 min_length: float) -> _RuleArrays:
+    """:func:`_join` with its loop in C (``_lattice.join``)."""
+    vertical = line_key == "x0"
+    rules = rules.take(np.lexsort((getattr(rules, start_key), getattr(rules, line_key))))  # stable: by line, then start
+    n = len(rules.x0)
+    kept, ends, lengths = np.empty(n, dtype=np.int64), np.empty(n), np.empty(n)
+    count = _lattice.join(getattr(rules, line_key), getattr(rules, start_key), getattr(rules, end_key),
+                          rules.height if vertical else rules.width, rules.x0, vertical, tolerance, min_length,
+                          kept, ends, lengths)
+    out = rules.take(kept[:count])
+    setattr(out, end_key, ends[:count])
+    setattr(out, "height" if vertical else "width", lengths[:count])
+    return out
+
+
+def _cells_of_crossings(vertical: _RuleArrays, horizontal: _RuleArrays, x_tolerance: float,
+                        y_tolerance: float) -> tuple[list[tuple[float, float, float, float]], np.ndarray, int]:
+    """:func:`_intersections` then :func:`intersections_to_cells`: the crossings as arrays
+    (sorted by x, then y; each with the sorted numbers of the boxes of its rules), the cell
+    search in C (``_lattice.cells``). Also each cell's four corners as numbers (x's rank among
+    the crossings' x times the number of distinct y, plus y's rank), and how many numbers there are."""
+    h_top = horizontal.top[None, :]
+    v_x = vertical.x0[:, None]
+    crossing = (vertical.top[:, None] <= h_top + y_tolerance) & (vertical.bottom[:, None] >= h_top - y_tolerance) \
+        & (v_x >= horizontal.x0[None, :] - x_tolerance) & (v_x <= horizontal.x1[None, :] + x_tolerance)
+    v, h = np.nonzero(crossing)
+    if len(v) == 0:
+        return [], np.empty(0, dtype=np.int64), 0
+    xs, x_rank = _distinct_and_rank(vertical.x0[v])
+    ys, y_rank = _distinct_and_rank(horizontal.top[h])
+    points, point_of = _distinct_and_rank(x_rank * len(ys) + y_rank)
+    px, py = points // len(ys), points % len(ys)
+    v_ptr, v_ids = _rules_by_point(point_of, _box_numbers_of(vertical)[v], len(points))
+    h_ptr, h_ids = _rules_by_point(point_of, _box_numbers_of(horizontal)[h], len(points))
+    row_order = np.lexsort((px, py)).astype(np.int64)
+    row_place = np.empty(len(points), dtype=np.int64)
+    row_place[row_order] = np.arange(len(points))
+    corners = np.empty(2 * len(points), dtype=np.int64)
+    count = _lattice.cells(px, py, row_order, row_place, v_ptr, v_ids, h_ptr, h_ids, corners,
+                           np.empty(len(points), dtype=np.int64))
+    first, closing = corners[: 2 * count: 2], corners[1: 2 * count: 2]
+    cells = list(zip(xs[px[first]].tolist(), ys[py[first]].tolist(), xs[px[closing]].tolist(), ys[py[closing]].tolist(),
+                     strict=True))
+    ny = len(ys)
+    x0, top, x1, bottom = px[first] * ny, py[first], px[closing] * ny, py[closing]
+    return cells, np.stack([x0 + top, x0 + bottom, x1 + top, x1 + bottom], axis=1).reshape(-1), len(xs) * ny
+
+
+def _cells_to_tables_on_arrays(cells: list[tuple[float, float, float, float]], corners: np.ndarray,
+                               n_keys: int) -> list[list[tuple[float, float, float, float]]]:
+    """:func:`cells_to_tables` with its passes in C (``_lattice.tables``), on the cells'
+    corners as numbers below ``n_keys``."""
+    n = len(cells)
+    order, table_of = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    n_tables = _lattice.tables(corners, n_keys, order, table_of)
+    tables: list[list[tuple[float, float, float, float]]] = [[] for _ in range(n_tables)]
+    for cell, table in zip(order.tolist(), table_of[order].tolist(), strict=True):
+        tables[table].append(cells[cell])
+    return _sorted_tables(tables)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` (sorted distinct values; equal ones, -0.0 and 0.0 among them, are
+    one), without its overhead, which counted on a page's few hundred rules."""
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
+
+
+def _distinct_and_rank(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values and each value's rank among them (int64)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(ordered) else np.empty(0, dtype=bool)
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.cumsum(new) - 1
+    return ordered[new], rank
+
+
+def points_in_boxes(x: np.ndarray, y: np.ndarray, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which points lie in which boxes (rows of x0, top, x1, bottom), the bottom and right edges
+    excluded, as pdfplumber tests a character's centre against a table's cells: (box, point)
+    pairs, box by box, as ``np.nonzero`` lists them for the boxes-by-points test (in C where
+    ``_lattice`` is built: a table's cells times its characters is a large matrix to build)."""
+    x, y = np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(y, dtype=np.float64)
+    boxes = np.ascontiguousarray(boxes, dtype=np.float64).reshape(-1, 4)
+    if _lattice is None:
+        b = boxes
+        return np.nonzero((x >= b[:, 0:1]) & (x < b[:, 2:3]) & (y >= b[:, 1:2]) & (y < b[:, 3:4]))
+    box_of, point_of = np.empty(len(x), dtype=np.int64), np.empty(len(x), dtype=np.int64)
+    count = _lattice.points_in_boxes(x, y, boxes, box_of, point_of)
+    if count > len(x):  # a point in several boxes (cells overlap): room for every pair
+        box_of, point_of = np.empty(count, dtype=np.int64), np.empty(count, dtype=np.int64)
+        _lattice.points_in_boxes(x, y, boxes, box_of, point_of)
+    return box_of[:count], point_of[:count]
+
+
+def _box_numbers_of(rules: _RuleArrays) -> np.ndarray:
+    """:func:`_box_numbers` on arrays: equal boxes (x0, top, x1, bottom compared with ``==``, as
+    Python compares the tuples) one number."""
+    columns = (rules.x0, rules.top, rules.x1, rules.bottom)
+    order = np.lexsort(columns[::-1])
+    new = np.zeros(len(order), dtype=bool)  # where a box differs from the one before it in sorted order
+    new[:1] = True
+    for column in columns:
+        ordered = column[order]
+        new[1:] |= ordered[1:] != ordered[:-1]
+    numbers = np.empty(len(order), dtype=np.int64)
+    numbers[order] = np.cumsum(new) - 1
+    return numbers
+
+
+def _rules_by_point(point_of: np.ndarray, rule_of: np.ndarray, n_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each point's distinct rule numbers, sorted, as ``ids[ptr[i]:ptr[i + 1]]``."""
+    n_rules = int(rule_of.max()) + 1
+    pairs = _distinct(point_of * n_rules + rule_of)
+    ptr = np.searchsorted(pairs // n_rules, np.arange(n_points + 1)).astype(np.int64)
+    return ptr, (pairs % n_rules).astype(np.int64)
+
+
+# --- in Python ------------------------------------------------------------------------------------
 
 
 def _rules(edges: Edges, selected: np.ndarray) -> _Rules:
@@ -265,4 +470,9 @@ def cells_to_tables(cells: list[tuple[float, float, float, float]]) -> list[list
             corners, current = set(), []
     if current:
         tables.append(current)
+    return _sorted_tables(tables)
+
+
+def _sorted_tables(tables: list[list[tuple[float, float, float, float]]]) -> list[list[tuple[float, float, float, float]]]:
+    """Tables of more than one cell, top to bottom then left to right (pdfplumber's order)."""
     return [table for table in sorted(tables, key=lambda t: min((c[1], c[0]) for c in t)) if len(table) > 1]

@@ -9,10 +9,8 @@ pdfplumber's numbers, so pdfplumber's table finder and word grouping, run on the
 read a document as before (but for the one difference at the end).
 
 Speed: what PDFium is asked per character (its loose box, its text object, whether it maps to
-Unicode) and per path segment is asked through ``map`` over PDFium's functions called without
-ctypes' argument conversion (:func:`_unchecked`), boxes written straight into arrays: about a
-third of a microsecond a call, half what a call through declared argument types costs. Those
-calls (three per character) are now the largest part of the reader's own time.
+Unicode), per page object and per path segment is asked in bulk, one call per page from Python
+into C loops (:mod:`govdata.formats.pdfium_calls`), answers written straight into arrays.
 
 Exactly as before means the numbers must be pdfminer's, so each is rebuilt the way pdfminer
 builds it: a character's box runs from its origin over its advance, from the font's descent
@@ -49,7 +47,6 @@ where pdfminer boxes them (with the default metrics). The PDFium reader had this
 
 from __future__ import annotations
 
-import collections
 import ctypes
 import itertools
 import re
@@ -61,19 +58,19 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from govdata.formats import pdfium_calls
 from govdata.formats.pdf_chars import Chars
 from govdata.formats.pdf_lattice import HORIZONTAL, SLANTED, VERTICAL, Edges
 
 # A document with fewer characters than this per page may be a scan; pdfminer judges it.
 MIN_CHARS_PER_PAGE_FOR_PDFIUM = 10
 _CID = re.compile(r"\(cid:\d+\)")
-# PDFium may add these between words and lines (they are in no content stream).
-_GENERATED_CANDIDATE = re.compile("[ \r\n\x02]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # PDFium's loose box of a character in a vertical-writing font (Identity-V) is many ems wide
 # and high; a horizontal character's is at most about an em wide and 1.5 em high.
 _MAX_WIDTH_EM = 2.0
 _MAX_HEIGHT_EM = 3.0
+# For each UTF-16 code unit, whether str.isspace() holds (Chars.blank of a whole page at once).
+_IS_WHITE_SPACE = np.array([chr(code).isspace() for code in range(0x10000)], dtype=bool)
 
 
 @dataclass
@@ -138,11 +135,13 @@ def _pdfium_page(document: pdfium.PdfDocument, index: int) -> PageObjects:
         height = page.get_height()
         objects = _PageContents(page.raw, height)
         objects.walk()
-        textpage = page.get_textpage()
+        textpage = pdfium_c.FPDFText_LoadPage(page.raw)  # raw: pypdfium2's wrapper costs more than its use here
+        if not textpage:
+            raise NotLikePdfminer("PDFium could not read the page's text")
         try:
-            chars = _chars(textpage.raw, height, objects.text_objects)
+            chars = _chars(textpage, height, objects.text_objects)
         finally:
-            textpage.close()
+            pdfium_c.FPDFText_ClosePage(textpage)
         return PageObjects(page.get_width(), height, chars, objects.edges(), objects.n_images, 0)
     finally:
         page.close()
@@ -157,36 +156,35 @@ def _check_geometry(page: pdfium.PdfPage) -> None:
 def _chars(textpage, height: float, text_objects: set[int]) -> Chars:
     """The page's characters as pdfminer boxes them, in PDFium's order (the content stream's).
 
-    PDFium is asked per character (its box, its text object, whether its font maps it to
-    Unicode) through ``map`` over its functions, a loop in C; the boxes are written straight
-    into an array, and everything else is worked out on arrays.
+    PDFium's answers per character (its box, its text object and that object's size and
+    matrix, whether its font maps it to Unicode) come in bulk (:func:`pdfium_calls.char_answers`);
+    everything else is worked out on arrays.
     """
     count = pdfium_c.FPDFText_CountChars(textpage)
-    buffer = ctypes.create_string_buffer((count + 1) * 2)
-    pdfium_c.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
-    text = buffer.raw[: count * 2].decode("utf-16-le", errors="surrogatepass")
-    handle = ctypes.c_void_p(ctypes.cast(textpage, ctypes.c_void_p).value)
-    if _SURROGATE.search(text) or any(map(_has_unicode_map_error, itertools.repeat(handle, count), range(count))):
+    codes = np.zeros(count + 1, dtype=np.uint16)  # UTF-16 code units, and PDFium's closing NUL
+    pdfium_c.FPDFText_GetText(textpage, 0, count, codes.ctypes.data_as(ctypes.POINTER(ctypes.c_ushort)))
+    codes = codes[:count]
+    if ((codes >= 0xD800) & (codes <= 0xDFFF)).any():
+        raise NotLikePdfminer("character outside the Basic Multilingual Plane")
+    # PDFium may add spaces, line breaks and 0x02 (a soft hyphen) between words and lines (in no
+    # content stream): those characters it is asked whether it generated.
+    candidates = np.flatnonzero((codes == 0x20) | (codes == 0x0D) | (codes == 0x0A) | (codes == 0x02)).tolist()
+    answers = pdfium_calls.char_answers(textpage, count, candidates)
+    if answers.unmapped:
         raise NotLikePdfminer("character pdfminer may read differently")
-    candidates = [m.start() for m in _GENERATED_CANDIDATE.finditer(text)]
-    generated = list(itertools.compress(candidates, map(_is_generated, itertools.repeat(handle), candidates)))
     kept = np.ones(count, dtype=bool)
-    kept[generated] = False
-    boxes = np.zeros((count, 4), dtype=np.float32)  # FS_RECTF: left, top, right, bottom
-    address = boxes.ctypes.data
-    collections.deque(map(_loose_char_box_at, itertools.repeat(handle, count), range(count),
-                          map(ctypes.c_void_p, range(address, address + 16 * count, 16))), maxlen=0)
-    objects = list(map(_text_object_address, itertools.repeat(handle, count), range(count)))
+    kept[answers.generated] = False
     kept_index = np.flatnonzero(kept)
-    objects = [objects[index] for index in kept_index.tolist()]
-    distinct = list(set(objects))
-    if text_objects.difference(distinct):
+    objects = answers.objects[kept_index]
+    if len(objects) and text_objects.difference(objects[np.concatenate(([True], objects[1:] != objects[:-1]))].tolist()):
         raise NotLikePdfminer("PDFium dropped a text object (text painted twice)")
-    number = dict(zip(distinct, range(len(distinct)), strict=True))
-    which = np.fromiter(map(number.__getitem__, objects), dtype=np.int64, count=len(objects))
-    font_size, a, d = (column[which] for column in _upright_text_scales(distinct))
+    if answers.rotated[kept_index].any():
+        raise NotLikePdfminer("rotated character")
+    # pdfminer's size of a character is the font size times the text matrix's vertical scale (for
+    # vertical writing, the horizontal one)
+    font_size, a, d = answers.scales[kept_index].astype(np.float64).T
     size = font_size * d
-    boxes = boxes[kept_index].astype(np.float64)
+    boxes = answers.boxes[kept_index].astype(np.float64)
     x0, x1, bottom = boxes[:, 0], boxes[:, 2], height - boxes[:, 3]
     top = bottom - size
     vertical = np.flatnonzero((x1 - x0 > _MAX_WIDTH_EM * size) | (bottom - (height - boxes[:, 1]) > _MAX_HEIGHT_EM * size))
@@ -195,8 +193,9 @@ def _chars(textpage, height: float, text_objects: set[int]) -> Chars:
         x0[vertical], x1[vertical], top[vertical], bottom[vertical], size[vertical] = _vertical_writing_boxes(
             boxes[vertical], np.array(origins, dtype=np.float64).reshape(-1, 2), font_size[vertical], a[vertical],
             d[vertical], height)
-    return Chars([text[index] for index in kept_index.tolist()], x0, x1, top, bottom, size,
-                 np.ones(len(kept_index), dtype=bool))
+    codes = codes[kept_index]
+    return Chars(list(codes.tobytes().decode("utf-16-le")), x0, x1, top, bottom, size, np.ones(len(kept_index), dtype=bool),
+                 _blank=_IS_WHITE_SPACE[codes], codes=codes)
 
 
 def _char_origin(textpage, index: int) -> tuple[float, float]:
@@ -234,131 +233,78 @@ def _vertical_writing_boxes(loose: np.ndarray, origins: np.ndarray, font_size: n
     return x0, x0 + width, char_bottom - tall, char_bottom, width
 
 
-class _Handle(ctypes.c_void_p):
-    """A PDFium object returned by an unchecked call: a c_void_p subclass stays a pointer
-    object (ctypes turns a plain c_void_p result into an int), so it can be passed back as one."""
-
-
-def _unchecked(name: str, restype):
-    """PDFium's function ``name`` called without argument conversion: half the cost of a call
-    through declared argument types, which counts when it is made for every character of a
-    page. Its arguments must be what C receives: ints for ``int``, ``ctypes.c_void_p`` for
-    pointers."""
-    return ctypes.CFUNCTYPE(restype)(ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value)
-
-
-_text_object_address = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
-_loose_char_box_at = _unchecked("FPDFText_GetLooseCharBox", ctypes.c_int)
-_has_unicode_map_error = _unchecked("FPDFText_HasUnicodeMapError", ctypes.c_int)
-_is_generated = _unchecked("FPDFText_IsGenerated", ctypes.c_int)
-_text_font_size = _unchecked("FPDFTextObj_GetFontSize", ctypes.c_int)
-_count_objects = _unchecked("FPDFPage_CountObjects", ctypes.c_int)
-_get_object = _unchecked("FPDFPage_GetObject", _Handle)
-_object_type = _unchecked("FPDFPageObj_GetType", ctypes.c_int)
-_object_matrix = _unchecked("FPDFPageObj_GetMatrix", ctypes.c_int)
-_count_form_objects = _unchecked("FPDFFormObj_CountObjects", ctypes.c_int)
-_get_form_object = _unchecked("FPDFFormObj_GetObject", _Handle)
-_draw_mode = _unchecked("FPDFPath_GetDrawMode", ctypes.c_int)
-_count_segments = _unchecked("FPDFPath_CountSegments", ctypes.c_int)
-_get_segment = _unchecked("FPDFPath_GetPathSegment", _Handle)
-_segment_point = _unchecked("FPDFPathSegment_GetPoint", ctypes.c_int)
-_segment_type = _unchecked("FPDFPathSegment_GetType", ctypes.c_int)
-_segment_closes = _unchecked("FPDFPathSegment_GetClose", ctypes.c_int)
-
-
-def _upright_text_scales(text_objects: list[int | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each text object's font size and its matrix's horizontal and vertical scale (pdfminer's
-    size of a character is the font size times the vertical scale, or for vertical writing the
-    horizontal one); NotLikePdfminer when the text is rotated."""
-    handles = list(map(ctypes.c_void_p, text_objects))
-    matrices = np.zeros(6 * len(handles), dtype=np.float32)
-    _call_into(_object_matrix, handles, matrices, 1, 24)
-    sizes = np.zeros(len(handles), dtype=np.float32)
-    _call_into(_text_font_size, handles, sizes, 1, 4)
-    a, b, c, d = (matrices[k::6].astype(np.float64) for k in range(4))
-    if not ((b == 0) & (c == 0) & (a > 0) & (d > 0)).all():
-        raise NotLikePdfminer("rotated character")
-    return sizes.astype(np.float64), a, d
-
-
 class _PageContents:
     """One walk over a page's objects (forms entered): paths as pdfminer classes them, images, text objects.
 
-    PDFium is asked about all paths of the page together (their draw modes and matrices, then
-    all their segments' kinds, closing flags and points), each question a ``map`` over its
-    function, so a page of a few hundred ruled cells costs a few thousand calls in C, not a
-    Python loop around each.
+    PDFium is asked about all paths of the page together (their draw modes, matrices and
+    segment counts, then all their segments' kinds, closing flags and points), each question
+    once for the page (:mod:`govdata.formats.pdfium_calls`), so a page of a few hundred ruled
+    cells is not a Python loop around each.
     """
 
     def __init__(self, page, height: float):
         self.page = page
         self.height = height
         self.lines: list[tuple[float, ...]] = []
-        self.rects: list[tuple[float, ...]] = []
+        self.rects = np.empty((0, 6))  # pdfminer's boxes, in the order of the paths drawing them
         self.curves: list[list[tuple[float, float]]] = []
         self.n_images = 0
         self.text_objects: set[int] = set()
 
     def walk(self) -> None:
-        page = ctypes.c_void_p(ctypes.cast(self.page, ctypes.c_void_p).value)
-        count = _count_objects(page)
-        paths: list[tuple[_Handle, tuple[float, ...] | None]] = []
-        self._visit(list(map(_get_object, itertools.repeat(page, count), range(count))), None, paths)
-        if paths:
-            self._paths(paths)
+        groups: list[tuple[np.ndarray, tuple[float, ...] | None]] = []
+        self._visit(*pdfium_calls.page_objects(self.page), None, groups)
+        if sum(len(paths) for paths, _ in groups):
+            self._paths(groups)
 
     def edges(self) -> Edges:
         """As pdfplumber's ``page.edges``: line edges, then rectangle edges, then curve edges."""
         return Edges.concatenate([_line_edges(self.lines), _rect_edges(self.rects), _curve_edges(self.curves)])
 
-    def _visit(self, objects: list, outer: tuple[float, ...] | None, paths: list) -> None:
-        for obj, kind in zip(objects, list(map(_object_type, objects)), strict=True):
-            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                self.text_objects.add(obj.value)
-            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                self.n_images += 1
-            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                paths.append((obj, outer))
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-                count = _count_form_objects(obj)
-                inner = list(map(_get_form_object, itertools.repeat(obj, count), map(ctypes.c_ulong, range(count))))
-                self._visit(inner, _compose(_matrix(obj), outer), paths)
-
-    def _paths(self, paths: list[tuple[_Handle, tuple[float, ...] | None]]) -> None:
-        objects = [obj for obj, _ in paths]
-        n = len(objects)
-        modes = np.zeros(2 * n, dtype=np.int32)  # fill mode, stroke
-        _call_into(_draw_mode, objects, modes, 2, 4)
-        matrices = np.zeros(6 * n, dtype=np.float32)
-        _call_into(_object_matrix, objects, matrices, 1, 24)
-        matrices = matrices.astype(np.float64).reshape(n, 6).tolist()
-        modes = modes.reshape(n, 2).tolist()
-        painted = [index for index in range(n) if modes[index][0] != 0 or modes[index][1]]  # else a clipping path ("W n")
-        counts = list(map(_count_segments, (objects[index] for index in painted)))
-        segments = list(map(_get_segment, itertools.chain.from_iterable(itertools.repeat(objects[index], count)
-                                                                        for index, count in zip(painted, counts, strict=True)),
-                            itertools.chain.from_iterable(map(range, counts))))
-        kinds = list(map(_segment_type, segments))
-        closes = list(map(_segment_closes, segments))
-        points = np.zeros(2 * len(segments), dtype=np.float32)
-        _call_into(_segment_point, segments, points, 2, 4)
-        matrix = np.array([_compose(tuple(matrices[index]), paths[index][1]) for index in painted], dtype=np.float64)
-        xs, ys = _transform(points.astype(np.float64), matrix, counts)
-        rect_boxes = _drawn_rectangles(np.array(kinds), np.array(closes), xs, ys, np.array(counts), self.height)
-        xs, ys = xs.tolist(), ys.tolist()
+    def _visit(self, objects: np.ndarray, kinds: np.ndarray, outer: tuple[float, ...] | None, groups: list) -> None:
+        """Text objects and images counted, paths gathered in ``groups`` (runs of paths under one
+        matrix, in page order), forms entered where they lie."""
+        self.text_objects.update(objects[kinds == pdfium_c.FPDF_PAGEOBJ_TEXT].tolist())
+        self.n_images += int(np.count_nonzero(kinds == pdfium_c.FPDF_PAGEOBJ_IMAGE))
         start = 0
-        for number, count in enumerate(counts):
-            end = start + count
-            box = rect_boxes.get(number)
-            if box is not None:
-                self.rects.append(box)
-            else:
-                for shape, pts in _subpaths(kinds[start:end], closes[start:end], xs[start:end], ys[start:end]):
-                    self._paint(shape, pts)
-            start = end
+        for form in [*np.flatnonzero(kinds == pdfium_c.FPDF_PAGEOBJ_FORM).tolist(), len(objects)]:
+            run = slice(start, form)
+            groups.append((objects[run][kinds[run] == pdfium_c.FPDF_PAGEOBJ_PATH], outer))
+            if form < len(objects):
+                obj = int(objects[form])
+                self._visit(*pdfium_calls.form_objects(obj), _compose(pdfium_calls.object_matrix(obj), outer), groups)
+            start = form + 1
 
-    def _paint(self, shape: str, pts: list[tuple[float, float]]) -> None:
-        """pdfminer's PDFLayoutAnalyzer.paint_path for one subpath (points in PDF space)."""
+    def _paths(self, groups: list[tuple[np.ndarray, tuple[float, ...] | None]]) -> None:
+        paths = np.concatenate([paths for paths, _ in groups])
+        modes, matrices, counts = pdfium_calls.path_answers(paths)
+        matrices = matrices.astype(np.float64)
+        start = 0
+        for group, outer in groups:
+            if outer is not None:
+                matrices[start:start + len(group)] = _compose_rows(matrices[start:start + len(group)], outer)
+            start += len(group)
+        painted = np.flatnonzero((modes[:, 0] != 0) | (modes[:, 1] != 0))  # else a clipping path ("W n")
+        counts = counts[painted]
+        kinds, closes, points = pdfium_calls.segment_answers(paths[painted], counts)
+        xs, ys = _transform(points.astype(np.float64).reshape(-1), matrices[painted], counts)
+        drawn, boxes = _drawn_rectangles(kinds, closes, xs, ys, counts, self.height)
+        numbers, rects = [drawn], [boxes]
+        starts = (np.cumsum(counts) - counts).tolist()
+        others = np.ones(len(counts), dtype=bool)
+        others[drawn] = False
+        for number in np.flatnonzero(others).tolist():
+            part = slice(starts[number], starts[number] + int(counts[number]))
+            for shape, pts in _subpaths(kinds[part].tolist(), closes[part].tolist(), xs[part].tolist(), ys[part].tolist()):
+                box = self._paint(shape, pts)
+                if box is not None:
+                    numbers.append(np.array([number]))
+                    rects.append(np.array([box], dtype=np.float64))
+        self.rects = np.concatenate(rects)[np.argsort(np.concatenate(numbers), kind="stable")]
+
+    def _paint(self, shape: str, pts: list[tuple[float, float]]) -> tuple[float, ...] | None:
+        """pdfminer's PDFLayoutAnalyzer.paint_path for one subpath (points in PDF space): a line or
+        curve kept here, a rectangle's box returned (the caller keeps rectangles in path order)."""
         if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
             shape = shape[:-2] + "h"
             pts = pts[:-1]
@@ -368,28 +314,17 @@ class _PageContents:
             (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
             square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
             if pts[0] == pts[4] and square:
-                self.rects.append(self._box([pts[0], pts[2]]))
-            else:
-                self.curves.append([(x, self.height - y) for x, y in pts])
+                return self._box([pts[0], pts[2]])
+            self.curves.append([(x, self.height - y) for x, y in pts])
         else:
             self.curves.append([(x, self.height - y) for x, y in pts])
+        return None
 
     def _box(self, corners: list[tuple[float, float]]) -> tuple[float, ...]:
         """pdfminer's box of a line or rectangle: x0, x1, top, bottom, width, height."""
         x0, x1 = min(x for x, _ in corners), max(x for x, _ in corners)
         y0, y1 = min(y for _, y in corners), max(y for _, y in corners)
         return (x0, x1, self.height - y1, self.height - y0, x1 - x0, y1 - y0)
-
-
-def _call_into(function, handles: list, out: np.ndarray, n_outputs: int, stride: int) -> None:
-    """``function(handle, &out[..], ...)`` for each handle, its ``n_outputs`` results written
-    to ``out`` at ``stride`` bytes from each other (``out`` holds n_outputs per handle)."""
-    if not handles:
-        return
-    base, size = out.ctypes.data, out.itemsize * (len(out) // max(1, len(handles)))
-    addresses = [map(ctypes.c_void_p, range(base + k * stride, base + k * stride + size * len(handles), size))
-                 for k in range(n_outputs)]
-    collections.deque(map(function, handles, *addresses), maxlen=0)
 
 
 def _line_edges(lines: list[tuple[float, ...]]) -> Edges:
@@ -399,9 +334,10 @@ def _line_edges(lines: list[tuple[float, ...]]) -> Edges:
     return Edges(orientation, x0, x1, top, bottom, width, height)
 
 
-def _rect_edges(rects: list[tuple[float, ...]]) -> Edges:
-    """pdfplumber's ``rect_to_edges``: top, bottom, left and right edge of each rectangle."""
-    x0, x1, top, bottom, width, height = _columns(rects, 6)
+def _rect_edges(rects: np.ndarray) -> Edges:
+    """pdfplumber's ``rect_to_edges``: top, bottom, left and right edge of each rectangle (rows of
+    pdfminer's box: x0, x1, top, bottom, width, height)."""
+    x0, x1, top, bottom, width, height = rects.T
     zero = np.zeros(len(rects))
     below = top + height  # pdfplumber's bottom edge lies at top + height, its bottom at the rectangle's
 
@@ -437,14 +373,14 @@ def _transform(points: np.ndarray, matrices: np.ndarray, counts: list[int]) -> t
 
 
 def _drawn_rectangles(kinds: np.ndarray, closes: np.ndarray, xs: np.ndarray, ys: np.ndarray, counts: np.ndarray,
-                      height: float) -> dict[int, tuple[float, ...]]:
-    """The box of each path drawn as most rules are, a rectangle (``re``, or ``m l l l l h``
-    back to its start, with square corners): path number -> pdfminer's box (x0, x1, top,
-    bottom, width, height), as :meth:`_PageContents._paint` would make it, for all such paths
-    of the page at once. Other paths go through :func:`_subpaths`."""
+                      height: float) -> tuple[np.ndarray, np.ndarray]:
+    """The paths drawn as most rules are, a rectangle (``re``, or ``m l l l l h`` back to its
+    start, with square corners), and their boxes as :meth:`_PageContents._paint` would make them
+    (rows of pdfminer's x0, x1, top, bottom, width, height), for all such paths of the page at
+    once: (path numbers, boxes). Other paths go through :func:`_subpaths`."""
     five = np.flatnonzero(counts == 5)
     if len(five) == 0:
-        return {}
+        return np.empty(0, dtype=np.int64), np.empty((0, 6))
     segment = (np.cumsum(counts) - counts)[five][:, None] + np.arange(5)
     move, line = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
     drawn = (kinds[segment] == [move, line, line, line, line]).all(axis=1) & (closes[segment] == [0, 0, 0, 0, 1]).all(axis=1)
@@ -453,9 +389,7 @@ def _drawn_rectangles(kinds: np.ndarray, closes: np.ndarray, xs: np.ndarray, ys:
     chosen = np.flatnonzero(drawn & (x4 == x0) & (y4 == y0) & square)
     left, right = np.minimum(x0, x2)[chosen], np.maximum(x0, x2)[chosen]
     low, high = np.minimum(y0, y2)[chosen], np.maximum(y0, y2)[chosen]
-    boxes = zip(left.tolist(), right.tolist(), (height - high).tolist(), (height - low).tolist(), (right - left).tolist(),
-                (high - low).tolist(), strict=True)
-    return dict(zip(five[chosen].tolist(), boxes, strict=True))
+    return five[chosen], np.stack([left, right, height - high, height - low, right - left, high - low], axis=1)
 
 
 def _subpaths(kinds: list[int], closes: list[int], xs: list[float], ys: list[float]) -> list[tuple[str, list[tuple[float, float]]]]:
@@ -490,10 +424,11 @@ def _subpaths(kinds: list[int], closes: list[int], xs: list[float], ys: list[flo
 _SEGMENT_OPS = {pdfium_c.FPDF_SEGMENT_MOVETO: "m", pdfium_c.FPDF_SEGMENT_LINETO: "l", pdfium_c.FPDF_SEGMENT_BEZIERTO: "c"}
 
 
-def _matrix(obj: _Handle) -> tuple[float, ...]:
-    matrix = pdfium_c.FS_MATRIX()
-    _object_matrix(obj, ctypes.byref(matrix))
-    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+def _compose_rows(inner: np.ndarray, outer: tuple[float, ...]) -> np.ndarray:
+    """:func:`_compose` for rows of matrices (the same sums, so the same numbers)."""
+    a, b, c, d, e, f = inner.T
+    A, B, C, D, E, F = outer
+    return np.stack([a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F], axis=1)
 
 
 def _compose(inner: tuple[float, ...], outer: tuple[float, ...] | None) -> tuple[float, ...]:

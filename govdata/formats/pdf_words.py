@@ -1,4 +1,4 @@
-"""pdfplumber's word grouping (``extract_words``) and cell text (``extract_text``), done on arrays.
+"""pdfplumber's word grouping (``extract_words``) and cell text (``extract_text``), done on arrays (and in C).
 
 Why not pdfplumber's functions: they walk one character dict at a time through generators,
 about a quarter of the reader's time on a report (every character is grouped into a word,
@@ -16,6 +16,10 @@ text, with the same tests, in the same order, on whole arrays at once:
 4. a word's box is its characters' box, its text theirs with ligatures expanded, its size its
    first character's.
 
+Where the C module ``_words`` is built (``_words.c``), steps 1 to 4 run there, one call per
+page or table; the numpy steps below are the same steps where it is not, and tests hold the two
+to each other and to pdfplumber.
+
 A cell's text (``extract_text`` with pdfplumber's defaults) is its words clustered into lines by
 their tops, joined by spaces within a line and by line breaks between lines. Text that is not
 upright (pdfminer pages only) or characters with empty text are left to pdfplumber's own
@@ -31,7 +35,15 @@ from pdfplumber.utils.text import LIGATURES
 
 from govdata.formats.pdf_chars import Chars
 
+try:
+    from govdata.formats import _words
+except ImportError:  # not built (no C compiler at install): the steps run on numpy arrays
+    _words = None
+
 _LIGATURE_CHARS = frozenset(LIGATURES)
+# For each UTF-16 code unit, whether it is one of those ligatures (all in the BMP).
+_IS_LIGATURE = np.zeros(0x10000, dtype=bool)
+_IS_LIGATURE[[ord(char) for char in _LIGATURE_CHARS if len(char) == 1 and ord(char) < 0x10000]] = True
 # pdfplumber's defaults, which extract_text (a table cell's text) uses.
 CELL_X_TOLERANCE = 3.0
 CELL_Y_TOLERANCE = 3.0
@@ -58,7 +70,27 @@ def needs_pdfplumber(chars: Chars, index: np.ndarray) -> bool:
 
 def extract_words(chars: Chars, index: np.ndarray, key: np.ndarray, x_tolerance: float, y_tolerance: float) -> Words:
     """pdfplumber's ``extract_words`` of the characters at ``index`` (page order within each run
-    of equal ``key``, e.g. a cell's number or the font size), upright text only."""
+    of equal ``key``, e.g. a cell's number or the font size), upright text only: in C where
+    ``_words`` is built, else on numpy arrays (the same steps)."""
+    if _words is not None and len(index):
+        return _extract_words_in_c(chars, index, key, x_tolerance, y_tolerance)
+    return _extract_words_on_arrays(chars, index, key, x_tolerance, y_tolerance)
+
+
+def _extract_words_in_c(chars: Chars, index: np.ndarray, key: np.ndarray, x_tolerance: float, y_tolerance: float) -> Words:
+    n = len(index)
+    kept, first, boxes = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty((n, 4))
+    n_kept, n_words = _words.words(chars.x0[index], chars.x1[index], chars.top[index], chars.bottom[index],
+                                   key.astype(np.float64), chars.blank()[index].view(np.uint8), x_tolerance, y_tolerance,
+                                   kept, first, boxes)
+    kept, first, boxes = kept[:n_kept], first[:n_words], boxes[:n_words]
+    heads = kept[first]
+    return Words(_word_texts(chars, index[kept], first), boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3],
+                 chars.size[index[heads]], key[heads])
+
+
+def _extract_words_on_arrays(chars: Chars, index: np.ndarray, key: np.ndarray, x_tolerance: float,
+                             y_tolerance: float) -> Words:
     n = len(index)
     if n == 0:
         empty = np.empty(0)
@@ -67,7 +99,6 @@ def extract_words(chars: Chars, index: np.ndarray, key: np.ndarray, x_tolerance:
     run = np.cumsum(np.concatenate(([True], key[1:] != key[:-1])))
     line = _chain_clusters(run, top, y_tolerance)
     order = np.lexsort((np.arange(n), x0, line))
-    texts = chars.text
     ordered = index[order]
     blank = chars.blank()[ordered]
     x0, x1, top, line = x0[order], x1[order], top[order], line[order]
@@ -81,14 +112,25 @@ def extract_words(chars: Chars, index: np.ndarray, key: np.ndarray, x_tolerance:
     first = np.flatnonzero(starts[kept])  # positions in ``kept`` where a word starts
     bottom = chars.bottom[index][order][kept]
     x0, x1, top = x0[kept], x1[kept], top[kept]
-    pieces = [texts[i] for i in ordered[kept].tolist()]
-    if not _LIGATURE_CHARS.isdisjoint(pieces):
-        pieces = [LIGATURES.get(piece, piece) for piece in pieces]
-    ends = [*first[1:].tolist(), len(kept)]
-    text = ["".join(pieces[a:b]) for a, b in zip(first.tolist(), ends, strict=True)]
+    text = _word_texts(chars, ordered[kept], first)
     heads = ordered[kept][first]
     return Words(text, np.minimum.reduceat(x0, first), np.maximum.reduceat(x1, first), np.minimum.reduceat(top, first),
                  np.maximum.reduceat(bottom, first), chars.size[heads], key[order][kept][first])
+
+
+def _word_texts(chars: Chars, kept: np.ndarray, first: np.ndarray) -> list[str]:
+    """The text of each word: the characters ``kept`` (in word order), cut where ``first`` says a
+    word starts, ligatures expanded."""
+    starts, ends = first.tolist(), [*first[1:].tolist(), len(kept)]
+    if chars.codes is not None:  # one code unit a character: cut one string
+        codes = chars.codes[kept]
+        if not _IS_LIGATURE[codes].any():
+            joined = codes.tobytes().decode("utf-16-le")
+            return [joined[a:b] for a, b in zip(starts, ends, strict=True)]
+    pieces = [chars.text[i] for i in kept.tolist()]
+    if not _LIGATURE_CHARS.isdisjoint(pieces):
+        pieces = [LIGATURES.get(piece, piece) for piece in pieces]
+    return ["".join(pieces[a:b]) for a, b in zip(starts, ends, strict=True)]
 
 
 def _chain_clusters(run: np.ndarray, values: np.ndarray, tolerance: float) -> np.ndarray:

@@ -12,7 +12,7 @@ import pytest
 from pdfplumber import table as plumber_table
 from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
 
-from govdata.formats import pdf_objects
+from govdata.formats import pdf_lattice, pdf_objects
 from govdata.formats.grid import join_fragments
 from govdata.formats.pdf import _nearest, _table_cells
 from govdata.formats.pdf_chars import Chars
@@ -24,6 +24,22 @@ from tests.formats_fixtures import synthetic_report_pdf
 SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
+def _compiled_lattice():
+    if pdf_lattice._lattice is None:
+        pytest.fail("govdata.formats._lattice is not built: `pip install -e .` needs a C compiler and Python's headers")
+    return pdf_lattice._lattice
+
+
+@pytest.fixture(params=["in C", "in Python"])
+def lattice_steps(request, monkeypatch):
+    """find_tables with its sequential steps in C (the _lattice module), then all in Python."""
+    if request.param == "in Python":
+        monkeypatch.setattr(pdf_lattice, "_lattice", None)
+    else:
+        _compiled_lattice()
+    return request.param
+
+
 def _assert_finds_pdfplumbers_tables(raw: bytes) -> None:
     with pdfplumber.open(io.BytesIO(raw)) as pdf:
         for page in pdf.pages:
@@ -33,11 +49,11 @@ def _assert_finds_pdfplumbers_tables(raw: bytes) -> None:
 
 
 @pytest.mark.parametrize("index", [0, 1, 2, 5])
-def test_tables_and_cells_equal_pdfplumbers_on_every_page_of_a_report(index):
+def test_tables_and_cells_equal_pdfplumbers_on_every_page_of_a_report(index, lattice_steps):
     _assert_finds_pdfplumbers_tables(synthetic_report_pdf(index))
 
 
-def test_tables_and_cells_equal_pdfplumbers_on_the_real_reports():
+def test_tables_and_cells_equal_pdfplumbers_on_the_real_reports(lattice_steps):
     paths = sorted(real_golden.REAL.rglob("*.pdf")) if real_golden.REAL.is_dir() else []
     if not paths:
         pytest.skip(f"no real report under {real_golden.REAL} (../shared/real)")
@@ -79,10 +95,17 @@ class _Page:
 
 
 @pytest.mark.parametrize("seed", range(60))
-def test_tables_equal_pdfplumbers_on_rules_off_the_grid(seed):
+def test_tables_equal_pdfplumbers_on_rules_off_the_grid(seed, lattice_steps):
     edges = _jittered_rules(random.Random(seed))
     want = plumber_table.TableFinder(_Page(edges), plumber_table.TableSettings.resolve(SETTINGS)).tables
     assert [t.cells for t in find_tables(Edges.from_dicts(edges))] == [t.cells for t in want]
+
+
+def test_a_page_of_too_many_corners_for_the_byte_marks_is_grouped_into_tables_in_python(monkeypatch):
+    edges = _jittered_rules(random.Random(7))
+    want = [t.cells for t in find_tables(Edges.from_dicts(edges))]
+    monkeypatch.setattr(pdf_lattice, "_MAX_CORNER_NUMBERS", 0)
+    assert [t.cells for t in find_tables(Edges.from_dicts(edges))] == want
 
 
 def test_cells_are_grouped_into_tables_as_pdfplumber_groups_them():
@@ -93,15 +116,35 @@ def test_cells_are_grouped_into_tables_as_pdfplumber_groups_them():
         assert cells_to_tables(cells) == plumber_table.cells_to_tables(cells)
 
 
+def test_cells_are_grouped_into_tables_in_c_as_pdfplumber_groups_them():
+    _compiled_lattice()
+    rng = random.Random(4)
+    for _ in range(60):
+        cells = list({(float(rng.randint(0, 5)), float(rng.randint(0, 5)), float(rng.randint(6, 9)), float(rng.randint(6, 9)))
+                      for _ in range(rng.randint(1, 12))})
+        xs = sorted({x for cell in cells for x in (cell[0], cell[2])})
+        ys = sorted({y for cell in cells for y in (cell[1], cell[3])})
+        corners = np.array([xs.index(x) * len(ys) + ys.index(y) for x0, top, x1, bottom in cells
+                            for x, y in ((x0, top), (x0, bottom), (x1, top), (x1, bottom))], dtype=np.int64)
+        got = pdf_lattice._cells_to_tables_on_arrays(cells, corners, len(xs) * len(ys))
+        assert got == plumber_table.cells_to_tables(cells)
+
+
+def test_the_c_passes_refuse_a_corner_number_out_of_range():
+    with pytest.raises(ValueError, match="out of range"):
+        _compiled_lattice().tables(np.array([0, 1, 2, 9], dtype=np.int64), 4, np.empty(1, dtype=np.int64),
+                                    np.empty(1, dtype=np.int64))
+
+
 def test_edges_of_lines_rectangles_and_curves_are_pdfplumbers_to_the_bit():
     height = 800.0
     contents = pdf_objects._PageContents(None, height)
     contents.lines = [(10.0, 200.5, 30.25, 30.25, 190.5, 0.0), (40.1, 40.1, 50.0, 90.3, 0.0, 40.3)]
-    contents.rects = [(10.0, 110.7, 100.1, 130.35, 100.7, 30.25)]
+    contents.rects = np.array([(10.0, 110.7, 100.1, 130.35, 100.7, 30.25)])
     contents.curves = [[(1.0, 2.0), (1.0, 9.5), (7.25, 9.5), (3.0, 4.0)]]
     want = [line_to_edge({"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": w, "height": h})
             for x0, x1, top, bottom, w, h in contents.lines]
-    want += [edge for x0, x1, top, bottom, w, h in contents.rects
+    want += [edge for x0, x1, top, bottom, w, h in contents.rects.tolist()
              for edge in rect_to_edges(_box(x0, top, x1, bottom, height) | {"width": w, "height": h})]
     want += curve_to_edges({"pts": contents.curves[0], "top": 2.0, "doctop": 2.0})
     got, expected = contents.edges(), Edges.from_dicts(want)
@@ -111,8 +154,9 @@ def test_edges_of_lines_rectangles_and_curves_are_pdfplumbers_to_the_bit():
 
 def test_nearest_edge_is_the_first_of_the_closest_as_a_linear_search_finds_it():
     edges = [10.0, 20.0, 30.5, 41.0]
-    for value in [-5.0, 10.0, 14.9, 15.0, 15.1, 25.25, 30.5, 35.75, 41.0, 99.0]:
-        assert _nearest(edges, value) == min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    values = [-5.0, 10.0, 14.9, 15.0, 15.1, 25.25, 30.5, 35.75, 41.0, 99.0]
+    assert _nearest(edges, np.array(values)).tolist() == [min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+                                                          for value in values]
 
 
 def _cells_as_pdfplumber_extracts(table, chars: list[dict]) -> list[str]:
@@ -137,3 +181,22 @@ def test_cell_texts_are_pdfplumbers_table_extract_whether_text_is_upright_or_not
             texts = [text for _, text in _table_cells(table, chars, centre_x, centre_y)]
             assert texts == _cells_as_pdfplumber_extracts(table, chars.as_dicts())
     assert n_tables > 0
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_points_are_placed_in_cells_as_the_boxes_by_points_test_places_them(seed, lattice_steps):
+    rng = np.random.default_rng(seed)
+    x, y = rng.integers(0, 12, 200).astype(float) / 2, rng.integers(0, 12, 200).astype(float) / 2  # points on edges too
+    corners = rng.integers(0, 12, (15, 2)).astype(float) / 2
+    boxes = np.concatenate([corners, corners + rng.integers(1, 6, (15, 2)) / 2], axis=1)[:, [0, 1, 2, 3]]  # overlapping boxes
+    want = np.nonzero((x >= boxes[:, 0:1]) & (x < boxes[:, 2:3]) & (y >= boxes[:, 1:2]) & (y < boxes[:, 3:4]))
+    got = pdf_lattice.points_in_boxes(x, y, boxes)
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
+    assert len(want[0]) > len(x) / 4
+
+
+def test_a_point_in_several_overlapping_cells_is_placed_in_each(lattice_steps):
+    x, y = np.array([1.0, 2.0, 9.0]), np.array([1.0, 2.0, 9.0])
+    boxes = np.array([[0.0, 0.0, 5.0, 5.0], [0.5, 0.5, 3.0, 3.0], [0.0, 0.0, 2.0, 2.0]])
+    box_of, point_of = pdf_lattice.points_in_boxes(x, y, boxes)
+    assert list(zip(box_of.tolist(), point_of.tolist(), strict=True)) == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0)]

@@ -172,14 +172,14 @@ def test_rectangles_found_for_a_whole_page_at_once_are_those_pdfminers_rules_fin
         xs += [x for x, _ in [*corners, end]]
         ys += [y for _, y in [*corners, end]]
         counts.append(5)
-    found = pdf_objects._drawn_rectangles(np.array(kinds), np.array(closes), np.array(xs), np.array(ys), np.array(counts), 800.0)
-    assert 0 < len(found) < len(counts)  # the others are read path by path
-    for number, box in found.items():
+    numbers, boxes = pdf_objects._drawn_rectangles(np.array(kinds), np.array(closes), np.array(xs), np.array(ys),
+                                                   np.array(counts), 800.0)
+    assert 0 < len(numbers) < len(counts)  # the others are read path by path
+    for number, box in zip(numbers.tolist(), boxes.tolist(), strict=True):
         contents = pdf_objects._PageContents(None, 800.0)
         span = slice(5 * number, 5 * number + 5)
-        for shape, pts in pdf_objects._subpaths(kinds[span], closes[span], xs[span], ys[span]):
-            contents._paint(shape, pts)
-        assert (contents.rects, contents.lines, contents.curves) == ([box], [], [])
+        painted = [contents._paint(shape, pts) for shape, pts in pdf_objects._subpaths(kinds[span], closes[span], xs[span], ys[span])]
+        assert (painted, contents.lines, contents.curves) == ([tuple(box)], [], [])
 
 
 def test_rules_drawn_in_a_form_are_placed_by_the_forms_matrix_as_pdfminer_places_them():

@@ -33,8 +33,26 @@ def _random_chars(rng: random.Random, n: int) -> list[dict]:
     return chars
 
 
-def _words_by_arrays(chars: list[dict]) -> list[tuple]:
+@pytest.fixture(params=["in C", "on arrays"])
+def word_steps(request, monkeypatch):
+    """Words grouped in C (the _words module), then on numpy arrays."""
+    if request.param == "on arrays":
+        monkeypatch.setattr(pdf_words, "_words", None)
+    elif pdf_words._words is None:
+        pytest.fail("govdata.formats._words is not built: `pip install -e .` needs a C compiler and Python's headers")
+    return request.param
+
+
+def _columns(chars: list[dict], as_pdfium_reads: bool) -> Chars:
+    """The characters as columns; ``as_pdfium_reads``: with their UTF-16 codes, as PDFium's are."""
     columns = Chars.from_dicts(chars)
+    if as_pdfium_reads:
+        columns.codes = np.array([ord(char["text"]) for char in chars], dtype=np.uint16)
+    return columns
+
+
+def _words_by_arrays(chars: list[dict], as_pdfium_reads: bool = False) -> list[tuple]:
+    columns = _columns(chars, as_pdfium_reads)
     index = np.arange(len(chars))
     words = pdf_words.extract_words(columns, index, columns.size, 1.5, 2.0)
     return list(zip(words.text, words.x0.tolist(), words.x1.tolist(), words.top.tolist(), words.bottom.tolist(),
@@ -42,14 +60,16 @@ def _words_by_arrays(chars: list[dict]) -> list[tuple]:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_words_split_where_font_size_changes_are_pdfplumbers(seed):
+def test_words_split_where_font_size_changes_are_pdfplumbers(seed, word_steps):
     chars = _random_chars(random.Random(seed), random.Random(seed).randint(0, 300))
     want = extract_words(chars, x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
-    assert _words_by_arrays(chars) == [(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["size"]) for w in want]
+    want = [(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w["size"]) for w in want]
+    assert _words_by_arrays(chars) == want
+    assert _words_by_arrays(chars, as_pdfium_reads=True) == want
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_cell_texts_are_pdfplumbers_extract_text_split_into_lines(seed):
+def test_cell_texts_are_pdfplumbers_extract_text_split_into_lines(seed, word_steps):
     rng = random.Random(1000 + seed)
     cells = [_random_chars(rng, rng.choice([0, 1, 1, 2, 5, 30])) for _ in range(rng.randint(1, 12))]
     flat = [char for cell in cells for char in cell]
