@@ -378,6 +378,24 @@ def _label_tail_lines(norm_lines: Sequence[str], index: int) -> int:
     return k
 
 
+_WRAPPED_LABEL_LINES = 4  # lines a PDF's narrow label column wraps the form's longest 表三 label over
+
+
+def _wrapped_label_lines_above(norm_lines: Sequence[str], index: int) -> int:
+    """How many lines (two to four) right before ``index`` join into one 表三 row label: PDF text
+    wraps a long label in its narrow column (2.申请人逾期未按收费通知要求缴纳费 / 用、行政机关不再处理其
+    政府信息公开申 / 请) and prints the row's values on the line after it. 0 when none do."""
+    for k in range(2, _WRAPPED_LABEL_LINES + 1):
+        if index - k < 0:
+            return 0
+        pieces = [line.strip() for line in norm_lines[index - k:index]]
+        if any(not piece or "|" in piece for piece in pieces):
+            return 0
+        if _is_table3_label("".join(pieces)):
+            return k
+    return 0
+
+
 def _only_cells_between(squashed: Sequence[str], start: int, end: int) -> bool:
     """Do the lines from ``start`` to ``end`` hold table cells only (short lines, a row of cells
     on each, or one cell a line), never a paragraph of prose?"""
@@ -403,8 +421,8 @@ def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
         while t3 is not None and t3 > (t2 or 0):
             if _is_table3_line_before(norm_lines, t3):
                 t3 -= 1
-            elif t3 >= 2 and _is_table3_label(norm_lines[t3 - 2].strip() + norm_lines[t3 - 1].strip()):
-                t3 -= 2  # a label wrapped over two lines above its values
+            elif k := _wrapped_label_lines_above(norm_lines, t3):
+                t3 -= k  # a label wrapped over two lines or more above its values
             elif (k := _label_tail_lines(norm_lines, t3)) and _TRAILING_NUMBERS.search(norm_lines[t3 - k - 1]) \
                     and _is_table3_line_before(norm_lines, t3 - k):
                 t3 -= k + 1  # a row whose label wraps below its values (PDF text: 数量, ）)

@@ -932,3 +932,12 @@ def test_a_blank_broken_onto_a_line_of_its_own_before_the_numbers_is_the_blank_n
     values = [Cell("", 98, None, "|", True), *(Cell("0", 99, column) for column in range(6)), Cell("", 99, 6), Cell("", 99, 7)]
     fit = fit_values(values, 7, start_column=2)
     assert [cell.text for cell in fit.cells] == ["", "0", "0", "0", "0", "0", "0"] and fit.cells[0].line == 98
+
+
+def test_a_page_that_opens_at_a_table3_label_wrapped_over_three_lines_reads_its_values():
+    # PDF text: a narrow label column wraps the 2021 form's long 2.申请人逾期未按收费… label over three
+    # lines, the row's values on the line after it; the page begins at the label's first line
+    text = ("2.申请人逾期未按收费通知要求缴纳费\n用、行政机关不再处理其政府信息公开申\n请\n3 0 1 0 0 0 4\n3.其他 0 0 0 0 0 0 0\n"
+            "(七) 总计 9 2 1 0 0 0 12\n四、结转下年度继续办理 1 0 0 0 0 0 1\n")
+    assert _row(parse_report(text=text), "other.unpaid_fee") == [3, 0, 1, 0, 0, 0, 4]
+
