@@ -1146,6 +1146,10 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
             fit = Fit(tuple(Cell("", lrow.line) for _ in measures))
         else:
             fit = fit_values(lrow.values, len(measures), padding=Padding(0, header.trailing_empty) if header.trailing_empty else None)
+        if reaches_end and index == len(lrows) - 1 and _ends_in_a_cut_run(lrow.values, doc):
+            findings.add("truncated_table", lrow.line, f"表二在“{item.label_zh}”行中断 (text ends inside the table)；"
+                         "该行数字连写，末尾的数字可能被截断，未读取", scope="table=table2")
+            continue
         if (reaches_end and index == len(lrows) - 1 and len(complete_cells(lrow.values, doc)) < len(measures)
                 and not _is_run_together(lrow.values, len(measures))):
             complete = complete_cells(lrow.values, doc)
@@ -1358,6 +1362,10 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         at_end = reaches_end and index == len(lrows) - 1
         if at_end:
             lrow = LogicalRow(lrow.labels, list(without_cells_before(lrow.values, _start_of(lrow, start_column, offset))))
+        if at_end and _ends_in_a_cut_run(lrow.values, doc):
+            findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)；"
+                         "该行数字连写，末尾的数字可能被截断，未读取", scope="table=table3")
+            continue
         if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS) and not _is_run_together(lrow.values, len(REQUESTERS)):
             _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh, by_position=not _drops_blank_cells(lrows, len(REQUESTERS)))
             continue
@@ -1568,6 +1576,15 @@ def complete_cells(values: Sequence[Cell], doc: Document | None = None) -> list[
     if doc is not None and not _ends_the_text(cells[-1], doc):
         return cells
     return cells[:-1]
+
+
+def _ends_in_a_cut_run(values: Sequence[Cell], doc: Document) -> bool:
+    """Does a row end in digits run together (a page flattened to one line) that the end of the
+    text cuts? Its last number may have lost digits (行政事业性收费11.14 of 11.1486, 2105 of 21053)
+    and, with no separator, no cell of the run is known whole. A run of zeros is whole (no number
+    but 0 starts with 0: more digits would be cells of their own)."""
+    filled = [cell for cell in values if cell.text]
+    return bool(filled) and filled[-1].is_run and filled[-1].text.strip("0") != "" and _ends_the_text(filled[-1], doc)
 
 
 def _without_cut_tail(values: Sequence[Cell], doc: Document) -> list[Cell]:

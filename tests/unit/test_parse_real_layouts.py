@@ -941,3 +941,18 @@ def test_a_page_that_opens_at_a_table3_label_wrapped_over_three_lines_reads_its_
             "(七) 总计 9 2 1 0 0 0 12\n四、结转下年度继续办理 1 0 0 0 0 0 1\n")
     assert _row(parse_report(text=text), "other.unpaid_fee") == [3, 0, 1, 0, 0, 0, 4]
 
+
+def test_a_table2_row_run_together_that_the_end_of_the_text_cuts_is_reported_not_read():
+    # a page flattened to one line, cut by the end of the text inside the row's last number (7.2519
+    # printed 7.25): no separator tells where the number ended, so nothing of the run is read
+    report = parse_report(text="二、主动公开政府信息情况第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费7.25")
+    assert ("fees", "fee_amount") not in _t2(report)
+    assert any(f["scope"] == "table=table2" for f in _found(report, "truncated_table"))
+
+
+def test_a_table3_row_run_together_that_the_end_of_the_text_cuts_is_not_recovered_from_its_sum():
+    # 0 | 12 | 0 | 0 | 25 | 11 | 48 run together (01200251148) and cut after 0120025: the row-sum rule
+    # accepts 0 | 1 | 2 | 0 | 0 | 2 | 5 by chance (a WRONG value), so a run the text's end cuts is never read
+    report = parse_report(text="三、本年度办理结果(一)予以公开0120025")
+    assert _row(report, "granted") == [None] * 7
+    assert any(f["scope"] == "table=table3" for f in _found(report, "truncated_table"))
