@@ -367,15 +367,21 @@ _LABEL_TAIL_MAX = 25  # characters: the rest of a wrapped label (数量, ，只�
 
 
 def _label_tail_lines(norm_lines: Sequence[str], index: int) -> int:
-    """How many lines (at most 3) right before ``index`` are the wrapped rest of a row label: short,
-    without digits or pipes (PDF text wraps a long label after the row's values)."""
-    k = 0
-    while k < 3 and index - k - 1 > 0:
+    """How many lines (at most 3, page footers aside) right before ``index`` are the wrapped rest of
+    a row label: short, without digits or pipes (PDF text wraps a long label after the row's values).
+    A page footer among them counts with them (a page that ends between a label's head and its
+    tail: ``二、上年结转政府信息公开申请数 2 0 …`` / ``- 9 -`` / ``量``); 0 when no tail is there."""
+    k = tails = 0
+    while tails < 3 and index - k - 1 > 0:
         line = norm_lines[index - k - 1].strip()
+        if line and layout.is_page_furniture(line) and tails:
+            k += 1
+            continue
         if not line or len(line) > _LABEL_TAIL_MAX or "|" in line or any(char.isdigit() for char in line):
             break
         k += 1
-    return k
+        tails += 1
+    return k if tails else 0
 
 
 _WRAPPED_LABEL_LINES = 4  # lines a PDF's narrow label column wraps the form's longest 表三 label over

@@ -956,3 +956,13 @@ def test_a_table3_row_run_together_that_the_end_of_the_text_cuts_is_not_recovere
     report = parse_report(text="三、本年度办理结果(一)予以公开0120025")
     assert _row(report, "granted") == [None] * 7
     assert any(f["scope"] == "table=table3" for f in _found(report, "truncated_table"))
+
+
+def test_a_page_footer_between_a_pdf_labels_head_and_its_wrapped_tail_keeps_the_rows_above_it():
+    # PDF text, the page begins at 表三's first row; 二、上年结转…申请数 wraps its 量 onto the next page,
+    # a page footer between them
+    text = ("一、本年新收政府信息公开申请数 6 1 0 0 0 0 7\n量\n二、上年结转政府信息公开申请数 2 0 0 0 0 0 2\n- 4 -\n量\n"
+            "(一) 予以公开 5 1 0 0 0 0 6\n1.属于国家秘密 0 0 0 0 0 0 0\n")
+    report = parse_report(text=text)
+    assert (_row(report, "new"), _row(report, "carried_over")) == ([6, 1, 0, 0, 0, 0, 7], [2, 0, 0, 0, 0, 0, 2])
+
