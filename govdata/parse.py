@@ -1158,7 +1158,7 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
             continue
         if (reaches_end and index == len(lrows) - 1 and len(complete_cells(lrow.values, doc)) < len(measures)
                 and not _is_run_together(lrow.values, len(measures))):
-            complete = complete_cells(lrow.values, doc)
+            complete = _before_first_bar(lrow.values, complete_cells(lrow.values, doc))
             findings.add("truncated_table", lrow.line, f"表二在“{item.label_zh}”行中断 (text ends inside the table)；"
                          f"读取该行前 {len(complete)} 个完整数值", scope="table=table2")
             fit = Fit(tuple(complete))
@@ -1543,7 +1543,7 @@ def _keep_cut_row(lrow: LogicalRow, row_key: str, doc: Document, findings: Findi
     """The 表三 row the text stops in: its complete leading cells are kept (:func:`complete_cells`),
     unless the table prints no blank cells (``by_position`` False): then the cells left cannot be
     placed in their columns, and the row is reported unread."""
-    complete = complete_cells(lrow.values, doc) if by_position else []
+    complete = _before_first_bar(lrow.values, complete_cells(lrow.values, doc)) if by_position else []
     why = (f"读取该行前 {len(complete)} 个完整数值" if by_position
            else "本表空白单元格不印出，该行已印数值无法对应到列，未读取")
     findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)；{why}",
@@ -1591,6 +1591,18 @@ def _ends_in_a_cut_run(values: Sequence[Cell], doc: Document) -> bool:
     but 0 starts with 0: more digits would be cells of their own)."""
     filled = [cell for cell in values if cell.text]
     return bool(filled) and filled[-1].is_run and filled[-1].text.strip("0") != "" and _ends_the_text(filled[-1], doc)
+
+
+def _before_first_bar(values: Sequence[Cell], cells: Sequence[Cell]) -> list[Cell]:
+    """Of ``cells`` (a cut row's :func:`complete_cells`), those printed before the row's first bar
+    (a line holding only pipes), the ones a cut row places by position. A full row tells what its
+    bars are by its count (:func:`fit_values`); a cut row cannot: a lone ``|`` is a blank cell
+    where a pipe row puts each blank on a line of its own (``1 | 0 | 0 | 0 |`` / ``|`` / ``0 |``),
+    and only a separator where every cell has a bar line after it, so the cells after it could
+    stand one column further right or not: they are left unread."""
+    first_bar = next((index for index, cell in enumerate(values) if cell.is_bar), len(values))
+    before = {id(cell) for cell in values[:first_bar]}  # by identity: equal cells may stand on both sides
+    return [cell for cell in cells if id(cell) in before]
 
 
 def _without_cut_tail(values: Sequence[Cell], doc: Document) -> list[Cell]:

@@ -966,3 +966,20 @@ def test_a_page_footer_between_a_pdf_labels_head_and_its_wrapped_tail_keeps_the_
     report = parse_report(text=text)
     assert (_row(report, "new"), _row(report, "carried_over")) == ([6, 1, 0, 0, 0, 0, 7], [2, 0, 0, 0, 0, 0, 2])
 
+
+_T3_HEAD_PIPE = (f"三、收到和处理政府信息公开申请情况\n{T3_NOTE} | 申请人情况 |\n自然人 | 法人或其他组织 | 总计 |\n"
+                 "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n(七) 总计 | 6 | 3 | 0 | 0 | 0 | 0 | 9 |\n")
+
+
+@pytest.mark.parametrize(("cut_row", "kept"), [
+    ("四、结转下年度继续办理 | 2 | 0 | 0 | 0 |\n|\n0 |\n| ||", [2, 0, 0, 0]),
+    ("四、结转下年度继续办理 |\n2 |\n|\n0 |\n1", [2]),
+], ids=["pipe_row_broken_at_its_blanks", "one_cell_a_line"])
+def test_a_row_the_text_cuts_keeps_no_cell_after_a_bar_on_a_line_of_its_own(cut_row, kept):
+    # a lone `|` is a blank cell where blanks stand on lines of their own, a separator where every
+    # cell has one after it; a cut row cannot tell by its count, so the cells after it stay unread
+    # (they were read one column left: 法律服务机构 = 0 for a blank)
+    report = parse_report(text=HEAD + _T3_HEAD_PIPE + cut_row)
+    assert _row(report, "carried_forward") == kept + [None] * (7 - len(kept))
+    assert not {("carried_forward", r) for r in ("legal_services", "other_org", "total")} & set(_t3(report))
+    assert _found(report, "truncated_table")
