@@ -1152,9 +1152,9 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
             fit = Fit(tuple(Cell("", lrow.line) for _ in measures))
         else:
             fit = fit_values(lrow.values, len(measures), padding=Padding(0, header.trailing_empty) if header.trailing_empty else None)
-        if reaches_end and index == len(lrows) - 1 and _ends_in_a_cut_run(lrow.values, doc):
+        if reaches_end and index == len(lrows) - 1 and _ends_in_a_cut_run(lrow.values, len(measures), doc):
             findings.add("truncated_table", lrow.line, f"表二在“{item.label_zh}”行中断 (text ends inside the table)；"
-                         "该行数字连写，末尾的数字可能被截断，未读取", scope="table=table2")
+                         "该行数字可能连写，末尾的数字可能被截断，未读取", scope="table=table2")
             continue
         if (reaches_end and index == len(lrows) - 1 and len(complete_cells(lrow.values, doc)) < len(measures)
                 and not _is_run_together(lrow.values, len(measures))):
@@ -1368,9 +1368,9 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         at_end = reaches_end and index == len(lrows) - 1
         if at_end:
             lrow = LogicalRow(lrow.labels, list(without_cells_before(lrow.values, _start_of(lrow, start_column, offset))))
-        if at_end and _ends_in_a_cut_run(lrow.values, doc):
+        if at_end and _ends_in_a_cut_run(lrow.values, len(REQUESTERS), doc):
             findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)；"
-                         "该行数字连写，末尾的数字可能被截断，未读取", scope="table=table3")
+                         "该行数字可能连写，末尾的数字可能被截断，未读取", scope="table=table3")
             continue
         if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS) and not _is_run_together(lrow.values, len(REQUESTERS)):
             _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh, by_position=not _drops_blank_cells(lrows, len(REQUESTERS)))
@@ -1584,13 +1584,16 @@ def complete_cells(values: Sequence[Cell], doc: Document | None = None) -> list[
     return cells[:-1]
 
 
-def _ends_in_a_cut_run(values: Sequence[Cell], doc: Document) -> bool:
-    """Does a row end in digits run together (a page flattened to one line) that the end of the
-    text cuts? Its last number may have lost digits (行政事业性收费11.14 of 11.1486, 2105 of 21053)
-    and, with no separator, no cell of the run is known whole. A run of zeros is whole (no number
-    but 0 starts with 0: more digits would be cells of their own)."""
+def _ends_in_a_cut_run(values: Sequence[Cell], width: int, doc: Document) -> bool:
+    """Does a row whose digits may be run together (a page flattened to one line, or cells that
+    print enough digits to fill every column: :func:`_is_run_together`) end in a number the end of
+    the text cuts? The number may have lost digits (行政事业性收费11.14 of 11.1486, 行政许可 | 50 | -2 | 30
+    of 3023) and, with the row's borders in doubt, no cell of it is known whole. A last run of
+    zeros is whole (no number but 0 starts with 0: more digits would be cells of their own)."""
     filled = [cell for cell in values if cell.text]
-    return bool(filled) and filled[-1].is_run and filled[-1].text.strip("0") != "" and _ends_the_text(filled[-1], doc)
+    if not filled or filled[-1].text.strip("0") == "" or not _ends_the_text(filled[-1], doc):
+        return False
+    return filled[-1].is_run or _is_run_together(values, width)
 
 
 def _before_first_bar(values: Sequence[Cell], cells: Sequence[Cell]) -> list[Cell]:

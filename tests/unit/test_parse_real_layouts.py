@@ -983,3 +983,14 @@ def test_a_row_the_text_cuts_keeps_no_cell_after_a_bar_on_a_line_of_its_own(cut_
     assert _row(report, "carried_forward") == kept + [None] * (7 - len(kept))
     assert not {("carried_forward", r) for r in ("legal_services", "other_org", "total")} & set(_t3(report))
     assert _found(report, "truncated_table")
+
+
+@pytest.mark.parametrize("rows", ["信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n行政许可 | 40 | -3 | 17",
+                                  "信息内容 上一年项目数量 本年增/减 处理决定数量\n行政许可 40 -3 17"], ids=["pipe_rows", "pdf_text"])
+def test_a_table2_row_the_text_cuts_in_its_last_number_never_reads_the_cut_number(rows):
+    # a web store's page opening cut at a byte count inside 处理决定数量 (17 of 1725): digits that fill
+    # every column may be run together, so the row's cells are not kept by position; nothing is read
+    text = "二、主动公开政府信息情况\n第二十条第（五）项\n" + rows
+    report = parse_report(text=text)
+    assert ("licensing", "decisions") not in _t2(report)
+    assert any(f["scope"] == "table=table2" for f in _found(report, "truncated_table"))
