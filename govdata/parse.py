@@ -1706,6 +1706,17 @@ def _unpadded(count: int, padding: int) -> int:
     return count - min(padding, max(count - _T4_WIDTH, 0))
 
 
+def _without_a_cut_last_number(values: Sequence[Cell], doc: Document) -> list[Cell]:
+    """A values row without its last number when the end of the text cuts it (nothing printed after
+    it, and it is not 0, which no longer count starts with): ``… 10 0 0 0 1`` may be the start of 10.
+    The row is then short of a cell and reported as cut, never read with the number's first digits."""
+    cells = list(values)
+    last = max((index for index, cell in enumerate(cells) if cell.text), default=None)
+    if last is not None and cells[last].text != "0" and _ends_the_text(cells[last], doc):
+        del cells[last:]
+    return cells
+
+
 def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reaches_end: bool = False) -> list[dict[str, Any]]:
     """表四: review and litigation counts, 15 columns under a two-level header.
 
@@ -1759,6 +1770,8 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
                      scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
     while values and _is_pipe_run(values[0]):
         values = values[1:]  # a run of pipes before the first value pads the header's row, never a cell
+    if reaches_end:
+        values = _without_a_cut_last_number(values, doc)
     if rows_opened and values and _is_lone_bar(values[0]) and (len(values) > _T4_WIDTH or reaches_end):
         values = values[1:]  # the values row's opener (a row the text's end cut may print fewer cells than the width)
     # the extra column every header row prints after its labels is padding on the values row too
