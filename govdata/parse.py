@@ -1610,13 +1610,25 @@ def _before_first_bar(values: Sequence[Cell], cells: Sequence[Cell]) -> list[Cel
 
 def _without_cut_tail(values: Sequence[Cell], doc: Document) -> list[Cell]:
     """A row's cells without a last one the end of the text cut, when it stands on a line after
-    the row's others (a fragment of the next line: its ordinal, a page footer's dash)."""
+    the row's others (a fragment of the next line: its ordinal, a page footer's dash), and without
+    a lone bar the text ends in (:func:`_ends_in_a_lone_bar`)."""
     cells = list(values)
     filled = [cell for cell in cells if cell.text]
     if (len(filled) >= 2 and filled[-1].line > filled[-2].line and filled[-1].text != "0"
             and _ends_the_text(filled[-1], doc)):
         cells.remove(filled[-1])
+    if _ends_in_a_lone_bar(cells, doc):
+        cells.pop()
     return cells
+
+
+def _ends_in_a_lone_bar(cells: Sequence[Cell], doc: Document) -> bool:
+    """Does the row end in a bar on a line of its own that the text ends in? Where rows open with
+    ``| `` and blanks stand on lines of their own, that ``|`` is the next row's opening bar the cut
+    left, or this row's blank with the rest of its line cut: which, nothing tells, so it is no
+    cell of the row (a row printed whole before it reads the same; one that needed it is short)."""
+    return (len(cells) >= 2 and _is_lone_bar(cells[-1]) and cells[-1].line > cells[-2].line
+            and cells[-1].raw is not None and _ends_the_text(cells[-1], doc))
 
 
 def _ends_the_text(cell: Cell, doc: Document) -> bool:

@@ -1004,3 +1004,14 @@ def test_a_table4_row_the_text_cuts_inside_its_last_number_is_reported_not_read(
                           + "2 0 0 0 2 0 0 0 0 0 10 0 0 0 1")
     assert _t4(report) == ["unread"] * 15
     assert any(f["scope"] == "table=table4" for f in _found(report, "truncated_table"))
+
+
+def test_a_lone_bar_the_text_ends_in_is_no_cell_of_the_complete_row_before_it():
+    # rows open `| `, blanks stand on lines of their own, a `|||` run pads each row; the text stops
+    # after the next row's opening bar: that `|` is not a blank of the row above (it was, and the
+    # blank first cells were read as separators: every number two columns left)
+    head = (f"三、收到和处理政府信息公开申请情况\n| {T3_NOTE} | 申请人情况 | |||||| \n| 自然人 | 法人或其他组织 | 总计 | ||||| \n"
+            "| 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | ||| \n")
+    rows = "| (一)予以公开 | 4 | 1 | 0 | 0 | 0 | 0 | 5 | ||| \n| (二)部分公开 |\n|\n|\n3 | 0 |\n|\n2 | 5 | ||| \n|"
+    report = parse_report(text=HEAD + head + rows)
+    assert _row(report, "partial") == [None, None, 3, 0, None, 2, 5]
