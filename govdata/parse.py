@@ -1720,11 +1720,12 @@ def _unpadded(count: int, padding: int) -> int:
 
 def _without_a_cut_last_number(values: Sequence[Cell], doc: Document) -> list[Cell]:
     """A values row without its last number when the end of the text cuts it (nothing printed after
-    it, and it is not 0, which no longer count starts with): ``… 10 0 0 0 1`` may be the start of 10.
-    The row is then short of a cell and reported as cut, never read with the number's first digits."""
+    it, and it is not zeros only, which no longer count starts with): ``… 10 0 0 0 1`` may be the
+    start of 10. The row is then short of a cell and reported as cut, never read with the number's
+    first digits."""
     cells = list(values)
     last = max((index for index, cell in enumerate(cells) if cell.text), default=None)
-    if last is not None and cells[last].text != "0" and _ends_the_text(cells[last], doc):
+    if last is not None and cells[last].text.strip("0") != "" and _ends_the_text(cells[last], doc):
         del cells[last:]
     return cells
 
@@ -1782,6 +1783,7 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
                      scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
     while values and _is_pipe_run(values[0]):
         values = values[1:]  # a run of pipes before the first value pads the header's row, never a cell
+    row_line = values[0].line  # the row's first line, whatever its cut leaves
     if reaches_end:
         values = _without_a_cut_last_number(values, doc)
     if rows_opened and values and _is_lone_bar(values[0]) and (len(values) > _T4_WIDTH or reaches_end):
@@ -1805,9 +1807,9 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     if fit.cells is None and fit.problem in ("missing_cells", "extra_cells") and not (reaches_end and fit.problem == "missing_cells"):
         fit = recover.recover_row(values, _T4_WIDTH, rule=recover.table4_rule, fit=fit)
     if fit.cells is None and reaches_end and fit.problem == "missing_cells":
-        findings.add("truncated_table", values[0].line, "表四在数值行中断 (text ends inside the table)", scope="table=table4")
+        findings.add("truncated_table", row_line, "表四在数值行中断 (text ends inside the table)", scope="table=table4")
         return []
-    _report_fit(fit, findings, values[0].line, "表四数值行", _T4_WIDTH, "table=table4")
+    _report_fit(fit, findings, row_line, "表四数值行", _T4_WIDTH, "table=table4")
     if fit.cells is None:
         return []
     out = [_count_cell(doc, findings, cell, {"proceeding": proceeding, "outcome": outcome})

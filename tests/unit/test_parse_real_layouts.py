@@ -1015,3 +1015,28 @@ def test_a_lone_bar_the_text_ends_in_is_no_cell_of_the_complete_row_before_it():
     rows = "| (一)予以公开 | 4 | 1 | 0 | 0 | 0 | 0 | 5 | ||| \n| (二)部分公开 |\n|\n|\n3 | 0 |\n|\n2 | 5 | ||| \n|"
     report = parse_report(text=HEAD + head + rows)
     assert _row(report, "partial") == [None, None, 3, 0, None, 2, 5]
+
+
+_T3_ROWS_2019 = ("一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果(一)予以公开",
+                 "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "(三)不予公开1.属于国家秘密", "2.其他法律行政法规禁止公开",
+                 "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷",
+                 "8.属于行政查询事项", "(四)无法提供1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
+                 "(五)不予处理1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+                 "5.要求行政机关确认或重新出具已获取信息", "(六)其他处理", "(七)总计", "四、结转下年度继续办理")
+# a page flattened to one line from 表三's heading to 表四's header: every 表三 row 0 but 新收, 予以公开 and 总计 (1 | … | 1)
+_T4_FLATTENED = ("三、收到和处理政府信息公开申请情况" + T3_NOTE + "申请人情况自然人法人或其他组织总计"
+                 + "商业企业科研机构社会公益组织法律服务机构其他"
+                 + "".join(label + ("1000001" if index in (0, 2, 21) else "0000000") for index, label in enumerate(_T3_ROWS_2019))
+                 + "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+                 + "结果维持结果纠正其他结果尚未审结总计" * 2)
+
+
+@pytest.mark.parametrize("run", ["0" * 15, "0" * 14 + "1"], ids=["zeros", "cut_number"])
+def test_a_flattened_table4_whose_one_run_of_digits_the_text_ends_in_is_never_read_cut(run):
+    # a page flattened to one line, stopping right after 表四's run of digits: a run of zeros is whole
+    # (no count starts with 0), a run ending in another digit may be cut (…1 of …12); either way the
+    # row is read whole or reported, and the parser does not fail on a row its cut leaves no cell of
+    report = parse_report(text=HEAD + _T4_FLATTENED + run)
+    read = _t4(report)
+    assert read in ([0] * 15, ["unread"] * 15) if run.strip("0") == "" else read == ["unread"] * 15
+    assert read != ["unread"] * 15 or any(f["scope"] == "table=table4" for f in _found(report, "truncated_table"))
