@@ -1040,3 +1040,11 @@ def test_a_flattened_table4_whose_one_run_of_digits_the_text_ends_in_is_never_re
     read = _t4(report)
     assert read in ([0] * 15, ["unread"] * 15) if run.strip("0") == "" else read == ["unread"] * 15
     assert read != ["unread"] * 15 or any(f["scope"] == "table=table4" for f in _found(report, "truncated_table"))
+
+
+def test_a_page_that_holds_only_table3s_last_row_as_a_pipe_row_reads_its_blanks_on_lines_of_their_own():
+    # the page begins at 四、结转下年度继续办理, whose blanks each stand on a line of their own and whose
+    # last line `| ||` is a blank then the row's padding: one pipe row is the whole region
+    text = "四、结转下年度继续办理 | 2 | 1 |\n|\n|\n|\n|\n| ||\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+    assert _row(parse_report(text=text), "carried_forward") == [2, 1, None, None, None, None, None]
+    assert ("carried_forward", "total") in _t3(parse_report(text=text))
