@@ -1307,7 +1307,8 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     apart = _prints_values_inline(lrows) or any(
         (not lrow.labels and lrow.has_values) or sum(1 for cell in lrow.values if cell.text) >= 2 * len(REQUESTERS)
         for lrow in lrows)
-    padding = end_padding(lrows, len(REQUESTERS))
+    # the row the text stops in prints fewer cells than the others: it tells nothing of their padding
+    padding = end_padding(lrows[:-1] if reaches_end else lrows, len(REQUESTERS))
     skip = set()
     pending: list[tuple[str, LogicalRow, Fit]] = []  # rows the table's sums may still decide
     orphans: list[tuple[int, LogicalRow]] = []  # rows of values whose label was printed apart

@@ -1048,3 +1048,16 @@ def test_a_page_that_holds_only_table3s_last_row_as_a_pipe_row_reads_its_blanks_
     text = "四、结转下年度继续办理 | 2 | 1 |\n|\n|\n|\n|\n| ||\n\n四、政府信息公开行政复议、行政诉讼情况\n"
     assert _row(parse_report(text=text), "carried_forward") == [2, 1, None, None, None, None, None]
     assert ("carried_forward", "total") in _t3(parse_report(text=text))
+
+
+def test_a_row_the_text_cuts_does_not_hide_the_extra_column_the_rows_above_it_print():
+    # every row prints one empty column after 总计 (`… | 0 | |`); rows with blanks at both ends are
+    # placed by that padding, which the short row the text stops in must not call into doubt
+    head = f"三、收到和处理政府信息公开申请情况\n{T3_NOTE} | 申请人情况 | |\n自然人 | 法人或其他组织 | 总计 | |\n" \
+           "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |\n"
+    rows = ("一、本年新收政府信息公开申请数量 | 3 | 1 | | | | | 4 | |\n二、上年结转政府信息公开申请数量 | | 2 | | 0 | | | 2 | |\n"
+            "三、本年度办理结果 | (一)予以公开 | 3 | 3 | | | | | 6 | |\n(二)部分公开 | | 0 | | | 0 | | | |\n"
+            "(三)不予公开 | 1.属于国家秘密 | 0 | | | | | | 0 | |\n2.其他法律行政法规禁止公开 | 0 | | 0 |")
+    report = parse_report(text=HEAD + head + rows)
+    assert _row(report, "carried_over") == [None, 2, None, 0, None, None, 2]
+    assert ("carried_over", "natural_person") in _t3(report)
