@@ -1731,6 +1731,24 @@ def _without_a_cut_last_number(values: Sequence[Cell], doc: Document) -> list[Ce
     return cells
 
 
+def _is_a_row_of_blanks(row: Row) -> bool:
+    """A line of 表四's width or more of empty cells and nothing else (``| | | … |``): the values row
+    of an agency that printed every cell blank, never a header row (those hold labels)."""
+    return all(not cell.text for cell in row.cells) and len(_runs_as_cells(row.cells)) >= _T4_WIDTH
+
+
+def _read_all_blank(blank_rows: Sequence[Row], header: Sequence[str], doc: Document) -> list[dict[str, Any]]:
+    """表四 read from its one row of blanks under a header that names every outcome column: every
+    cell blank, whichever of the row's empty cells is padding (blanks read the same in any column).
+    Nothing when the table prints no such row, or several."""
+    columns = list(form.table4_columns())
+    if len(blank_rows) != 1 or sorted(header) != sorted(outcome for _, outcome in columns):
+        return []
+    line = blank_rows[0].line
+    return [{"report_id": doc.report_id, "proceeding": proceeding, "outcome": outcome, "value": None, "raw": "", "line": line}
+            for proceeding, outcome in columns]
+
+
 def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reaches_end: bool = False) -> list[dict[str, Any]]:
     """表四: review and litigation counts, 15 columns under a two-level header.
 
@@ -1747,6 +1765,7 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     rows_opened = first is not None and _is_lone_bar(first)
     header_trailing: list[int] = []  # empty cells after each header row's last label: the grid's extra column
     leading_bars: list[Cell] = []  # lone bars between the last header label and the first number
+    blank_rows: list[Row] = []  # rows after a header label that print the table's width of empty cells only
     for row in rows:
         if len([cell for cell in values if cell.text]) >= _T4_WIDTH and not any(_is_value(cell) for cell in row.cells):
             break
@@ -1774,8 +1793,10 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
                 findings.add("unmapped_label", cell.line, f"表四中的标签“{cell.printed}”无法识别", scope="table=table4", severity="warning")
         if has_label and not has_number:
             header_trailing.append(_trailing_empty(row.cells))
+        if header and _is_a_row_of_blanks(row):
+            blank_rows.append(row)
     if not [cell for cell in values if cell.text]:
-        return []
+        return _read_all_blank(blank_rows, header, doc)
     columns = list(form.table4_columns())
     if len(header) == _T4_WIDTH and sorted(header) == sorted(o for _, o in columns):
         columns = [(PROCEEDINGS[i // len(T4_OUTCOMES)], outcome) for i, outcome in enumerate(header)]

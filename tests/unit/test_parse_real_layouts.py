@@ -1061,3 +1061,11 @@ def test_a_row_the_text_cuts_does_not_hide_the_extra_column_the_rows_above_it_pr
     report = parse_report(text=HEAD + head + rows)
     assert _row(report, "carried_over") == [None, 2, None, 0, None, None, 2]
     assert ("carried_over", "natural_person") in _t3(report)
+
+
+def test_a_table4_whose_values_row_prints_every_cell_blank_is_read_blank():
+    # no proceedings: the values row is a line of empty pipe cells (one more for the grid's extra column)
+    text = _t4_page("四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |", _T4_HEAD_PIPE, "| " * 15 + "|\n")
+    report = parse_report(text=text)
+    assert _t4(report) == [None] * 15
+    assert not [f for f in _found(report, "missing_table") if f["scope"] == "table=table4"]
