@@ -1719,16 +1719,14 @@ def _unpadded(count: int, padding: int) -> int:
     return count - min(padding, max(count - _T4_WIDTH, 0))
 
 
-def _without_a_cut_last_number(values: Sequence[Cell], doc: Document) -> list[Cell]:
-    """A values row without its last number when the end of the text cuts it (nothing printed after
-    it, and it is not zeros only, which no longer count starts with): ``… 10 0 0 0 1`` may be the
-    start of 10. The row is then short of a cell and reported as cut, never read with the number's
-    first digits."""
-    cells = list(values)
-    last = max((index for index, cell in enumerate(cells) if cell.text), default=None)
-    if last is not None and cells[last].text.strip("0") != "" and _ends_the_text(cells[last], doc):
-        del cells[last:]
-    return cells
+def _cut_last_number(values: Sequence[Cell], doc: Document) -> Cell | None:
+    """The values row's last number when the end of the text may have cut it (nothing printed
+    after it, and it is not zeros only, which no longer count starts with): ``… 10 0 0 0 1`` may be
+    the start of 10. None when the row does not end the text so."""
+    last = next((cell for cell in reversed(values) if cell.text), None)
+    if last is not None and last.text.strip("0") != "" and _ends_the_text(last, doc):
+        return last
+    return None
 
 
 def _is_a_row_of_blanks(row: Row) -> bool:
@@ -1806,8 +1804,10 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     while values and _is_pipe_run(values[0]):
         values = values[1:]  # a run of pipes before the first value pads the header's row, never a cell
     row_line = values[0].line  # the row's first line, whatever its cut leaves
-    if reaches_end:
-        values = _without_a_cut_last_number(values, doc)
+    cut_last = _cut_last_number(values, doc) if reaches_end else None
+    if cut_last is not None and cut_last.is_run:  # digits run together: where the cut falls, no cell of the run is known
+        values = values[:values.index(cut_last)]
+        cut_last = None
     if rows_opened and values and _is_lone_bar(values[0]) and (len(values) > _T4_WIDTH or reaches_end):
         values = values[1:]  # the values row's opener (a row the text's end cut may print fewer cells than the width)
     # the extra column every header row prints after its labels is padding on the values row too
@@ -1834,6 +1834,11 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     _report_fit(fit, findings, row_line, "表四数值行", _T4_WIDTH, "table=table4")
     if fit.cells is None:
         return []
-    out = [_count_cell(doc, findings, cell, {"proceeding": proceeding, "outcome": outcome})
-           for (proceeding, outcome), cell in zip(columns, fit.cells, strict=True)]
+    out = []
+    for (proceeding, outcome), cell in zip(columns, fit.cells, strict=True):
+        if cell is cut_last:  # the row is whole but for this number, which may have lost digits: never read cut
+            findings.add("truncated_table", cell.line, f"表四最后一个数值“{cell.text}”在文本末尾，可能被截断，未读取",
+                         scope="table=table4")
+            continue
+        out.append(_count_cell(doc, findings, cell, {"proceeding": proceeding, "outcome": outcome}))
     return out
