@@ -102,7 +102,10 @@ def detect_layout(lines: Sequence[str]) -> str | None:
         return None
     cells = [line for line in content if not _ONLY_PIPES.match(line)]
     rows = sum(1 for line in cells if "|" in line and _has_inner_pipe(line))
-    if rows >= max(2, len(cells) // 4):
+    # A page that holds one row of the table (a PDF page or a web store's excerpt beginning at 表三's
+    # last row) is a pipe region when that row is all it prints but lines of pipes (its blank cells
+    # on lines of their own, `| ||`: a blank then padding)
+    if rows >= max(2, len(cells) // 4) or (rows == 1 and len(cells) == 1):
         return PIPE
     # A cell-per-line line holds one cell; lines with several non-empty cells are table rows.
     multi = sum(1 for line in content if "\t" in line and len([c for c in line.split("\t") if c.strip()]) >= 2)

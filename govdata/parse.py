@@ -367,15 +367,39 @@ _LABEL_TAIL_MAX = 25  # characters: the rest of a wrapped label (数量, ，只�
 
 
 def _label_tail_lines(norm_lines: Sequence[str], index: int) -> int:
-    """How many lines (at most 3) right before ``index`` are the wrapped rest of a row label: short,
-    without digits or pipes (PDF text wraps a long label after the row's values)."""
-    k = 0
-    while k < 3 and index - k - 1 > 0:
+    """How many lines (at most 3, page footers aside) right before ``index`` are the wrapped rest of
+    a row label: short, without digits or pipes (PDF text wraps a long label after the row's values).
+    A page footer among them counts with them (a page that ends between a label's head and its
+    tail: ``二、上年结转政府信息公开申请数 2 0 …`` / ``- 9 -`` / ``量``); 0 when no tail is there."""
+    k = tails = 0
+    while tails < 3 and index - k - 1 > 0:
         line = norm_lines[index - k - 1].strip()
+        if line and layout.is_page_furniture(line) and tails:
+            k += 1
+            continue
         if not line or len(line) > _LABEL_TAIL_MAX or "|" in line or any(char.isdigit() for char in line):
             break
         k += 1
-    return k
+        tails += 1
+    return k if tails else 0
+
+
+_WRAPPED_LABEL_LINES = 4  # lines a PDF's narrow label column wraps the form's longest 表三 label over
+
+
+def _wrapped_label_lines_above(norm_lines: Sequence[str], index: int) -> int:
+    """How many lines (two to four) right before ``index`` join into one 表三 row label: PDF text
+    wraps a long label in its narrow column (2.申请人逾期未按收费通知要求缴纳费 / 用、行政机关不再处理其
+    政府信息公开申 / 请) and prints the row's values on the line after it. 0 when none do."""
+    for k in range(2, _WRAPPED_LABEL_LINES + 1):
+        if index - k < 0:
+            return 0
+        pieces = [line.strip() for line in norm_lines[index - k:index]]
+        if any(not piece or "|" in piece for piece in pieces):
+            return 0
+        if _is_table3_label("".join(pieces)):
+            return k
+    return 0
 
 
 def _only_cells_between(squashed: Sequence[str], start: int, end: int) -> bool:
@@ -403,8 +427,8 @@ def find_regions(norm_lines: Sequence[str]) -> dict[str, tuple[int, int]]:
         while t3 is not None and t3 > (t2 or 0):
             if _is_table3_line_before(norm_lines, t3):
                 t3 -= 1
-            elif t3 >= 2 and _is_table3_label(norm_lines[t3 - 2].strip() + norm_lines[t3 - 1].strip()):
-                t3 -= 2  # a label wrapped over two lines above its values
+            elif k := _wrapped_label_lines_above(norm_lines, t3):
+                t3 -= k  # a label wrapped over two lines or more above its values
             elif (k := _label_tail_lines(norm_lines, t3)) and _TRAILING_NUMBERS.search(norm_lines[t3 - k - 1]) \
                     and _is_table3_line_before(norm_lines, t3 - k):
                 t3 -= k + 1  # a row whose label wraps below its values (PDF text: 数量, ）)
@@ -1128,9 +1152,13 @@ def parse_table2(rows: Sequence[Row], doc: Document, findings: Findings, *,
             fit = Fit(tuple(Cell("", lrow.line) for _ in measures))
         else:
             fit = fit_values(lrow.values, len(measures), padding=Padding(0, header.trailing_empty) if header.trailing_empty else None)
+        if reaches_end and index == len(lrows) - 1 and _ends_in_a_cut_run(lrow.values, len(measures), doc):
+            findings.add("truncated_table", lrow.line, f"表二在“{item.label_zh}”行中断 (text ends inside the table)；"
+                         "该行数字可能连写，末尾的数字可能被截断，未读取", scope="table=table2")
+            continue
         if (reaches_end and index == len(lrows) - 1 and len(complete_cells(lrow.values, doc)) < len(measures)
                 and not _is_run_together(lrow.values, len(measures))):
-            complete = complete_cells(lrow.values, doc)
+            complete = _before_first_bar(lrow.values, complete_cells(lrow.values, doc))
             findings.add("truncated_table", lrow.line, f"表二在“{item.label_zh}”行中断 (text ends inside the table)；"
                          f"读取该行前 {len(complete)} 个完整数值", scope="table=table2")
             fit = Fit(tuple(complete))
@@ -1279,7 +1307,8 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
     apart = _prints_values_inline(lrows) or any(
         (not lrow.labels and lrow.has_values) or sum(1 for cell in lrow.values if cell.text) >= 2 * len(REQUESTERS)
         for lrow in lrows)
-    padding = end_padding(lrows, len(REQUESTERS))
+    # the row the text stops in prints fewer cells than the others: it tells nothing of their padding
+    padding = end_padding(lrows[:-1] if reaches_end else lrows, len(REQUESTERS))
     skip = set()
     pending: list[tuple[str, LogicalRow, Fit]] = []  # rows the table's sums may still decide
     orphans: list[tuple[int, LogicalRow]] = []  # rows of values whose label was printed apart
@@ -1340,6 +1369,10 @@ def parse_table3(rows: Sequence[Row], doc: Document, findings: Findings, *, temp
         at_end = reaches_end and index == len(lrows) - 1
         if at_end:
             lrow = LogicalRow(lrow.labels, list(without_cells_before(lrow.values, _start_of(lrow, start_column, offset))))
+        if at_end and _ends_in_a_cut_run(lrow.values, len(REQUESTERS), doc):
+            findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)；"
+                         "该行数字可能连写，末尾的数字可能被截断，未读取", scope="table=table3")
+            continue
         if at_end and len(complete_cells(lrow.values, doc)) < len(REQUESTERS) and not _is_run_together(lrow.values, len(REQUESTERS)):
             _keep_cut_row(lrow, row_key, doc, findings, out, rows_zh, by_position=not _drops_blank_cells(lrows, len(REQUESTERS)))
             continue
@@ -1511,7 +1544,7 @@ def _keep_cut_row(lrow: LogicalRow, row_key: str, doc: Document, findings: Findi
     """The 表三 row the text stops in: its complete leading cells are kept (:func:`complete_cells`),
     unless the table prints no blank cells (``by_position`` False): then the cells left cannot be
     placed in their columns, and the row is reported unread."""
-    complete = complete_cells(lrow.values, doc) if by_position else []
+    complete = _before_first_bar(lrow.values, complete_cells(lrow.values, doc)) if by_position else []
     why = (f"读取该行前 {len(complete)} 个完整数值" if by_position
            else "本表空白单元格不印出，该行已印数值无法对应到列，未读取")
     findings.add("truncated_table", lrow.line, f"表三在“{rows_zh[row_key]}”行中断 (text ends inside the table)；{why}",
@@ -1552,15 +1585,51 @@ def complete_cells(values: Sequence[Cell], doc: Document | None = None) -> list[
     return cells[:-1]
 
 
+def _ends_in_a_cut_run(values: Sequence[Cell], width: int, doc: Document) -> bool:
+    """Does a row whose digits may be run together (a page flattened to one line, or cells that
+    print enough digits to fill every column: :func:`_is_run_together`) end in a number the end of
+    the text cuts? The number may have lost digits (行政事业性收费11.14 of 11.1486, 行政许可 | 50 | -2 | 30
+    of 3023) and, with the row's borders in doubt, no cell of it is known whole. A last run of
+    zeros is whole (no number but 0 starts with 0: more digits would be cells of their own)."""
+    filled = [cell for cell in values if cell.text]
+    if not filled or filled[-1].text.strip("0") == "" or not _ends_the_text(filled[-1], doc):
+        return False
+    return filled[-1].is_run or _is_run_together(values, width)
+
+
+def _before_first_bar(values: Sequence[Cell], cells: Sequence[Cell]) -> list[Cell]:
+    """Of ``cells`` (a cut row's :func:`complete_cells`), those printed before the row's first bar
+    (a line holding only pipes), the ones a cut row places by position. A full row tells what its
+    bars are by its count (:func:`fit_values`); a cut row cannot: a lone ``|`` is a blank cell
+    where a pipe row puts each blank on a line of its own (``1 | 0 | 0 | 0 |`` / ``|`` / ``0 |``),
+    and only a separator where every cell has a bar line after it, so the cells after it could
+    stand one column further right or not: they are left unread."""
+    first_bar = next((index for index, cell in enumerate(values) if cell.is_bar), len(values))
+    before = {id(cell) for cell in values[:first_bar]}  # by identity: equal cells may stand on both sides
+    return [cell for cell in cells if id(cell) in before]
+
+
 def _without_cut_tail(values: Sequence[Cell], doc: Document) -> list[Cell]:
     """A row's cells without a last one the end of the text cut, when it stands on a line after
-    the row's others (a fragment of the next line: its ordinal, a page footer's dash)."""
+    the row's others (a fragment of the next line: its ordinal, a page footer's dash), and without
+    a lone bar the text ends in (:func:`_ends_in_a_lone_bar`)."""
     cells = list(values)
     filled = [cell for cell in cells if cell.text]
     if (len(filled) >= 2 and filled[-1].line > filled[-2].line and filled[-1].text != "0"
             and _ends_the_text(filled[-1], doc)):
         cells.remove(filled[-1])
+    if _ends_in_a_lone_bar(cells, doc):
+        cells.pop()
     return cells
+
+
+def _ends_in_a_lone_bar(cells: Sequence[Cell], doc: Document) -> bool:
+    """Does the row end in a bar on a line of its own that the text ends in? Where rows open with
+    ``| `` and blanks stand on lines of their own, that ``|`` is the next row's opening bar the cut
+    left, or this row's blank with the rest of its line cut: which, nothing tells, so it is no
+    cell of the row (a row printed whole before it reads the same; one that needed it is short)."""
+    return (len(cells) >= 2 and _is_lone_bar(cells[-1]) and cells[-1].line > cells[-2].line
+            and cells[-1].raw is not None and _ends_the_text(cells[-1], doc))
 
 
 def _ends_the_text(cell: Cell, doc: Document) -> bool:
@@ -1650,6 +1719,34 @@ def _unpadded(count: int, padding: int) -> int:
     return count - min(padding, max(count - _T4_WIDTH, 0))
 
 
+def _cut_last_number(values: Sequence[Cell], doc: Document) -> Cell | None:
+    """The values row's last number when the end of the text may have cut it (nothing printed
+    after it, and it is not zeros only, which no longer count starts with): ``… 10 0 0 0 1`` may be
+    the start of 10. None when the row does not end the text so."""
+    last = next((cell for cell in reversed(values) if cell.text), None)
+    if last is not None and last.text.strip("0") != "" and _ends_the_text(last, doc):
+        return last
+    return None
+
+
+def _is_a_row_of_blanks(row: Row) -> bool:
+    """A line of 表四's width or more of empty cells and nothing else (``| | | … |``): the values row
+    of an agency that printed every cell blank, never a header row (those hold labels)."""
+    return all(not cell.text for cell in row.cells) and len(_runs_as_cells(row.cells)) >= _T4_WIDTH
+
+
+def _read_all_blank(blank_rows: Sequence[Row], header: Sequence[str], doc: Document) -> list[dict[str, Any]]:
+    """表四 read from its one row of blanks under a header that names every outcome column: every
+    cell blank, whichever of the row's empty cells is padding (blanks read the same in any column).
+    Nothing when the table prints no such row, or several."""
+    columns = list(form.table4_columns())
+    if len(blank_rows) != 1 or sorted(header) != sorted(outcome for _, outcome in columns):
+        return []
+    line = blank_rows[0].line
+    return [{"report_id": doc.report_id, "proceeding": proceeding, "outcome": outcome, "value": None, "raw": "", "line": line}
+            for proceeding, outcome in columns]
+
+
 def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reaches_end: bool = False) -> list[dict[str, Any]]:
     """表四: review and litigation counts, 15 columns under a two-level header.
 
@@ -1666,6 +1763,7 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     rows_opened = first is not None and _is_lone_bar(first)
     header_trailing: list[int] = []  # empty cells after each header row's last label: the grid's extra column
     leading_bars: list[Cell] = []  # lone bars between the last header label and the first number
+    blank_rows: list[Row] = []  # rows after a header label that print the table's width of empty cells only
     for row in rows:
         if len([cell for cell in values if cell.text]) >= _T4_WIDTH and not any(_is_value(cell) for cell in row.cells):
             break
@@ -1693,8 +1791,10 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
                 findings.add("unmapped_label", cell.line, f"表四中的标签“{cell.printed}”无法识别", scope="table=table4", severity="warning")
         if has_label and not has_number:
             header_trailing.append(_trailing_empty(row.cells))
+        if header and _is_a_row_of_blanks(row):
+            blank_rows.append(row)
     if not [cell for cell in values if cell.text]:
-        return []
+        return _read_all_blank(blank_rows, header, doc)
     columns = list(form.table4_columns())
     if len(header) == _T4_WIDTH and sorted(header) == sorted(o for _, o in columns):
         columns = [(PROCEEDINGS[i // len(T4_OUTCOMES)], outcome) for i, outcome in enumerate(header)]
@@ -1703,6 +1803,11 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
                      scope="table=table4", severity="warning", expected=_T4_WIDTH, actual=len(header))
     while values and _is_pipe_run(values[0]):
         values = values[1:]  # a run of pipes before the first value pads the header's row, never a cell
+    row_line = values[0].line  # the row's first line, whatever its cut leaves
+    cut_last = _cut_last_number(values, doc) if reaches_end else None
+    if cut_last is not None and cut_last.is_run:  # digits run together: where the cut falls, no cell of the run is known
+        values = values[:values.index(cut_last)]
+        cut_last = None
     if rows_opened and values and _is_lone_bar(values[0]) and (len(values) > _T4_WIDTH or reaches_end):
         values = values[1:]  # the values row's opener (a row the text's end cut may print fewer cells than the width)
     # the extra column every header row prints after its labels is padding on the values row too
@@ -1724,11 +1829,16 @@ def parse_table4(rows: Sequence[Row], doc: Document, findings: Findings, *, reac
     if fit.cells is None and fit.problem in ("missing_cells", "extra_cells") and not (reaches_end and fit.problem == "missing_cells"):
         fit = recover.recover_row(values, _T4_WIDTH, rule=recover.table4_rule, fit=fit)
     if fit.cells is None and reaches_end and fit.problem == "missing_cells":
-        findings.add("truncated_table", values[0].line, "表四在数值行中断 (text ends inside the table)", scope="table=table4")
+        findings.add("truncated_table", row_line, "表四在数值行中断 (text ends inside the table)", scope="table=table4")
         return []
-    _report_fit(fit, findings, values[0].line, "表四数值行", _T4_WIDTH, "table=table4")
+    _report_fit(fit, findings, row_line, "表四数值行", _T4_WIDTH, "table=table4")
     if fit.cells is None:
         return []
-    out = [_count_cell(doc, findings, cell, {"proceeding": proceeding, "outcome": outcome})
-           for (proceeding, outcome), cell in zip(columns, fit.cells, strict=True)]
+    out = []
+    for (proceeding, outcome), cell in zip(columns, fit.cells, strict=True):
+        if cell is cut_last:  # the row is whole but for this number, which may have lost digits: never read cut
+            findings.add("truncated_table", cell.line, f"表四最后一个数值“{cell.text}”在文本末尾，可能被截断，未读取",
+                         scope="table=table4")
+            continue
+        out.append(_count_cell(doc, findings, cell, {"proceeding": proceeding, "outcome": outcome}))
     return out

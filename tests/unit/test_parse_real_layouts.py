@@ -932,3 +932,141 @@ def test_a_blank_broken_onto_a_line_of_its_own_before_the_numbers_is_the_blank_n
     values = [Cell("", 98, None, "|", True), *(Cell("0", 99, column) for column in range(6)), Cell("", 99, 6), Cell("", 99, 7)]
     fit = fit_values(values, 7, start_column=2)
     assert [cell.text for cell in fit.cells] == ["", "0", "0", "0", "0", "0", "0"] and fit.cells[0].line == 98
+
+
+def test_a_page_that_opens_at_a_table3_label_wrapped_over_three_lines_reads_its_values():
+    # PDF text: a narrow label column wraps the 2021 form's long 2.申请人逾期未按收费… label over three
+    # lines, the row's values on the line after it; the page begins at the label's first line
+    text = ("2.申请人逾期未按收费通知要求缴纳费\n用、行政机关不再处理其政府信息公开申\n请\n3 0 1 0 0 0 4\n3.其他 0 0 0 0 0 0 0\n"
+            "(七) 总计 9 2 1 0 0 0 12\n四、结转下年度继续办理 1 0 0 0 0 0 1\n")
+    assert _row(parse_report(text=text), "other.unpaid_fee") == [3, 0, 1, 0, 0, 0, 4]
+
+
+def test_a_table2_row_run_together_that_the_end_of_the_text_cuts_is_reported_not_read():
+    # a page flattened to one line, cut by the end of the text inside the row's last number (7.2519
+    # printed 7.25): no separator tells where the number ended, so nothing of the run is read
+    report = parse_report(text="二、主动公开政府信息情况第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费7.25")
+    assert ("fees", "fee_amount") not in _t2(report)
+    assert any(f["scope"] == "table=table2" for f in _found(report, "truncated_table"))
+
+
+def test_a_table3_row_run_together_that_the_end_of_the_text_cuts_is_not_recovered_from_its_sum():
+    # 0 | 12 | 0 | 0 | 25 | 11 | 48 run together (01200251148) and cut after 0120025: the row-sum rule
+    # accepts 0 | 1 | 2 | 0 | 0 | 2 | 5 by chance (a WRONG value), so a run the text's end cuts is never read
+    report = parse_report(text="三、本年度办理结果(一)予以公开0120025")
+    assert _row(report, "granted") == [None] * 7
+    assert any(f["scope"] == "table=table3" for f in _found(report, "truncated_table"))
+
+
+def test_a_page_footer_between_a_pdf_labels_head_and_its_wrapped_tail_keeps_the_rows_above_it():
+    # PDF text, the page begins at 表三's first row; 二、上年结转…申请数 wraps its 量 onto the next page,
+    # a page footer between them
+    text = ("一、本年新收政府信息公开申请数 6 1 0 0 0 0 7\n量\n二、上年结转政府信息公开申请数 2 0 0 0 0 0 2\n- 4 -\n量\n"
+            "(一) 予以公开 5 1 0 0 0 0 6\n1.属于国家秘密 0 0 0 0 0 0 0\n")
+    report = parse_report(text=text)
+    assert (_row(report, "new"), _row(report, "carried_over")) == ([6, 1, 0, 0, 0, 0, 7], [2, 0, 0, 0, 0, 0, 2])
+
+
+_T3_HEAD_PIPE = (f"三、收到和处理政府信息公开申请情况\n{T3_NOTE} | 申请人情况 |\n自然人 | 法人或其他组织 | 总计 |\n"
+                 "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n(七) 总计 | 6 | 3 | 0 | 0 | 0 | 0 | 9 |\n")
+
+
+@pytest.mark.parametrize(("cut_row", "kept"), [
+    ("四、结转下年度继续办理 | 2 | 0 | 0 | 0 |\n|\n0 |\n| ||", [2, 0, 0, 0]),
+    ("四、结转下年度继续办理 |\n2 |\n|\n0 |\n1", [2]),
+], ids=["pipe_row_broken_at_its_blanks", "one_cell_a_line"])
+def test_a_row_the_text_cuts_keeps_no_cell_after_a_bar_on_a_line_of_its_own(cut_row, kept):
+    # a lone `|` is a blank cell where blanks stand on lines of their own, a separator where every
+    # cell has one after it; a cut row cannot tell by its count, so the cells after it stay unread
+    # (they were read one column left: 法律服务机构 = 0 for a blank)
+    report = parse_report(text=HEAD + _T3_HEAD_PIPE + cut_row)
+    assert _row(report, "carried_forward") == kept + [None] * (7 - len(kept))
+    assert not {("carried_forward", r) for r in ("legal_services", "other_org", "total")} & set(_t3(report))
+    assert _found(report, "truncated_table")
+
+
+@pytest.mark.parametrize("rows", ["信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n行政许可 | 40 | -3 | 17",
+                                  "信息内容 上一年项目数量 本年增/减 处理决定数量\n行政许可 40 -3 17"], ids=["pipe_rows", "pdf_text"])
+def test_a_table2_row_the_text_cuts_in_its_last_number_never_reads_the_cut_number(rows):
+    # a web store's page opening cut at a byte count inside 处理决定数量 (17 of 1725): digits that fill
+    # every column may be run together, so the row's cells are not kept by position; nothing is read
+    text = "二、主动公开政府信息情况\n第二十条第（五）项\n" + rows
+    report = parse_report(text=text)
+    assert ("licensing", "decisions") not in _t2(report)
+    assert any(f["scope"] == "table=table2" for f in _found(report, "truncated_table"))
+
+
+def test_a_table4_row_the_text_cuts_inside_its_last_number_reads_all_but_that_number():
+    # PDF text cut at a byte count inside the last 总计 (10 printed 1): reading it would give 1; the
+    # other fourteen cells are whole (each has a separator after it) and are read
+    outcomes = "结果维持 结果纠正 其他结果 尚未审结 总计"
+    head = f"四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n{outcomes} 未经复议直接起诉 复议后起诉\n{outcomes} {outcomes}\n"
+    report = parse_report(text=HEAD + "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理 0 0 0 0 0 0 0\n" + head
+                          + "2 0 0 0 2 0 0 0 0 0 10 0 0 0 1")
+    assert _t4(report) == [2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 10, 0, 0, 0, "unread"]
+    assert any(f["scope"] == "table=table4" and "“1”" in f["message"] for f in _found(report, "truncated_table"))
+
+
+def test_a_lone_bar_the_text_ends_in_is_no_cell_of_the_complete_row_before_it():
+    # rows open `| `, blanks stand on lines of their own, a `|||` run pads each row; the text stops
+    # after the next row's opening bar: that `|` is not a blank of the row above (it was, and the
+    # blank first cells were read as separators: every number two columns left)
+    head = (f"三、收到和处理政府信息公开申请情况\n| {T3_NOTE} | 申请人情况 | |||||| \n| 自然人 | 法人或其他组织 | 总计 | ||||| \n"
+            "| 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | ||| \n")
+    rows = "| (一)予以公开 | 4 | 1 | 0 | 0 | 0 | 0 | 5 | ||| \n| (二)部分公开 |\n|\n|\n3 | 0 |\n|\n2 | 5 | ||| \n|"
+    report = parse_report(text=HEAD + head + rows)
+    assert _row(report, "partial") == [None, None, 3, 0, None, 2, 5]
+
+
+_T3_ROWS_2019 = ("一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "三、本年度办理结果(一)予以公开",
+                 "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "(三)不予公开1.属于国家秘密", "2.其他法律行政法规禁止公开",
+                 "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷",
+                 "8.属于行政查询事项", "(四)无法提供1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
+                 "(五)不予处理1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+                 "5.要求行政机关确认或重新出具已获取信息", "(六)其他处理", "(七)总计", "四、结转下年度继续办理")
+# a page flattened to one line from 表三's heading to 表四's header: every 表三 row 0 but 新收, 予以公开 and 总计 (1 | … | 1)
+_T4_FLATTENED = ("三、收到和处理政府信息公开申请情况" + T3_NOTE + "申请人情况自然人法人或其他组织总计"
+                 + "商业企业科研机构社会公益组织法律服务机构其他"
+                 + "".join(label + ("1000001" if index in (0, 2, 21) else "0000000") for index, label in enumerate(_T3_ROWS_2019))
+                 + "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉"
+                 + "结果维持结果纠正其他结果尚未审结总计" * 2)
+
+
+@pytest.mark.parametrize("run", ["0" * 15, "0" * 14 + "1"], ids=["zeros", "cut_number"])
+def test_a_flattened_table4_whose_one_run_of_digits_the_text_ends_in_is_never_read_cut(run):
+    # a page flattened to one line, stopping right after 表四's run of digits: a run of zeros is whole
+    # (no count starts with 0), a run ending in another digit may be cut (…1 of …12); either way the
+    # row is read whole or reported, and the parser does not fail on a row its cut leaves no cell of
+    report = parse_report(text=HEAD + _T4_FLATTENED + run)
+    read = _t4(report)
+    assert read in ([0] * 15, ["unread"] * 15) if run.strip("0") == "" else read == ["unread"] * 15
+    assert read != ["unread"] * 15 or any(f["scope"] == "table=table4" for f in _found(report, "truncated_table"))
+
+
+def test_a_page_that_holds_only_table3s_last_row_as_a_pipe_row_reads_its_blanks_on_lines_of_their_own():
+    # the page begins at 四、结转下年度继续办理, whose blanks each stand on a line of their own and whose
+    # last line `| ||` is a blank then the row's padding: one pipe row is the whole region
+    text = "四、结转下年度继续办理 | 2 | 1 |\n|\n|\n|\n|\n| ||\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+    assert _row(parse_report(text=text), "carried_forward") == [2, 1, None, None, None, None, None]
+    assert ("carried_forward", "total") in _t3(parse_report(text=text))
+
+
+def test_a_row_the_text_cuts_does_not_hide_the_extra_column_the_rows_above_it_print():
+    # every row prints one empty column after 总计 (`… | 0 | |`); rows with blanks at both ends are
+    # placed by that padding, which the short row the text stops in must not call into doubt
+    head = f"三、收到和处理政府信息公开申请情况\n{T3_NOTE} | 申请人情况 | |\n自然人 | 法人或其他组织 | 总计 | |\n" \
+           "商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |\n"
+    rows = ("一、本年新收政府信息公开申请数量 | 3 | 1 | | | | | 4 | |\n二、上年结转政府信息公开申请数量 | | 2 | | 0 | | | 2 | |\n"
+            "三、本年度办理结果 | (一)予以公开 | 3 | 3 | | | | | 6 | |\n(二)部分公开 | | 0 | | | 0 | | | |\n"
+            "(三)不予公开 | 1.属于国家秘密 | 0 | | | | | | 0 | |\n2.其他法律行政法规禁止公开 | 0 | | 0 |")
+    report = parse_report(text=HEAD + head + rows)
+    assert _row(report, "carried_over") == [None, 2, None, 0, None, None, 2]
+    assert ("carried_over", "natural_person") in _t3(report)
+
+
+def test_a_table4_whose_values_row_prints_every_cell_blank_is_read_blank():
+    # no proceedings: the values row is a line of empty pipe cells (one more for the grid's extra column)
+    text = _t4_page("四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |", _T4_HEAD_PIPE, "| " * 15 + "|\n")
+    report = parse_report(text=text)
+    assert _t4(report) == [None] * 15
+    assert not [f for f in _found(report, "missing_table") if f["scope"] == "table=table4"]
