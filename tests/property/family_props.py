@@ -21,7 +21,7 @@ def parse(report: synth_layouts.FamilyReport):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(report.name).name
         path.write_bytes(report.data)
-        return parse_report(path, source=report.name)
+        return parse_report(path=path, source=report.name)
 
 
 def parsed_cells(parsed) -> dict[tuple[str, str, str], tuple[float | None, int]]:
