@@ -395,7 +395,8 @@ def _table_lines(table: _Table, budget: GridBudget) -> list[tuple[str, int, int]
             rows = _drop_repeated_header(rows, header)
         grid.extend(rows)
         row_pages.extend([piece.page] * len(rows))
-    return [(line, row_pages[index], index + 1) for line, index in grid_lines_with_rows(grid)]
+    # a cell's text is clean as read (words hold no white space; lines are joined by join_fragments)
+    return [(line, row_pages[index], index + 1) for line, index in grid_lines_with_rows(grid, cleaned=True)]
 
 
 def _piece_grid(piece: _Piece, columns: list[float], budget: GridBudget) -> list[list[str]]:

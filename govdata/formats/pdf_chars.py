@@ -58,8 +58,9 @@ class Chars:
         return self._blank
 
     def any_empty(self) -> bool:
-        """Whether a character has empty text (pdfplumber makes it a word of its own)."""
-        return "" in self.text
+        """Whether a character has empty text (pdfplumber makes it a word of its own); never one
+        where the texts are UTF-16 code units, one each."""
+        return self.codes is None and "" in self.text
 
     def centres(self) -> tuple[np.ndarray, np.ndarray]:
         """Each character's centre (x, y), as pdfplumber tests a character in a cell."""
