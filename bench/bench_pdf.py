@@ -109,7 +109,7 @@ def pdfium_calls_only(files: list[bytes]) -> None:
             textpage = page.get_textpage()
             textpage.get_text_range()
             n = pdfium.raw.FPDFText_CountChars(textpage.raw)
-            pdfium_calls.char_answers(textpage.raw, n, [])
+            pdfium_calls.char_answers(textpage.raw, n, np.arange(0))
             objects, kinds = pdfium_calls.page_objects(page.raw)
             paths = objects[kinds == pdfium.raw.FPDF_PAGEOBJ_PATH]
             _modes, _matrices, counts = pdfium_calls.path_answers(paths)

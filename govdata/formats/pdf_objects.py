@@ -168,7 +168,7 @@ def _chars(textpage, height: float, text_objects: set[int]) -> Chars:
         raise NotLikePdfminer("character outside the Basic Multilingual Plane")
     # PDFium may add spaces, line breaks and 0x02 (a soft hyphen) between words and lines (in no
     # content stream): those characters it is asked whether it generated.
-    candidates = np.flatnonzero((codes == 0x20) | (codes == 0x0D) | (codes == 0x0A) | (codes == 0x02)).tolist()
+    candidates = np.flatnonzero((codes == 0x20) | (codes == 0x0D) | (codes == 0x0A) | (codes == 0x02))
     answers = pdfium_calls.char_answers(textpage, count, candidates)
     if answers.unmapped:
         raise NotLikePdfminer("character pdfminer may read differently")

@@ -92,13 +92,13 @@ class CharAnswers:
 
     boxes: np.ndarray  # float32 rows of left, top, right, bottom in PDF space; zeros where PDFium has none
     objects: np.ndarray  # uint64: the character's text object, 0 for none
-    generated: list[int]  # which of the candidates PDFium generated
+    generated: np.ndarray  # which of the candidates (indices) PDFium generated
     unmapped: bool  # whether a character's font maps it to no Unicode
     scales: np.ndarray  # float32 rows of its text object's font size and matrix a and d
     rotated: np.ndarray  # bool: its text object's matrix is not an upright scaling (or it has none)
 
 
-def char_answers(textpage, count: int, candidates: list[int]) -> CharAnswers:
+def char_answers(textpage, count: int, candidates: np.ndarray) -> CharAnswers:
     """Per character of ``textpage`` (a raw FPDF_TEXTPAGE): its loose box, its text object, and
     that object's font size and matrix (asked once for each run of the object's characters);
     which of ``candidates`` (indices) PDFium generated (spaces and line breaks in no content
@@ -108,11 +108,12 @@ def char_answers(textpage, count: int, candidates: list[int]) -> CharAnswers:
         objects, generated = np.zeros(count, dtype=np.uint64), np.zeros(count, dtype=np.uint8)
         scales, rotated = np.zeros((count, 3), dtype=np.float32), np.zeros(count, dtype=np.uint8)
         unmapped = _LOOPS.chars(_address(textpage), count, boxes, objects, generated, scales, rotated)
-        return CharAnswers(boxes, objects, [index for index in candidates if generated[index]], unmapped > 0, scales,
+        return CharAnswers(boxes, objects, candidates[generated[candidates].astype(bool)], unmapped > 0, scales,
                            rotated.astype(bool))
     handle = ctypes.c_void_p(_address(textpage))
     unmapped = any(map(_has_unicode_map_error, itertools.repeat(handle, count), range(count)))
-    generated_candidates = list(itertools.compress(candidates, map(_is_generated, itertools.repeat(handle), candidates)))
+    generated_candidates = np.array(list(itertools.compress(candidates.tolist(), map(_is_generated, itertools.repeat(handle),
+                                                                                       candidates.tolist()))), dtype=np.int64)
     address = boxes.ctypes.data
     collections.deque(map(_loose_char_box_at, itertools.repeat(handle, count), range(count),
                           map(ctypes.c_void_p, range(address, address + 16 * count, 16))), maxlen=0)

@@ -44,7 +44,7 @@ def _answers(page) -> list:
     textpage = page.get_textpage()
     try:
         count = pdfium.raw.FPDFText_CountChars(textpage.raw)
-        chars = pdfium_calls.char_answers(textpage.raw, count, list(range(count)))
+        chars = pdfium_calls.char_answers(textpage.raw, count, np.arange(count))
         page_objects, kinds = pdfium_calls.page_objects(page.raw)
         forms = page_objects[kinds == pdfium.raw.FPDF_PAGEOBJ_FORM].tolist()
         inner = [pdfium_calls.form_objects(form) for form in forms]
@@ -52,7 +52,7 @@ def _answers(page) -> list:
                                + [objs[types == pdfium.raw.FPDF_PAGEOBJ_PATH] for objs, types in inner])
         modes, matrices, counts = pdfium_calls.path_answers(paths)
         segments = pdfium_calls.segment_answers(paths, counts)
-        return [chars.boxes.tolist(), chars.objects.tolist(), chars.generated, chars.unmapped, chars.scales.tolist(),
+        return [chars.boxes.tolist(), chars.objects.tolist(), chars.generated.tolist(), chars.unmapped, chars.scales.tolist(),
                 chars.rotated.tolist(), page_objects.tolist(), kinds.tolist(),
                 [(objs.tolist(), types.tolist()) for objs, types in inner], modes.tolist(), matrices.tolist(),
                 counts.tolist(), [part.tolist() for part in segments]]
