@@ -259,7 +259,9 @@ class _PageContents:
 
     def edges(self) -> Edges:
         """As pdfplumber's ``page.edges``: line edges, then rectangle edges, then curve edges."""
-        return Edges.concatenate([_line_edges(self.lines), _rect_edges(self.rects), _curve_edges(self.curves)])
+        parts = ([_line_edges(self.lines)] if self.lines else []) + ([_rect_edges(self.rects)] if len(self.rects) else []) \
+            + ([_curve_edges(self.curves)] if self.curves else [])
+        return parts[0] if len(parts) == 1 else Edges.concatenate(parts)
 
     def _visit(self, objects: np.ndarray, kinds: np.ndarray, outer: tuple[float, ...] | None, groups: list) -> None:
         """Text objects and images counted, paths gathered in ``groups`` (runs of paths under one
@@ -334,20 +336,23 @@ def _line_edges(lines: list[tuple[float, ...]]) -> Edges:
     return Edges(orientation, x0, x1, top, bottom, width, height)
 
 
+# pdfplumber's ``rect_to_edges``: the four edges of a rectangle (top, bottom, left, right), each
+# field taken from a column of the rectangle's box extended by top + height and zero (below).
+_RECT_BOX = {"x0": 0, "x1": 1, "top": 2, "bottom": 3, "width": 4, "height": 5, "below": 6, "zero": 7}
+_RECT_EDGE_FIELDS = {
+    "x0": ("x0", "x0", "x0", "x1"), "x1": ("x1", "x1", "x0", "x1"), "top": ("top", "below", "top", "top"),
+    "bottom": ("top", "bottom", "bottom", "bottom"), "width": ("width", "width", "zero", "zero"),
+    "height": ("zero", "zero", "height", "height"),
+}
+
+
 def _rect_edges(rects: np.ndarray) -> Edges:
     """pdfplumber's ``rect_to_edges``: top, bottom, left and right edge of each rectangle (rows of
-    pdfminer's box: x0, x1, top, bottom, width, height)."""
-    x0, x1, top, bottom, width, height = rects.T
-    zero = np.zeros(len(rects))
-    below = top + height  # pdfplumber's bottom edge lies at top + height, its bottom at the rectangle's
-
-    def interleave(*columns: tuple[np.ndarray, ...]) -> np.ndarray:
-        return np.stack(columns, axis=1).reshape(-1)
-
-    return Edges(np.tile(np.array([HORIZONTAL, HORIZONTAL, VERTICAL, VERTICAL], dtype=np.int8), len(rects)),
-                 interleave(x0, x0, x0, x1), interleave(x1, x1, x0, x1), interleave(top, below, top, top),
-                 interleave(top, bottom, bottom, bottom), interleave(width, width, zero, zero),
-                 interleave(zero, zero, height, height))
+    pdfminer's box: x0, x1, top, bottom, width, height). pdfplumber's bottom edge lies at top +
+    height, its bottom at the rectangle's."""
+    box = np.column_stack([rects, rects[:, 2] + rects[:, 5], np.zeros(len(rects))])
+    fields = {name: box[:, [_RECT_BOX[column] for column in columns]].reshape(-1) for name, columns in _RECT_EDGE_FIELDS.items()}
+    return Edges(np.tile(np.array([HORIZONTAL, HORIZONTAL, VERTICAL, VERTICAL], dtype=np.int8), len(rects)), **fields)
 
 
 def _curve_edges(curves: list[list[tuple[float, float]]]) -> Edges:
