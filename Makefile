@@ -16,7 +16,7 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # setup.py and the C sources: the PDF reader's C loops are built by the editable install.
-$(STAMP): pyproject.toml setup.py $(wildcard govdata/formats/*.c)
+$(STAMP): pyproject.toml setup.py $(wildcard govdata/formats/*.c govdata/formats/*.h)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

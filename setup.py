@@ -13,8 +13,12 @@ from setuptools import Extension, setup
 # numbers that must equal pdfplumber's.
 _FLAGS = ["-ffp-contract=off"]
 
+_HEADERS = ["govdata/formats/_buffers.h"]
+
 setup(ext_modules=[
-    Extension("govdata.formats._pdfium_loops", ["govdata/formats/_pdfium_loops.c"], optional=True),
-    Extension("govdata.formats._lattice", ["govdata/formats/_lattice.c"], extra_compile_args=_FLAGS, optional=True),
-    Extension("govdata.formats._words", ["govdata/formats/_words.c"], extra_compile_args=_FLAGS, optional=True),
+    Extension("govdata.formats._pdfium_loops", ["govdata/formats/_pdfium_loops.c"], depends=_HEADERS, optional=True),
+    Extension("govdata.formats._lattice", ["govdata/formats/_lattice.c"], depends=_HEADERS, extra_compile_args=_FLAGS,
+              optional=True),
+    Extension("govdata.formats._words", ["govdata/formats/_words.c"], depends=_HEADERS, extra_compile_args=_FLAGS,
+              optional=True),
 ])

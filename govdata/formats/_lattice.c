@@ -12,17 +12,8 @@
  * the same steps in Python for where this module is not built, and tests hold the two to each
  * other and to pdfplumber.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <stdint.h>
+#include "_buffers.h"
 
-static int check_buffer(Py_buffer *view, Py_ssize_t n, Py_ssize_t itemsize, const char *name) {
-    if (view->len < n * itemsize) {
-        PyErr_Format(PyExc_ValueError, "%s holds %zd bytes, %zd needed", name, view->len, n * itemsize);
-        return 0;
-    }
-    return 1;
-}
 
 /* join(lines, starts, ends, lengths, x0, vertical, tolerance, min_length, kept, new_ends, new_lengths) -> count
  *

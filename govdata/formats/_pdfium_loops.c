@@ -14,9 +14,7 @@
  *
  * The GIL stays held, as PDFium is not safe to call from two threads at once.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <stdint.h>
+#include "_buffers.h"
 
 typedef struct { float left, top, right, bottom; } rect_f;
 typedef struct { float a, b, c, d, e, f; } matrix_f;
@@ -92,15 +90,6 @@ static PyObject *bind(PyObject *self, PyObject *args) {
     pdfium.page_object = (page_object_f)found[13];
     bound = 1;
     Py_RETURN_NONE;
-}
-
-/* A writable buffer of at least n items of the given size; sets an error and returns 0 if not. */
-static int check_buffer(Py_buffer *view, Py_ssize_t n, Py_ssize_t itemsize, const char *name) {
-    if (view->len < n * itemsize) {
-        PyErr_Format(PyExc_ValueError, "%s holds %zd bytes, %zd needed", name, view->len, n * itemsize);
-        return 0;
-    }
-    return 1;
 }
 
 static int check_bound(void) {

@@ -10,19 +10,11 @@
  * characters' order, as numpy's stable lexsort breaks them (a stable merge sort); tests hold this module to the numpy
  * steps and both to pdfplumber.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_buffers.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-static int check_buffer(Py_buffer *view, Py_ssize_t n, Py_ssize_t itemsize, const char *name) {
-    if (view->len < n * itemsize) {
-        PyErr_Format(PyExc_ValueError, "%s holds %zd bytes, %zd needed", name, view->len, n * itemsize);
-        return 0;
-    }
-    return 1;
-}
 
 /* numpy's order of doubles: NaN after every number, NaNs equal. */
 static int compare_doubles(double a, double b) {
