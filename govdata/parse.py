@@ -1591,10 +1591,8 @@ def _ends_in_a_cut_run(values: Sequence[Cell], width: int, doc: Document) -> boo
     the text cuts? The number may have lost digits (行政事业性收费11.14 of 11.1486, 行政许可 | 50 | -2 | 30
     of 3023) and, with the row's borders in doubt, no cell of it is known whole. A last run of
     zeros is whole (no number but 0 starts with 0: more digits would be cells of their own)."""
-    filled = [cell for cell in values if cell.text]
-    if not filled or filled[-1].text.strip("0") == "" or not _ends_the_text(filled[-1], doc):
-        return False
-    return filled[-1].is_run or _is_run_together(values, width)
+    last = _cut_last_number(values, doc)
+    return last is not None and (last.is_run or _is_run_together(values, width))
 
 
 def _before_first_bar(values: Sequence[Cell], cells: Sequence[Cell]) -> list[Cell]:
@@ -1720,9 +1718,9 @@ def _unpadded(count: int, padding: int) -> int:
 
 
 def _cut_last_number(values: Sequence[Cell], doc: Document) -> Cell | None:
-    """The values row's last number when the end of the text may have cut it (nothing printed
-    after it, and it is not zeros only, which no longer count starts with): ``… 10 0 0 0 1`` may be
-    the start of 10. None when the row does not end the text so."""
+    """A row's last number when the end of the text may have cut it (nothing printed after it,
+    and it is not zeros only, which no longer count starts with): ``… 10 0 0 0 1`` may be the
+    start of 10. None when the row does not end the text so."""
     last = next((cell for cell in reversed(values) if cell.text), None)
     if last is not None and last.text.strip("0") != "" and _ends_the_text(last, doc):
         return last

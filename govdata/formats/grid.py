@@ -153,13 +153,12 @@ def grid_lines(grid: Sequence[Sequence[str]]) -> list[str]:
     return [line for line, _index in grid_lines_with_rows(grid)]
 
 
-def grid_lines_with_rows(grid: Sequence[Sequence[str]], *, cleaned: bool = False) -> list[tuple[str, int]]:
-    """Like :func:`grid_lines`, also giving each line's 0-based row index in the grid.
-    ``cleaned``: the cells' texts are clean already (:func:`clean_text`), as a PDF's are."""
+def grid_lines_with_rows(grid: Sequence[Sequence[str]]) -> list[tuple[str, int]]:
+    """Like :func:`grid_lines`, also giving each line's 0-based row index in the grid."""
     width = max((len(row) for row in grid), default=0)
     out: list[tuple[str, int]] = []
     for index, row in enumerate(grid):
-        cells = (list(row) if cleaned else [clean_text(text) for text in row]) + [""] * (width - len(row))
+        cells = [clean_text(text) for text in row] + [""] * (width - len(row))
         if any(cells):
             out.append(("\t".join(cells), index))
     return out

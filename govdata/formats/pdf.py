@@ -219,8 +219,7 @@ def _table_cells(table, chars: Chars, centre_x: np.ndarray, centre_y: np.ndarray
     if pdf_words.needs_pdfplumber(chars, index):
         texts = [_cell_text_by_pdfplumber(chars.as_dicts(index[cell == number])) for number in range(len(boxes))]
     else:
-        # a line is words (which hold no white space) joined by single spaces: clean as it is
-        texts = [lines[0] if len(lines) == 1 else join_fragments(lines) for lines in pdf_words.cell_texts(chars, index, cell, len(boxes))]
+        texts = [join_fragments(lines) for lines in pdf_words.cell_texts(chars, index, cell, len(boxes))]
     return list(zip(boxes, texts, strict=True))
 
 
@@ -395,8 +394,7 @@ def _table_lines(table: _Table, budget: GridBudget) -> list[tuple[str, int, int]
             rows = _drop_repeated_header(rows, header)
         grid.extend(rows)
         row_pages.extend([piece.page] * len(rows))
-    # a cell's text is clean as read (words hold no white space; lines are joined by join_fragments)
-    return [(line, row_pages[index], index + 1) for line, index in grid_lines_with_rows(grid, cleaned=True)]
+    return [(line, row_pages[index], index + 1) for line, index in grid_lines_with_rows(grid)]
 
 
 def _piece_grid(piece: _Piece, columns: list[float], budget: GridBudget) -> list[list[str]]:

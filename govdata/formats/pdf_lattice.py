@@ -45,6 +45,8 @@ except ImportError:  # not built (no C compiler at install): the steps run in Py
 # pdfplumber's default settings with rules for both directions (what find_tables used).
 SETTINGS = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 HORIZONTAL, VERTICAL, SLANTED = 0, 1, 2
+# A rule's numbers as pdfplumber keeps them (the fields of _Rules and _RuleArrays, in order).
+_RULE_FIELDS = ("x0", "x1", "top", "bottom", "width", "height")
 # _lattice.tables marks corners in a byte array of this many entries at most (16 MB).
 _MAX_CORNER_NUMBERS = 1 << 24
 
@@ -93,8 +95,8 @@ class _Rules:
     height: list[float]
 
     def take(self, order) -> _Rules:
-        return _Rules(*([values[i] for i in order] for values in
-                        (self.x0, self.x1, self.top, self.bottom, self.width, self.height)))
+        columns = [getattr(self, name) for name in _RULE_FIELDS]
+        return _Rules(*([values[i] for i in order] for values in columns))
 
 
 def find_tables(edges: Edges) -> list[Table]:
@@ -123,8 +125,6 @@ def _find_cells_in_python(edges: Edges) -> list[tuple[float, float, float, float
 
 # --- on arrays, the sequential steps in C ------------------------------------------------------
 
-
-_RULE_FIELDS = ("x0", "x1", "top", "bottom", "width", "height")
 
 
 @dataclass
@@ -304,7 +304,7 @@ def _rules_by_point(point_of: np.ndarray, rule_of: np.ndarray, n_points: int) ->
 
 
 def _rules(edges: Edges, selected: np.ndarray) -> _Rules:
-    return _Rules(*(getattr(edges, name)[selected].tolist() for name in ("x0", "x1", "top", "bottom", "width", "height")))
+    return _Rules(*(getattr(edges, name)[selected].tolist() for name in _RULE_FIELDS))
 
 
 def _snap(rules: _Rules, key: str, tolerance: float) -> _Rules:
